@@ -1,0 +1,81 @@
+'use client'
+
+import Link from 'next/link'
+import { useRouter } from 'next/navigation'
+import { useState, type FormEvent } from 'react'
+import { authClient } from '@/components/auth-client'
+import { Button } from '@/components/ui/button'
+import { TextField } from '@/components/ui/text-field'
+import {
+  authErrorMessage,
+  fieldErrors,
+  signInSchema,
+  signUpSchema,
+  type FieldErrors,
+  type SignUpInput,
+} from '@/domain/account'
+
+type Mode = 'sign-in' | 'sign-up'
+
+export function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter()
+  const [errors, setErrors] = useState<FieldErrors<SignUpInput>>({})
+  const [pending, setPending] = useState(false)
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>
+    const parsed = mode === 'sign-up' ? signUpSchema.safeParse(form) : signInSchema.safeParse(form)
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error) as FieldErrors<SignUpInput>)
+      return
+    }
+    setErrors({})
+    setPending(true)
+    try {
+      const result =
+        mode === 'sign-up'
+          ? await authClient.signUp.email(parsed.data as SignUpInput)
+          : await authClient.signIn.email(parsed.data)
+      if (result.error) {
+        setErrors(authErrorMessage(result.error.code, result.error.message))
+        return
+      }
+      router.replace('/')
+      router.refresh()
+    } catch {
+      setErrors(authErrorMessage(undefined, undefined))
+    } finally {
+      setPending(false)
+    }
+  }
+
+  const signUp = mode === 'sign-up'
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-busy={pending}>
+      {signUp ? <TextField label="Name" name="name" autoComplete="name" error={errors.name} /> : null}
+      <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" error={errors.email} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete={signUp ? 'new-password' : 'current-password'}
+        error={errors.password}
+      />
+      {errors.form ? (
+        <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          {errors.form}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Please wait…' : signUp ? 'Create account' : 'Sign in'}
+      </Button>
+      <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">
+        {signUp ? 'Already have an account? ' : 'New to Cadence? '}
+        <Link className="font-medium text-accent-strong underline dark:text-accent" href={signUp ? '/sign-in' : '/sign-up'}>
+          {signUp ? 'Sign in' : 'Create an account'}
+        </Link>
+      </p>
+    </form>
+  )
+}

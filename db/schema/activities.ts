@@ -1,0 +1,187 @@
+/**
+ * Activities and their schemas: the templates a user logs.
+ *
+ * - `kind` is `scalar` (one set of attribute values) or `sequence` (an ordered template of child
+ *   activities, any depth, held in `sequenceItems`).
+ * - Duplicate-on-add: a copy records `copiedFromId` (the activity it was copied from),
+ *   `originId` (the first activity of the copy chain, used for qualitative equality),
+ *   `sourceOwnerId` and `copiedAt`. None of these is a foreign key: the original may be edited or
+ *   deleted and the copy must not notice.
+ * - Attribute schemas are append-only: `ordinal` and `type` never change once set; attributes are
+ *   renamed or retired, never removed (enforced by the mutations and, on the server, by a trigger).
+ * - Each edit of a sequence template bumps `templateVersion` and stores the new structure in
+ *   `templateVersions`, so an entry can say which version it followed.
+ *
+ * Sync: library scope.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { createdAt, id, instant, updatedAt } from './columns'
+import { libraries } from './libraries'
+import { users } from './auth'
+
+export const activityKinds = ['scalar', 'sequence'] as const
+export type ActivityKind = (typeof activityKinds)[number]
+
+export const attributeTypes = [
+  'number',
+  'integer',
+  'duration',
+  'distance',
+  'mass',
+  'text',
+  'choice',
+  'boolean',
+] as const
+export type AttributeType = (typeof attributeTypes)[number]
+
+/** Canonical storage unit per attribute type; values are always stored in these. */
+export const canonicalUnits = {
+  number: null,
+  integer: null,
+  duration: 's',
+  distance: 'm',
+  mass: 'kg',
+  text: null,
+  choice: null,
+  boolean: null,
+} as const satisfies Record<AttributeType, string | null>
+
+export const activities = pgTable(
+  'activities',
+  {
+    id: id(),
+    libraryId: uuid()
+      .notNull()
+      .references(() => libraries.id, { onDelete: 'cascade' }),
+    createdBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    kind: text({ enum: activityKinds }).notNull(),
+    templateVersion: integer().notNull().default(1),
+    copiedFromId: uuid(),
+    originId: uuid().notNull(),
+    sourceOwnerId: uuid(),
+    copiedAt: instant(),
+    deletedAt: instant(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index().on(t.libraryId),
+    index().on(t.originId),
+    check('activities_kind_valid', sql`${t.kind} in ('scalar', 'sequence')`),
+    check('activities_name_not_blank', sql`length(trim(${t.name})) > 0`),
+    check('activities_template_version_positive', sql`${t.templateVersion} >= 1`),
+    check(
+      'activities_copy_provenance_complete',
+      sql`(${t.copiedFromId} is null) = (${t.copiedAt} is null)`,
+    ),
+  ],
+)
+
+export const attributes = pgTable(
+  'attributes',
+  {
+    id: id(),
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    type: text({ enum: attributeTypes }).notNull(),
+    /** Canonical storage unit (kg, m, s) or null for unitless types. */
+    unit: text(),
+    ordinal: integer().notNull(),
+    required: boolean().notNull().default(false),
+    retiredAt: instant(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('attributes_activity_ordinal_unique').on(t.activityId, t.ordinal),
+    check('attributes_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+    check(
+      'attributes_type_valid',
+      sql`${t.type} in ('number', 'integer', 'duration', 'distance', 'mass', 'text', 'choice', 'boolean')`,
+    ),
+    check(
+      'attributes_unit_matches_type',
+      sql`${t.unit} is not distinct from (case ${t.type} when 'duration' then 's' when 'distance' then 'm' when 'mass' then 'kg' else null end)`,
+    ),
+    check('attributes_name_not_blank', sql`length(trim(${t.name})) > 0`),
+  ],
+)
+
+export const attributeOptions = pgTable(
+  'attribute_options',
+  {
+    id: id(),
+    attributeId: uuid()
+      .notNull()
+      .references(() => attributes.id, { onDelete: 'cascade' }),
+    label: text().notNull(),
+    ordinal: integer().notNull(),
+    retiredAt: instant(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('attribute_options_attribute_ordinal_unique').on(t.attributeId, t.ordinal),
+    check('attribute_options_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+    check('attribute_options_label_not_blank', sql`length(trim(${t.label})) > 0`),
+  ],
+)
+
+export const sequenceItems = pgTable(
+  'sequence_items',
+  {
+    id: id(),
+    parentId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    childId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'restrict' }),
+    /** Position among siblings; reorders rewrite it, so it is indexed but not unique. */
+    ordinal: integer().notNull(),
+    /** How many times the child repeats at this position (e.g. 5 sets). */
+    repeat: integer().notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.parentId, t.ordinal),
+    index().on(t.childId),
+    check('sequence_items_not_self', sql`${t.parentId} <> ${t.childId}`),
+    check('sequence_items_repeat_positive', sql`${t.repeat} >= 1`),
+    check('sequence_items_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+  ],
+)
+
+/** A frozen copy of a sequence's children at one template version. */
+export type TemplateStructure = { childId: string; repeat: number }[]
+
+export const templateVersions = pgTable(
+  'template_versions',
+  {
+    id: id(),
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    structure: jsonb().$type<TemplateStructure>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('template_versions_activity_version_unique').on(t.activityId, t.version),
+    check('template_versions_version_positive', sql`${t.version} >= 1`),
+  ],
+)

@@ -1,0 +1,114 @@
+/**
+ * Entries: logged instances of activities, and their values and tags.
+ *
+ * A scalar entry holds values keyed by attribute id. A sequence entry is a tree through
+ * `parentId` (workout → exercises → sets); deleting a parent deletes its subtree. An entry only
+ * ever points at an activity in a library its user owns (duplicate-on-add makes sure of that;
+ * the mutations check it).
+ *
+ * Sync: user scope (a user's own log).
+ */
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core'
+import { activities, attributes, attributeOptions } from './activities'
+import { users } from './auth'
+import { createdAt, id, instant, updatedAt } from './columns'
+
+export const entries = pgTable(
+  'entries',
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'restrict' }),
+    parentId: uuid().references((): AnyPgColumn => entries.id, { onDelete: 'cascade' }),
+    /** Position among siblings in a sequence entry; 0 for a root. */
+    ordinal: integer().notNull().default(0),
+    templateVersion: integer().notNull().default(1),
+    performedAt: instant().notNull(),
+    notes: text().notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index().on(t.userId, t.performedAt),
+    index().on(t.activityId, t.performedAt),
+    index().on(t.parentId, t.ordinal),
+    check('entries_not_own_parent', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
+    check('entries_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+  ],
+)
+
+/**
+ * One value of one attribute in one entry, in canonical units. Exactly one of the value
+ * columns is set, matching the attribute's type.
+ */
+export const entryValues = pgTable(
+  'entry_values',
+  {
+    entryId: uuid()
+      .notNull()
+      .references(() => entries.id, { onDelete: 'cascade' }),
+    attributeId: uuid()
+      .notNull()
+      .references(() => attributes.id, { onDelete: 'restrict' }),
+    num: doublePrecision(),
+    text: text(),
+    bool: boolean(),
+    optionId: uuid().references(() => attributeOptions.id, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entryId, t.attributeId] }),
+    index().on(t.attributeId),
+    check(
+      'entry_values_exactly_one_value',
+      sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`,
+    ),
+  ],
+)
+
+export const tags = pgTable(
+  'tags',
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    color: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('tags_user_name_unique').on(t.userId, t.name),
+    check('tags_name_not_blank', sql`length(trim(${t.name})) > 0`),
+  ],
+)
+
+export const entryTags = pgTable(
+  'entry_tags',
+  {
+    entryId: uuid()
+      .notNull()
+      .references(() => entries.id, { onDelete: 'cascade' }),
+    tagId: uuid()
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.tagId] }), index().on(t.tagId)],
+)

@@ -1,0 +1,66 @@
+/**
+ * Photos attached to entries. Metadata rows sync like any row; the bytes are content-addressed
+ * by SHA-256: a cache on each device, uploaded when online and downloaded lazily.
+ *
+ * Sync: `media` and `entryMedia` in user scope; `mediaBlobs` (the bytes) stay on the server and
+ * are fetched by hash.
+ */
+import { sql } from 'drizzle-orm'
+import { check, customType, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { users } from './auth'
+import { createdAt, id, instant } from './columns'
+import { entries } from './entries'
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+})
+
+export const media = pgTable(
+  'media',
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sha256: text().notNull(),
+    mimeType: text().notNull(),
+    byteSize: integer().notNull(),
+    width: integer(),
+    height: integer(),
+    /** Set once the server holds the bytes. */
+    uploadedAt: instant(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.userId),
+    index().on(t.sha256),
+    check('media_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('media_byte_size_positive', sql`${t.byteSize} > 0`),
+    check('media_mime_image', sql`${t.mimeType} like 'image/%'`),
+  ],
+)
+
+export const entryMedia = pgTable(
+  'entry_media',
+  {
+    entryId: uuid()
+      .notNull()
+      .references(() => entries.id, { onDelete: 'cascade' }),
+    mediaId: uuid()
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    ordinal: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.mediaId] }), index().on(t.mediaId)],
+)
+
+export const mediaBlobs = pgTable(
+  'media_blobs',
+  {
+    sha256: text().primaryKey(),
+    data: bytea().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('media_blobs_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`)],
+)

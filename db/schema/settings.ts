@@ -1,0 +1,61 @@
+/**
+ * Per-user settings and goals.
+ *
+ * Sync: user scope.
+ */
+import { sql } from 'drizzle-orm'
+import { check, doublePrecision, index, integer, pgTable, text, uuid, date } from 'drizzle-orm/pg-core'
+import { activities, attributes } from './activities'
+import { users } from './auth'
+import { createdAt, id, instant, updatedAt } from './columns'
+
+export const massUnits = ['kg', 'lb'] as const
+export const distanceUnits = ['km', 'mi'] as const
+export type MassUnit = (typeof massUnits)[number]
+export type DistanceUnit = (typeof distanceUnits)[number]
+
+export const userSettings = pgTable(
+  'user_settings',
+  {
+    userId: uuid()
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    massUnit: text({ enum: massUnits }).notNull().default('kg'),
+    distanceUnit: text({ enum: distanceUnits }).notNull().default('km'),
+    weekStartsOn: integer().notNull().default(1),
+    /** Days of history a device keeps locally; null keeps everything. */
+    storageWindowDays: integer(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('user_settings_mass_unit_valid', sql`${t.massUnit} in ('kg', 'lb')`),
+    check('user_settings_distance_unit_valid', sql`${t.distanceUnit} in ('km', 'mi')`),
+    check('user_settings_week_start_valid', sql`${t.weekStartsOn} between 0 and 6`),
+    check(
+      'user_settings_storage_window_positive',
+      sql`${t.storageWindowDays} is null or ${t.storageWindowDays} > 0`,
+    ),
+  ],
+)
+
+export const goals = pgTable(
+  'goals',
+  {
+    id: id(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    attributeId: uuid()
+      .notNull()
+      .references(() => attributes.id, { onDelete: 'cascade' }),
+    /** Target in the attribute's canonical unit. */
+    target: doublePrecision().notNull(),
+    dueOn: date({ mode: 'string' }),
+    achievedAt: instant(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.userId)],
+)

@@ -1,0 +1,81 @@
+/**
+ * Server-side sync bookkeeping. None of these tables reaches a device as rows; devices learn
+ * their content through the protocol (changes, acks, the retention horizon).
+ *
+ * - `changeLog`: every change the server applies, appended in the same transaction, addressed
+ *   by (tx, op). `tx` is the writing transaction's id (`pg_current_xact_id()`), `op` the change's
+ *   position inside it; sync/SPEC.md explains how readers use it to never skip a late commit.
+ * - `mutationResults`: the fate of each pushed mutation, written in the mutation's transaction.
+ * - `syncHorizon`: one row; changes below `horizonTx` have been compacted away.
+ */
+import { sql } from 'drizzle-orm'
+import { bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { createdAt, instant } from './columns'
+import { devices } from './devices'
+
+/** PostgreSQL `xid8`, a 64-bit transaction id that never wraps; read as a decimal string. */
+export const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+})
+
+export const changeOps = ['insert', 'update', 'delete', 'scope_added', 'scope_removed', 'ack', 'reject'] as const
+export type ChangeOp = (typeof changeOps)[number]
+
+export const changeLog = pgTable(
+  'change_log',
+  {
+    tx: xid8().notNull().default(sql`pg_current_xact_id()`),
+    op: integer().notNull(),
+    /** Permission scope the change belongs to: `user:<id>` or `library:<id>`. */
+    scope: text().notNull(),
+    tableName: text().notNull(),
+    kind: text({ enum: changeOps }).notNull(),
+    /** Primary key of the row, as a JSON object. */
+    key: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The row after the change (null for deletes). */
+    row: jsonb().$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tx, t.op] }),
+    index().on(t.scope, t.tx, t.op),
+    check('change_log_op_nonnegative', sql`${t.op} >= 0`),
+  ],
+)
+
+export const mutationStatuses = ['applied', 'rejected'] as const
+
+export const mutationResults = pgTable(
+  'mutation_results',
+  {
+    deviceId: uuid()
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    mutationId: bigint({ mode: 'number' }).notNull(),
+    name: text().notNull(),
+    status: text({ enum: mutationStatuses }).notNull(),
+    /** Log offset of the mutation's effects (applied) or of its reject record. */
+    tx: xid8().notNull().default(sql`pg_current_xact_id()`),
+    errorCode: text(),
+    errorMessage: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.mutationId] }),
+    check('mutation_results_status_valid', sql`${t.status} in ('applied', 'rejected')`),
+    check(
+      'mutation_results_reject_has_reason',
+      sql`${t.status} = 'applied' or (${t.errorCode} is not null and ${t.errorMessage} is not null)`,
+    ),
+  ],
+)
+
+export const syncHorizon = pgTable(
+  'sync_horizon',
+  {
+    id: integer().primaryKey().default(1),
+    horizonTx: xid8().notNull().default(sql`'0'::xid8`),
+    compactedAt: instant(),
+  },
+  (t) => [check('sync_horizon_single_row', sql`${t.id} = 1`)],
+)

@@ -1,0 +1,36 @@
+/**
+ * The server's one shared state: configuration, database and auth, made once per process on
+ * first use. Route handlers and the start-up hook both call {@link getServer}; the promise lives
+ * on `globalThis` because Next.js may load this module in more than one bundle.
+ */
+import 'server-only'
+import { createAuth, type Auth } from './auth'
+import { loadAuthSecret, openServerDatabase, type ServerDatabase } from './database'
+import { readEnv, type Env } from './env'
+
+export type Server = {
+  env: Env
+  database: ServerDatabase
+  db: ServerDatabase['db']
+  auth: Auth
+}
+
+const key = Symbol.for('cadence.server')
+type Holder = { [key]?: Promise<Server> }
+
+export function getServer(): Promise<Server> {
+  const holder = globalThis as Holder
+  holder[key] ??= startServer().catch((error) => {
+    delete holder[key]
+    throw error
+  })
+  return holder[key]
+}
+
+async function startServer(): Promise<Server> {
+  const env = readEnv()
+  const database = await openServerDatabase(env)
+  const secret = await loadAuthSecret(env)
+  const auth = createAuth({ db: database.db, secret, baseUrl: env.baseUrl, production: env.production })
+  return { env, database, db: database.db, auth }
+}
