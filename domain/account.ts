@@ -42,6 +42,10 @@ export function authErrorMessage(code: string | undefined, fallback: string | un
       return { email: 'An account with this email already exists. Sign in instead, or use another email.' }
     case 'INVALID_EMAIL':
       return { email: 'Enter a valid email address, like you@example.com.' }
+    case 'VALIDATION_ERROR':
+      if (fallback && /email/i.test(fallback)) return { email: 'Enter a valid email address, like you@example.com.' }
+      if (fallback && /password/i.test(fallback)) return { password: fallback }
+      return { form: fallback ?? 'Some of the details are not valid.' }
     case 'PASSWORD_TOO_SHORT':
       return { password: `Use at least ${MIN_PASSWORD_LENGTH} characters for your password.` }
     case 'PASSWORD_TOO_LONG':

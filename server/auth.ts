@@ -15,10 +15,10 @@ export type AuthOptions = {
   db: Db
   secret: string
   baseUrl: string
-  production: boolean
+  rateLimit: boolean
 }
 
-export function createAuth({ db, secret, baseUrl, production }: AuthOptions) {
+export function createAuth({ db, secret, baseUrl, rateLimit }: AuthOptions) {
   const origin = new URL(baseUrl)
   return betterAuth({
     appName: 'Cadence',
@@ -38,7 +38,7 @@ export function createAuth({ db, secret, baseUrl, production }: AuthOptions) {
       autoSignIn: true,
     },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
-    rateLimit: { enabled: production, storage: 'database' },
+    rateLimit: { enabled: rateLimit, storage: 'database' },
     advanced: {
       database: { generateId: () => newId() },
       useSecureCookies: origin.protocol === 'https:',

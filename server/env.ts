@@ -27,6 +27,7 @@ const envSchema = z.object({
     .optional()
     .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   CADENCE_URL: z.url().optional(),
+  CADENCE_AUTH_RATE_LIMIT: z.enum(['on', 'off']).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 })
 
@@ -38,6 +39,8 @@ export type Env = {
   /** The origin users reach the app at; better-auth checks request origins against it. */
   baseUrl: string
   production: boolean
+  /** Throttle repeated sign-in and sign-up attempts per client address (on by default in production). */
+  authRateLimit: boolean
 }
 
 /** Parses the environment; throws {@link ConfigError} naming the variable at fault. */
@@ -62,5 +65,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     authSecret: e.BETTER_AUTH_SECRET,
     baseUrl: e.CADENCE_URL ?? `http://localhost:${e.PORT}`,
     production,
+    authRateLimit: e.CADENCE_AUTH_RATE_LIMIT ? e.CADENCE_AUTH_RATE_LIMIT === 'on' : production,
   }
 }

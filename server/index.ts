@@ -31,6 +31,6 @@ async function startServer(): Promise<Server> {
   const env = readEnv()
   const database = await openServerDatabase(env)
   const secret = await loadAuthSecret(env)
-  const auth = createAuth({ db: database.db, secret, baseUrl: env.baseUrl, production: env.production })
+  const auth = createAuth({ db: database.db, secret, baseUrl: env.baseUrl, rateLimit: env.authRateLimit })
   return { env, database, db: database.db, auth }
 }

@@ -38,7 +38,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
           ? await authClient.signUp.email(parsed.data as SignUpInput)
           : await authClient.signIn.email(parsed.data)
       if (result.error) {
-        setErrors(authErrorMessage(result.error.code, result.error.message))
+        setErrors(
+          authErrorMessage(result.error.status === 429 ? 'TOO_MANY_REQUESTS' : result.error.code, result.error.message),
+        )
         return
       }
       router.replace('/')

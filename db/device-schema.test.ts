@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm'
+import { expect, test } from 'vitest'
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
+import * as deviceSchema from './schema/device'
+import * as serverSchema from './schema'
+import { syncScopes } from './schema/synced'
+import { migrate, SchemaTooNewError } from './migrate'
+import { deviceMigrations } from './device/migrations.generated'
+import { pgliteRunner } from './pglite'
+import { rows } from './rows'
+import { testPglite } from './testing/pglite'
+
+const tableNames = (schema: Record<string, unknown>) =>
+  Object.values(schema)
+    .filter((v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
+    .map((t) => getTableConfig(t).name)
+    .sort()
+
+const serverOnly = ['accounts', 'sessions', 'verifications', 'rate_limits', 'media_blobs', 'change_log', 'mutation_results', 'sync_horizon']
+
+test('the device schema is the synced tables plus local bookkeeping, and nothing server-only', async () => {
+  const { db, close } = await testPglite('device')
+  try {
+    const tables = await rows<{ table_name: string }>(
+      db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    )
+    const names = tables.map((t) => t.table_name)
+    expect(names).toEqual(tableNames(deviceSchema))
+    for (const table of serverOnly) expect(names).not.toContain(table)
+    expect(names).toEqual(expect.arrayContaining(['local_outbox', 'local_rejections', 'local_sync_state']))
+  } finally {
+    await close()
+  }
+})
+
+test('every synced table has a sync scope, and every server table is either synced or server-only', () => {
+  const synced = Object.keys(syncScopes).sort()
+  const device = tableNames(deviceSchema).filter((n) => !n.startsWith('local_'))
+  expect(synced).toEqual(device)
+  expect(tableNames(serverSchema)).toEqual([...synced, ...serverOnly].sort())
+})
+
+test('the bundled device migrations apply to a new PGlite once, and refuse a newer database', async () => {
+  const { pg, close } = await testPglite('device')
+  try {
+    expect(await migrate(pgliteRunner(pg), deviceMigrations)).toEqual([])
+    await pg.exec(`insert into cadence_meta.migrations (tag, hash) values ('9999_next', 'x')`)
+    await expect(migrate(pgliteRunner(pg), deviceMigrations)).rejects.toBeInstanceOf(SchemaTooNewError)
+  } finally {
+    await close()
+  }
+})

@@ -1,0 +1,207 @@
+/**
+ * The schema contract: what every server database Cadence runs on must do, whatever the
+ * driver. `db/schema.test.ts` runs it on PGlite and `db/schema.pg.test.ts` on PostgreSQL, so the
+ * embedded default and production cannot drift apart.
+ */
+import { eq, sql } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { MigrationEditedError, SchemaTooNewError, migrate, type SqlRunner } from '../migrate'
+import { serverMigrations } from '../migrations.generated'
+import { rows } from '../rows'
+import * as s from '../schema'
+import type { Db } from '../types'
+import { newId } from '@/domain/ids'
+
+export type ContractDb = { db: Db; runner: SqlRunner; close(): Promise<void> }
+
+export const domainTables = [
+  'users', 'sessions', 'accounts', 'verifications', 'rate_limits', 'devices', 'libraries',
+  'library_members', 'library_invites', 'activities', 'attributes', 'attribute_options',
+  'sequence_items', 'template_versions', 'entries', 'entry_values', 'tags', 'entry_tags', 'media',
+  'entry_media', 'media_blobs', 'user_settings', 'goals', 'change_log', 'mutation_results',
+  'sync_horizon',
+]
+
+/** Resolves when `promise` fails because of the named constraint. */
+export async function expectViolation(promise: Promise<unknown>, constraint: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error, `expected a violation of ${constraint}`).toBeDefined()
+  const text = [error, (error as { cause?: unknown }).cause].map((e) => (e instanceof Error ? e.message : String(e))).join(' | ')
+  expect(text).toContain(constraint)
+}
+
+export function schemaContract(name: string, open: () => Promise<ContractDb>) {
+  describe(`schema contract on ${name}`, () => {
+    let h: ContractDb
+    let db: Db
+    beforeEach(async () => {
+      h = await open()
+      db = h.db
+    })
+    afterEach(async () => {
+      await h.close()
+    })
+
+    async function user(label = 'ann') {
+      const id = newId()
+      await db.insert(s.users).values({ id, name: label, email: `${label}-${id}@example.com` })
+      return id
+    }
+    async function library(ownerId: string, isDefault = false) {
+      const id = newId()
+      await db.insert(s.libraries).values({ id, ownerId, name: 'Lib', isDefault })
+      return id
+    }
+    async function activity(libraryId: string, kind: 'scalar' | 'sequence' = 'scalar') {
+      const id = newId()
+      await db.insert(s.activities).values({ id, libraryId, name: 'Squat', kind, originId: id })
+      return id
+    }
+
+    test('has every table of the domain, at least 20', async () => {
+      const tables = await rows<{ table_name: string }>(
+        db,
+        sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+      )
+      const names = tables.map((r) => r.table_name).sort()
+      expect(names).toEqual([...domainTables].sort())
+      expect(names.length).toBeGreaterThanOrEqual(20)
+    })
+
+    test('migrating an up-to-date database applies nothing', async () => {
+      expect(await migrate(h.runner, serverMigrations)).toEqual([])
+    })
+
+    test('refuses a database written by a newer Cadence and leaves it untouched', async () => {
+      await db.execute(sql`insert into cadence_meta.migrations (tag, hash) values ('9999_from_the_future', 'x')`)
+      const error = await migrate(h.runner, serverMigrations).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(SchemaTooNewError)
+      expect((error as Error).message).toMatch(/newer version of Cadence.*9999_from_the_future/)
+      const count = await rows<{ n: number }>(db, sql`select count(*)::int as n from cadence_meta.migrations`)
+      expect(count[0]?.n).toBe(serverMigrations.length + 1)
+    })
+
+    test('refuses a database whose applied migration was edited since', async () => {
+      const first = serverMigrations[0]!
+      await db.execute(sql`update cadence_meta.migrations set hash = 'edited' where tag = ${first.tag}`)
+      await expect(migrate(h.runner, serverMigrations)).rejects.toBeInstanceOf(MigrationEditedError)
+    })
+
+    test('a user has at most one default library', async () => {
+      const ann = await user()
+      await library(ann, true)
+      await library(ann, false)
+      await expectViolation(library(ann, true), 'libraries_one_default_per_owner')
+    })
+
+    test('names may not be blank and kinds, roles and types are closed sets', async () => {
+      const ann = await user()
+      const lib = await library(ann)
+      await expectViolation(
+        db.insert(s.libraries).values({ id: newId(), ownerId: ann, name: '  ' }),
+        'libraries_name_not_blank',
+      )
+      const id = newId()
+      await expectViolation(
+        db.execute(sql`insert into activities (id, library_id, name, kind, origin_id) values (${id}, ${lib}, 'Run', 'loop', ${id})`),
+        'activities_kind_valid',
+      )
+      const bob = await user('bob')
+      await expectViolation(
+        db.execute(sql`insert into library_members (library_id, user_id, role) values (${lib}, ${bob}, 'admin')`),
+        'library_members_role_valid',
+      )
+    })
+
+    test('an attribute stores its canonical unit and keeps its ordinal unique', async () => {
+      const act = await activity(await library(await user()))
+      await db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 })
+      await expectViolation(
+        db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Load', type: 'mass', unit: 'lb', ordinal: 1 }),
+        'attributes_unit_matches_type',
+      )
+      await expectViolation(
+        db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Reps', type: 'integer', ordinal: 0 }),
+        'attributes_activity_ordinal_unique',
+      )
+    })
+
+    test('an entry value holds exactly one value', async () => {
+      const ann = await user()
+      const act = await activity(await library(ann))
+      const attr = newId()
+      await db.insert(s.attributes).values({ id: attr, activityId: act, name: 'Reps', type: 'integer', ordinal: 0 })
+      const entry = newId()
+      await db.insert(s.entries).values({ id: entry, userId: ann, activityId: act, performedAt: new Date() })
+      await expectViolation(
+        db.insert(s.entryValues).values({ entryId: entry, attributeId: attr, num: 5, text: 'five' }),
+        'entry_values_exactly_one_value',
+      )
+      await expectViolation(db.insert(s.entryValues).values({ entryId: entry, attributeId: attr }), 'entry_values_exactly_one_value')
+      await db.insert(s.entryValues).values({ entryId: entry, attributeId: attr, num: 5 })
+    })
+
+    test('deleting a parent entry deletes its whole subtree', async () => {
+      const ann = await user()
+      const lib = await library(ann)
+      const workout = await activity(lib, 'sequence')
+      const squat = await activity(lib)
+      const root = newId()
+      const exercise = newId()
+      const set = newId()
+      const performedAt = new Date()
+      await db.insert(s.entries).values([
+        { id: root, userId: ann, activityId: workout, performedAt },
+        { id: exercise, userId: ann, activityId: squat, parentId: root, performedAt },
+        { id: set, userId: ann, activityId: squat, parentId: exercise, ordinal: 0, performedAt },
+      ])
+      await db.delete(s.entries).where(eq(s.entries.id, root))
+      expect(await db.select().from(s.entries)).toEqual([])
+    })
+
+    test('an activity in use by an entry cannot be hard-deleted', async () => {
+      const ann = await user()
+      const act = await activity(await library(ann))
+      await db.insert(s.entries).values({ id: newId(), userId: ann, activityId: act, performedAt: new Date() })
+      await expectViolation(db.delete(s.activities).where(eq(s.activities.id, act)), 'entries_activity_id_activities_id_fk')
+    })
+
+    test('a copy records its provenance completely or not at all', async () => {
+      const lib = await library(await user())
+      const id = newId()
+      await expectViolation(
+        db.insert(s.activities).values({ id, libraryId: lib, name: 'Copy', kind: 'scalar', originId: id, copiedFromId: newId() }),
+        'activities_copy_provenance_complete',
+      )
+    })
+
+    test('the change log stamps the writing transaction id, ordered within the transaction by op', async () => {
+      const written = await db.transaction(async (tx) => {
+        await tx.insert(s.changeLog).values([
+          { op: 0, scope: 'user:x', tableName: 'entries', kind: 'insert', key: { id: 'a' }, row: { id: 'a' } },
+          { op: 1, scope: 'user:x', tableName: 'entries', kind: 'delete', key: { id: 'a' } },
+        ])
+        const current = await rows<{ tx: string }>(tx, sql`select pg_current_xact_id()::text as tx`)
+        return { current: current[0]?.tx, log: await tx.select().from(s.changeLog) }
+      })
+      expect(written.log.map((r) => [r.tx, r.op])).toEqual([
+        [written.current, 0],
+        [written.current, 1],
+      ])
+    })
+
+    test('deleting a user removes everything they own', async () => {
+      const ann = await user()
+      const act = await activity(await library(ann, true))
+      await db.insert(s.entries).values({ id: newId(), userId: ann, activityId: act, performedAt: new Date() })
+      await db.insert(s.userSettings).values({ userId: ann })
+      await db.delete(s.users).where(eq(s.users.id, ann))
+      for (const table of [s.libraries, s.activities, s.entries, s.userSettings]) {
+        expect(await db.select().from(table)).toEqual([])
+      }
+    })
+  })
+}
