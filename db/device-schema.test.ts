@@ -51,3 +51,20 @@ test('the bundled device migrations apply to a new PGlite once, and refuse a new
     await close()
   }
 })
+
+test('[D1] the device schema keeps keys and checks but no foreign keys: a device holds a partial replica', async () => {
+  const { db, close } = await testPglite('device')
+  try {
+    const constraints = await rows<{ constraint_type: string; n: number }>(
+      db,
+      sql`select constraint_type, count(*)::int as n from information_schema.table_constraints
+          where table_schema = 'public' group by constraint_type order by constraint_type`,
+    )
+    const byType = Object.fromEntries(constraints.map((c) => [c.constraint_type, c.n]))
+    expect(byType['FOREIGN KEY']).toBeUndefined()
+    expect(byType['PRIMARY KEY']).toBe(tableNames(deviceSchema).length)
+    expect(byType['CHECK']).toBeGreaterThan(20)
+  } finally {
+    await close()
+  }
+})

@@ -7,20 +7,32 @@ import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 
+// A device holds a partial replica: rows arrive by scope, and a synced row may point at one the
+// device never sees (a shared library's owner). So the device keeps primary keys, uniques and
+// checks, but not foreign keys; the server's foreign keys are the authority, and shared mutations
+// check what they reference themselves. sync/SPEC.md (D1) states the rule.
+const isForeignKey = (statement) => /^ALTER TABLE \S+ ADD CONSTRAINT \S+ FOREIGN KEY/.test(statement)
+
 const sets = [
-  { from: 'db/migrations', to: 'db/migrations.generated.ts', name: 'serverMigrations' },
-  { from: 'db/device/migrations', to: 'db/device/migrations.generated.ts', name: 'deviceMigrations' },
+  { from: 'db/migrations', to: 'db/migrations.generated.ts', name: 'serverMigrations', keep: () => true },
+  {
+    from: 'db/device/migrations',
+    to: 'db/device/migrations.generated.ts',
+    name: 'deviceMigrations',
+    keep: (statement) => !isForeignKey(statement),
+  },
 ]
 
-export function render({ from, name }) {
+export function render({ from, name, keep }) {
   const journal = JSON.parse(readFileSync(join(from, 'meta/_journal.json'), 'utf8'))
   const migrations = journal.entries.map((e) => {
     const sql = readFileSync(join(from, `${e.tag}.sql`), 'utf8')
+    const statements = sql.split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean).filter(keep)
     return {
       tag: e.tag,
       when: e.when,
-      hash: createHash('sha256').update(sql).digest('hex'),
-      statements: sql.split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean),
+      hash: createHash('sha256').update(statements.join('\n')).digest('hex'),
+      statements,
     }
   })
   return [

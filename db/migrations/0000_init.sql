@@ -108,6 +108,7 @@ CREATE TABLE "activities" (
 CREATE TABLE "attribute_options" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"attribute_id" uuid NOT NULL,
+	"library_id" uuid NOT NULL,
 	"label" text NOT NULL,
 	"ordinal" integer NOT NULL,
 	"retired_at" timestamp with time zone,
@@ -120,6 +121,7 @@ CREATE TABLE "attribute_options" (
 CREATE TABLE "attributes" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"activity_id" uuid NOT NULL,
+	"library_id" uuid NOT NULL,
 	"name" text NOT NULL,
 	"type" text NOT NULL,
 	"unit" text,
@@ -164,6 +166,7 @@ CREATE TABLE "entries" (
 CREATE TABLE "entry_media" (
 	"entry_id" uuid NOT NULL,
 	"media_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
 	"ordinal" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "entry_media_entry_id_media_id_pk" PRIMARY KEY("entry_id","media_id")
@@ -172,6 +175,7 @@ CREATE TABLE "entry_media" (
 CREATE TABLE "entry_tags" (
 	"entry_id" uuid NOT NULL,
 	"tag_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "entry_tags_entry_id_tag_id_pk" PRIMARY KEY("entry_id","tag_id")
 );
@@ -179,6 +183,7 @@ CREATE TABLE "entry_tags" (
 CREATE TABLE "entry_values" (
 	"entry_id" uuid NOT NULL,
 	"attribute_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
 	"num" double precision,
 	"text" text,
 	"bool" boolean,
@@ -253,6 +258,7 @@ CREATE TABLE "sequence_items" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"parent_id" uuid NOT NULL,
 	"child_id" uuid NOT NULL,
+	"library_id" uuid NOT NULL,
 	"ordinal" integer NOT NULL,
 	"repeat" integer DEFAULT 1 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -274,6 +280,7 @@ CREATE TABLE "tags" (
 CREATE TABLE "template_versions" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"activity_id" uuid NOT NULL,
+	"library_id" uuid NOT NULL,
 	"version" integer NOT NULL,
 	"structure" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -344,13 +351,18 @@ CREATE INDEX "sessions_user_id_index" ON "sessions" USING btree ("user_id");--> 
 CREATE INDEX "verifications_identifier_index" ON "verifications" USING btree ("identifier");--> statement-breakpoint
 CREATE INDEX "activities_library_id_index" ON "activities" USING btree ("library_id");--> statement-breakpoint
 CREATE INDEX "activities_origin_id_index" ON "activities" USING btree ("origin_id");--> statement-breakpoint
+CREATE INDEX "attribute_options_library_id_index" ON "attribute_options" USING btree ("library_id");--> statement-breakpoint
+CREATE INDEX "attributes_library_id_index" ON "attributes" USING btree ("library_id");--> statement-breakpoint
 CREATE INDEX "devices_user_id_index" ON "devices" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "entries_user_id_performed_at_index" ON "entries" USING btree ("user_id","performed_at");--> statement-breakpoint
 CREATE INDEX "entries_activity_id_performed_at_index" ON "entries" USING btree ("activity_id","performed_at");--> statement-breakpoint
 CREATE INDEX "entries_parent_id_ordinal_index" ON "entries" USING btree ("parent_id","ordinal");--> statement-breakpoint
 CREATE INDEX "entry_media_media_id_index" ON "entry_media" USING btree ("media_id");--> statement-breakpoint
+CREATE INDEX "entry_media_user_id_index" ON "entry_media" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "entry_tags_tag_id_index" ON "entry_tags" USING btree ("tag_id");--> statement-breakpoint
+CREATE INDEX "entry_tags_user_id_index" ON "entry_tags" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "entry_values_attribute_id_index" ON "entry_values" USING btree ("attribute_id");--> statement-breakpoint
+CREATE INDEX "entry_values_user_id_index" ON "entry_values" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "goals_user_id_index" ON "goals" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "libraries_owner_id_index" ON "libraries" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "libraries_published_idx" ON "libraries" USING btree ("published_at") WHERE "libraries"."published_at" is not null;--> statement-breakpoint
@@ -361,4 +373,6 @@ CREATE INDEX "library_members_user_id_index" ON "library_members" USING btree ("
 CREATE INDEX "media_user_id_index" ON "media" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "media_sha256_index" ON "media" USING btree ("sha256");--> statement-breakpoint
 CREATE INDEX "sequence_items_parent_id_ordinal_index" ON "sequence_items" USING btree ("parent_id","ordinal");--> statement-breakpoint
-CREATE INDEX "sequence_items_child_id_index" ON "sequence_items" USING btree ("child_id");
+CREATE INDEX "sequence_items_library_id_index" ON "sequence_items" USING btree ("library_id");--> statement-breakpoint
+CREATE INDEX "sequence_items_child_id_index" ON "sequence_items" USING btree ("child_id");--> statement-breakpoint
+CREATE INDEX "template_versions_library_id_index" ON "template_versions" USING btree ("library_id");

@@ -12,7 +12,9 @@
  * - Each edit of a sequence template bumps `templateVersion` and stores the new structure in
  *   `templateVersions`, so an entry can say which version it followed.
  *
- * Sync: library scope.
+ * Sync: library scope. Every table here carries `libraryId`, so a row's scope is read off the
+ * row itself (a cascade deletes children after their parent is gone, when a join would find
+ * nothing).
  */
 import { sql } from 'drizzle-orm'
 import {
@@ -97,6 +99,8 @@ export const attributes = pgTable(
     activityId: uuid()
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
+    /** Denormalised from the activity: the row's sync scope, known even while it is being deleted. */
+    libraryId: uuid().notNull(),
     name: text().notNull(),
     type: text({ enum: attributeTypes }).notNull(),
     /** Canonical storage unit (kg, m, s) or null for unitless types. */
@@ -109,6 +113,7 @@ export const attributes = pgTable(
   },
   (t) => [
     unique('attributes_activity_ordinal_unique').on(t.activityId, t.ordinal),
+    index().on(t.libraryId),
     check('attributes_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
     check(
       'attributes_type_valid',
@@ -129,6 +134,7 @@ export const attributeOptions = pgTable(
     attributeId: uuid()
       .notNull()
       .references(() => attributes.id, { onDelete: 'cascade' }),
+    libraryId: uuid().notNull(),
     label: text().notNull(),
     ordinal: integer().notNull(),
     retiredAt: instant(),
@@ -136,6 +142,7 @@ export const attributeOptions = pgTable(
   },
   (t) => [
     unique('attribute_options_attribute_ordinal_unique').on(t.attributeId, t.ordinal),
+    index().on(t.libraryId),
     check('attribute_options_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
     check('attribute_options_label_not_blank', sql`length(trim(${t.label})) > 0`),
   ],
@@ -151,6 +158,7 @@ export const sequenceItems = pgTable(
     childId: uuid()
       .notNull()
       .references(() => activities.id, { onDelete: 'restrict' }),
+    libraryId: uuid().notNull(),
     /** Position among siblings; reorders rewrite it, so it is indexed but not unique. */
     ordinal: integer().notNull(),
     /** How many times the child repeats at this position (e.g. 5 sets). */
@@ -159,6 +167,7 @@ export const sequenceItems = pgTable(
   },
   (t) => [
     index().on(t.parentId, t.ordinal),
+    index().on(t.libraryId),
     index().on(t.childId),
     check('sequence_items_not_self', sql`${t.parentId} <> ${t.childId}`),
     check('sequence_items_repeat_positive', sql`${t.repeat} >= 1`),
@@ -176,12 +185,14 @@ export const templateVersions = pgTable(
     activityId: uuid()
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
+    libraryId: uuid().notNull(),
     version: integer().notNull(),
     structure: jsonb().$type<TemplateStructure>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     unique('template_versions_activity_version_unique').on(t.activityId, t.version),
+    index().on(t.libraryId),
     check('template_versions_version_positive', sql`${t.version} >= 1`),
   ],
 )

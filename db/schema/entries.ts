@@ -6,7 +6,8 @@
  * ever points at an activity in a library its user owns (duplicate-on-add makes sure of that;
  * the mutations check it).
  *
- * Sync: user scope (a user's own log).
+ * Sync: user scope (a user's own log). Child tables carry `userId` so a row's scope is read off
+ * the row itself.
  */
 import { sql } from 'drizzle-orm'
 import {
@@ -67,6 +68,8 @@ export const entryValues = pgTable(
     attributeId: uuid()
       .notNull()
       .references(() => attributes.id, { onDelete: 'restrict' }),
+    /** Denormalised from the entry: the row's sync scope. */
+    userId: uuid().notNull(),
     num: doublePrecision(),
     text: text(),
     bool: boolean(),
@@ -75,6 +78,7 @@ export const entryValues = pgTable(
   (t) => [
     primaryKey({ columns: [t.entryId, t.attributeId] }),
     index().on(t.attributeId),
+    index().on(t.userId),
     check(
       'entry_values_exactly_one_value',
       sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`,
@@ -108,7 +112,8 @@ export const entryTags = pgTable(
     tagId: uuid()
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.entryId, t.tagId] }), index().on(t.tagId)],
+  (t) => [primaryKey({ columns: [t.entryId, t.tagId] }), index().on(t.tagId), index().on(t.userId)],
 )

@@ -49,10 +49,11 @@ export const entryMedia = pgTable(
     mediaId: uuid()
       .notNull()
       .references(() => media.id, { onDelete: 'cascade' }),
+    userId: uuid().notNull(),
     ordinal: integer().notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.entryId, t.mediaId] }), index().on(t.mediaId)],
+  (t) => [primaryKey({ columns: [t.entryId, t.mediaId] }), index().on(t.mediaId), index().on(t.userId)],
 )
 
 export const mediaBlobs = pgTable(

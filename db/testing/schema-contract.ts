@@ -60,6 +60,10 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
       await db.insert(s.activities).values({ id, libraryId, name: 'Squat', kind, originId: id })
       return id
     }
+    async function libraryOf(activityId: string) {
+      const [row] = await db.select({ libraryId: s.activities.libraryId }).from(s.activities).where(eq(s.activities.id, activityId))
+      return row!.libraryId
+    }
 
     test('has every table of the domain, at least 20', async () => {
       const tables = await rows<{ table_name: string }>(
@@ -117,14 +121,15 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
     })
 
     test('an attribute stores its canonical unit and keeps its ordinal unique', async () => {
-      const act = await activity(await library(await user()))
-      await db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 })
+      const lib = await library(await user())
+      const act = await activity(lib)
+      await db.insert(s.attributes).values({ id: newId(), activityId: act, libraryId: lib, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 })
       await expectViolation(
-        db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Load', type: 'mass', unit: 'lb', ordinal: 1 }),
+        db.insert(s.attributes).values({ id: newId(), activityId: act, libraryId: lib, name: 'Load', type: 'mass', unit: 'lb', ordinal: 1 }),
         'attributes_unit_matches_type',
       )
       await expectViolation(
-        db.insert(s.attributes).values({ id: newId(), activityId: act, name: 'Reps', type: 'integer', ordinal: 0 }),
+        db.insert(s.attributes).values({ id: newId(), activityId: act, libraryId: lib, name: 'Reps', type: 'integer', ordinal: 0 }),
         'attributes_activity_ordinal_unique',
       )
     })
@@ -133,15 +138,44 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
       const ann = await user()
       const act = await activity(await library(ann))
       const attr = newId()
-      await db.insert(s.attributes).values({ id: attr, activityId: act, name: 'Reps', type: 'integer', ordinal: 0 })
+      await db.insert(s.attributes).values({ id: attr, activityId: act, libraryId: await libraryOf(act), name: 'Reps', type: 'integer', ordinal: 0 })
       const entry = newId()
       await db.insert(s.entries).values({ id: entry, userId: ann, activityId: act, performedAt: new Date() })
+      const value = { entryId: entry, attributeId: attr, userId: ann }
+      await expectViolation(db.insert(s.entryValues).values({ ...value, num: 5, text: 'five' }), 'entry_values_exactly_one_value')
+      await expectViolation(db.insert(s.entryValues).values(value), 'entry_values_exactly_one_value')
+      await db.insert(s.entryValues).values({ ...value, num: 5 })
+    })
+
+    test('the database refuses to re-type, re-order or remove an attribute that has values', async () => {
+      const ann = await user()
+      const lib = await library(ann)
+      const act = await activity(lib)
+      const weight = newId()
+      const note = newId()
+      await db.insert(s.attributes).values([
+        { id: weight, activityId: act, libraryId: lib, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 },
+        { id: note, activityId: act, libraryId: lib, name: 'Note', type: 'text', ordinal: 1 },
+      ])
+      const entry = newId()
+      await db.insert(s.entries).values({ id: entry, userId: ann, activityId: act, performedAt: new Date() })
+      await db.insert(s.entryValues).values({ entryId: entry, attributeId: weight, userId: ann, num: 100 })
+
       await expectViolation(
-        db.insert(s.entryValues).values({ entryId: entry, attributeId: attr, num: 5, text: 'five' }),
-        'entry_values_exactly_one_value',
+        db.update(s.attributes).set({ type: 'number', unit: null }).where(eq(s.attributes.id, weight)),
+        'attribute "Weight" cannot change type from mass to number',
       )
-      await expectViolation(db.insert(s.entryValues).values({ entryId: entry, attributeId: attr }), 'entry_values_exactly_one_value')
-      await db.insert(s.entryValues).values({ entryId: entry, attributeId: attr, num: 5 })
+      await expectViolation(
+        db.update(s.attributes).set({ ordinal: 5 }).where(eq(s.attributes.id, weight)),
+        'attribute "Weight" cannot move from position 0 to 5',
+      )
+      await expectViolation(
+        db.delete(s.attributes).where(eq(s.attributes.id, weight)),
+        'attribute "Weight" cannot be removed: entries hold values for it; retire it instead',
+      )
+      // Renaming and retiring are allowed, and so is removing an attribute nobody has used.
+      await db.update(s.attributes).set({ name: 'Load', retiredAt: new Date() }).where(eq(s.attributes.id, weight))
+      await db.delete(s.attributes).where(eq(s.attributes.id, note))
     })
 
     test('deleting a parent entry deletes its whole subtree', async () => {
