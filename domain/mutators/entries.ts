@@ -1,0 +1,261 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import {
+  activities,
+  attributeOptions,
+  attributes,
+  entries,
+  entryMedia,
+  entryTags,
+  entryValues,
+  libraries,
+  tags,
+} from '@/db/schema'
+import { rows } from '@/db/rows'
+import type { Tx } from '@/db/types'
+import { roleIn } from '../access'
+import { MutationError, notFound } from '../errors'
+import { encodeValue, type Value } from '../values'
+import { defineMutator, idSchema, instantSchema, nameSchema, type MutationContext } from './define'
+
+export const MAX_ENTRY_NODES = 2000
+export const MAX_ENTRY_DEPTH = 8
+const notesSchema = z.string().max(10_000, 'must be at most 10000 characters')
+const valueSchema = z.union([z.number(), z.string(), z.boolean()])
+const valuesSchema = z.record(idSchema, valueSchema)
+
+export type EntryInput = {
+  id: string
+  activityId: string
+  performedAt?: string
+  notes?: string
+  templateVersion?: number
+  values?: Record<string, Value>
+  children?: EntryInput[]
+}
+
+export const entryInputSchema: z.ZodType<EntryInput> = z.lazy(() =>
+  z.object({
+    id: idSchema,
+    activityId: idSchema,
+    performedAt: instantSchema.optional(),
+    notes: notesSchema.optional(),
+    templateVersion: z.number().int().min(1).optional(),
+    values: valuesSchema.optional(),
+    children: z.array(entryInputSchema).max(MAX_ENTRY_NODES).optional(),
+  }),
+)
+
+function flatten(root: EntryInput) {
+  const nodes: { node: EntryInput; parentId: string | null; ordinal: number; depth: number }[] = []
+  const walk = (node: EntryInput, parentId: string | null, ordinal: number, depth: number) => {
+    if (depth > MAX_ENTRY_DEPTH) throw new MutationError('invalid_args', `An entry tree may be at most ${MAX_ENTRY_DEPTH} levels deep.`)
+    nodes.push({ node, parentId, ordinal, depth })
+    if (nodes.length > MAX_ENTRY_NODES) throw new MutationError('invalid_args', `An entry tree may hold at most ${MAX_ENTRY_NODES} entries.`)
+    node.children?.forEach((child, i) => walk(child, node.id, i, depth + 1))
+  }
+  walk(root, null, 0, 1)
+  return nodes
+}
+
+/**
+ * The activities by id, each checked to be in a library the caller owns: entries only ever point
+ * at the logging user's own activities (copies, for anyone else's).
+ */
+async function ownActivities(ctx: MutationContext, ids: string[]) {
+  const found = await ctx.tx
+    .select({ activity: activities, ownerId: libraries.ownerId })
+    .from(activities)
+    .innerJoin(libraries, eq(libraries.id, activities.libraryId))
+    .where(inArray(activities.id, ids))
+  const byId = new Map(found.map((f) => [f.activity.id, f]))
+  for (const id of ids) {
+    const f = byId.get(id)
+    if (!f) throw notFound('The activity')
+    if (f.ownerId !== ctx.userId) {
+      // Say why only to someone who can see the activity at all.
+      if ((await roleIn(ctx.tx, ctx.userId, f.activity.libraryId)).role === 'none') throw notFound('The activity')
+      throw new MutationError(
+        'forbidden',
+        `"${f.activity.name}" is not in a library you own. Add it to your library first; you will log against your own copy.`,
+      )
+    }
+  }
+  return new Map(found.map((f) => [f.activity.id, f.activity]))
+}
+
+async function schemaOf(tx: Tx, activityIds: string[]) {
+  const attrs = activityIds.length ? await tx.select().from(attributes).where(inArray(attributes.activityId, activityIds)) : []
+  const opts = attrs.length
+    ? await tx.select({ id: attributeOptions.id, attributeId: attributeOptions.attributeId }).from(attributeOptions).where(inArray(attributeOptions.attributeId, attrs.map((a) => a.id)))
+    : []
+  return { attrs, opts }
+}
+
+/** Encodes an entry's values, checking each belongs to the entry's activity and fits its type. */
+function valueRows(
+  entry: { id: string; activityId: string; name: string },
+  values: Record<string, Value | null>,
+  schema: Awaited<ReturnType<typeof schemaOf>>,
+  userId: string,
+) {
+  return Object.entries(values).map(([attributeId, value]) => {
+    const attribute = schema.attrs.find((a) => a.id === attributeId && a.activityId === entry.activityId)
+    if (!attribute) throw new MutationError('invalid_args', `Attribute ${attributeId} is not an attribute of "${entry.name}".`)
+    if (value === null) return { attributeId, stored: null }
+    const options = new Set(schema.opts.filter((o) => o.attributeId === attributeId).map((o) => o.id))
+    return { attributeId, stored: { entryId: entry.id, attributeId, userId, ...encodeValue(attribute, value, options) } }
+  })
+}
+
+/**
+ * Logs an entry: a scalar entry with its values, or a whole sequence entry tree (workout →
+ * exercises → sets) in one mutation. Children without a time take their root's.
+ */
+export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSchema }), async (ctx, { entry }) => {
+  if (!entry.performedAt) throw new MutationError('invalid_args', 'entry.performedAt: the time the entry was performed is required.')
+  const nodes = flatten(entry)
+  const ids = new Set<string>()
+  for (const { node } of nodes) {
+    if (ids.has(node.id)) throw new MutationError('invalid_args', `The same entry id appears twice in the tree: ${node.id}.`)
+    ids.add(node.id)
+  }
+  const activityIds = [...new Set(nodes.map((n) => n.node.activityId))]
+  const acts = await ownActivities(ctx, activityIds)
+  const schema = await schemaOf(ctx.tx, activityIds)
+  const rootTime = new Date(entry.performedAt)
+
+  const entryRows = nodes.map(({ node, parentId, ordinal }) => ({
+    id: node.id,
+    userId: ctx.userId,
+    activityId: node.activityId,
+    parentId,
+    ordinal,
+    templateVersion: node.templateVersion ?? acts.get(node.activityId)!.templateVersion,
+    performedAt: node.performedAt ? new Date(node.performedAt) : rootTime,
+    notes: node.notes ?? '',
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  }))
+  const values = nodes.flatMap(({ node }) => {
+    const act = acts.get(node.activityId)!
+    const encoded = valueRows({ id: node.id, activityId: act.id, name: act.name }, node.values ?? {}, schema, ctx.userId)
+    const missing = schema.attrs.filter((a) => a.activityId === act.id && a.required && !a.retiredAt && node.values?.[a.id] === undefined)
+    if (missing.length > 0) {
+      throw new MutationError('invalid_args', `"${act.name}" needs a value for ${missing.map((a) => `"${a.name}"`).join(', ')}.`)
+    }
+    return encoded.flatMap((v) => (v.stored ? [v.stored] : []))
+  })
+  const [existing] = await ctx.tx.select({ id: entries.id }).from(entries).where(inArray(entries.id, [...ids])).limit(1)
+  if (existing) throw new MutationError('conflict', `An entry with id ${existing.id} exists already.`)
+  await ctx.tx.insert(entries).values(entryRows)
+  if (values.length > 0) await ctx.tx.insert(entryValues).values(values)
+})
+
+async function requireOwnEntry(ctx: MutationContext, entryId: string) {
+  const [entry] = await ctx.tx.select().from(entries).where(eq(entries.id, entryId))
+  if (!entry || entry.userId !== ctx.userId) throw notFound('The entry')
+  return entry
+}
+
+/** Edits an entry's time, notes and values; a value of null removes that value. */
+export const editEntry = defineMutator(
+  'editEntry',
+  z.object({
+    entryId: idSchema,
+    performedAt: instantSchema.optional(),
+    notes: notesSchema.optional(),
+    values: z.record(idSchema, valueSchema.nullable()).optional(),
+  }),
+  async (ctx, args) => {
+    const entry = await requireOwnEntry(ctx, args.entryId)
+    const [activity] = await ctx.tx.select().from(activities).where(eq(activities.id, entry.activityId))
+    await ctx.tx
+      .update(entries)
+      .set({
+        ...(args.performedAt ? { performedAt: new Date(args.performedAt) } : {}),
+        ...(args.notes === undefined ? {} : { notes: args.notes }),
+        updatedAt: ctx.now,
+      })
+      .where(eq(entries.id, entry.id))
+    if (!args.values) return
+    const schema = await schemaOf(ctx.tx, [entry.activityId])
+    const changes = valueRows({ id: entry.id, activityId: entry.activityId, name: activity?.name ?? 'this activity' }, args.values, schema, ctx.userId)
+    for (const change of changes) {
+      if (change.stored) {
+        const { entryId, attributeId, userId, ...value } = change.stored
+        await ctx.tx
+          .insert(entryValues)
+          .values({ entryId, attributeId, userId, ...value })
+          .onConflictDoUpdate({ target: [entryValues.entryId, entryValues.attributeId], set: value })
+      } else {
+        await ctx.tx.delete(entryValues).where(and(eq(entryValues.entryId, entry.id), eq(entryValues.attributeId, change.attributeId)))
+      }
+    }
+  },
+)
+
+/** The entry and every entry below it, deepest last. */
+export async function subtreeIds(tx: Tx, entryId: string): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    tx,
+    sql`with recursive subtree(id, depth) as (
+          select id, 0 from entries where id = ${entryId}
+          union all
+          select e.id, s.depth + 1 from entries e join subtree s on e.parent_id = s.id
+        )
+        select id from subtree order by depth`,
+  )
+  return found.map((r) => r.id)
+}
+
+/**
+ * Deletes an entry and its subtree, with their values, tags and photo links. Children go
+ * explicitly rather than by cascade: the device's schema has no foreign keys, and both runtimes
+ * must do the same thing.
+ */
+export const deleteEntry = defineMutator('deleteEntry', z.object({ entryId: idSchema }), async (ctx, args) => {
+  await requireOwnEntry(ctx, args.entryId)
+  const ids = await subtreeIds(ctx.tx, args.entryId)
+  await ctx.tx.delete(entryValues).where(inArray(entryValues.entryId, ids))
+  await ctx.tx.delete(entryTags).where(inArray(entryTags.entryId, ids))
+  await ctx.tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids))
+  for (const id of ids.reverse()) await ctx.tx.delete(entries).where(eq(entries.id, id))
+})
+
+// Tags -------------------------------------------------------------------------------------------
+
+const colorSchema = z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour like #3366ff')
+
+export const createTag = defineMutator(
+  'createTag',
+  z.object({ id: idSchema, name: nameSchema.max(50, 'must be at most 50 characters'), color: colorSchema.optional() }),
+  async (ctx, args) => {
+    const [same] = await ctx.tx.select().from(tags).where(and(eq(tags.userId, ctx.userId), eq(tags.name, args.name)))
+    if (same) throw new MutationError('conflict', `You have a tag called "${args.name}" already.`)
+    await ctx.tx.insert(tags).values({ id: args.id, userId: ctx.userId, name: args.name, color: args.color ?? null, createdAt: ctx.now })
+  },
+)
+
+async function requireOwnTag(ctx: MutationContext, tagId: string) {
+  const [tag] = await ctx.tx.select().from(tags).where(eq(tags.id, tagId))
+  if (!tag || tag.userId !== ctx.userId) throw notFound('The tag')
+  return tag
+}
+
+export const deleteTag = defineMutator('deleteTag', z.object({ tagId: idSchema }), async (ctx, args) => {
+  await requireOwnTag(ctx, args.tagId)
+  await ctx.tx.delete(entryTags).where(eq(entryTags.tagId, args.tagId))
+  await ctx.tx.delete(tags).where(eq(tags.id, args.tagId))
+})
+
+export const tagEntry = defineMutator('tagEntry', z.object({ entryId: idSchema, tagId: idSchema }), async (ctx, args) => {
+  await requireOwnEntry(ctx, args.entryId)
+  await requireOwnTag(ctx, args.tagId)
+  await ctx.tx.insert(entryTags).values({ entryId: args.entryId, tagId: args.tagId, userId: ctx.userId, createdAt: ctx.now }).onConflictDoNothing()
+})
+
+export const untagEntry = defineMutator('untagEntry', z.object({ entryId: idSchema, tagId: idSchema }), async (ctx, args) => {
+  await requireOwnEntry(ctx, args.entryId)
+  await ctx.tx.delete(entryTags).where(and(eq(entryTags.entryId, args.entryId), eq(entryTags.tagId, args.tagId)))
+})

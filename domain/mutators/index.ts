@@ -1,0 +1,63 @@
+/**
+ * Every mutation, by name. Each is an argument schema plus one function over a transaction, run
+ * unchanged by the device (optimistically) and by the server (authoritatively).
+ */
+import { MutationError } from '../errors'
+import * as activities from './activities'
+import type { MutationContext, Mutator } from './define'
+import { parseArgs } from './define'
+import * as entries from './entries'
+import * as libraries from './libraries'
+import * as settings from './settings'
+
+const all = {
+  createLibrary: libraries.createLibrary,
+  renameLibrary: libraries.renameLibrary,
+  deleteLibrary: libraries.deleteLibrary,
+  shareLibrary: libraries.shareLibrary,
+  changeMemberRole: libraries.changeMemberRole,
+  revokeMember: libraries.revokeMember,
+  publishLibrary: libraries.publishLibrary,
+  unpublishLibrary: libraries.unpublishLibrary,
+  createActivity: activities.createActivity,
+  renameActivity: activities.renameActivity,
+  deleteActivity: activities.deleteActivity,
+  setAttributes: activities.setAttributes,
+  appendAttribute: activities.appendAttribute,
+  appendChoiceOption: activities.appendChoiceOption,
+  renameAttribute: activities.renameAttribute,
+  retireAttribute: activities.retireAttribute,
+  setTemplate: activities.setTemplate,
+  addTemplateItem: activities.addTemplateItem,
+  removeTemplateItem: activities.removeTemplateItem,
+  moveTemplateItem: activities.moveTemplateItem,
+  addActivityToLibrary: activities.addActivityToLibrary,
+  logEntry: entries.logEntry,
+  editEntry: entries.editEntry,
+  deleteEntry: entries.deleteEntry,
+  createTag: entries.createTag,
+  deleteTag: entries.deleteTag,
+  tagEntry: entries.tagEntry,
+  untagEntry: entries.untagEntry,
+  updateSettings: settings.updateSettings,
+}
+
+export const mutators = all
+export type MutatorName = keyof typeof all
+/** What a caller sends to the named mutation (before defaults are applied). */
+export type MutatorArgs<N extends MutatorName> = (typeof all)[N] extends Mutator<unknown, infer I> ? I : never
+export const mutatorNames = Object.keys(all) as MutatorName[]
+
+export function isMutatorName(name: string): name is MutatorName {
+  return Object.hasOwn(all, name)
+}
+
+/**
+ * Runs the named mutation inside `ctx.tx`: parses its arguments, then applies it. Throws
+ * {@link MutationError} for a refusal; the caller's transaction makes a refusal write nothing.
+ */
+export async function runMutator(ctx: MutationContext, name: string, rawArgs: unknown): Promise<void> {
+  if (!isMutatorName(name)) throw new MutationError('unknown_mutation', `There is no mutation called "${name}".`)
+  const mutator = all[name] as Mutator<unknown, unknown>
+  await mutator.run(ctx, parseArgs(mutator, rawArgs))
+}

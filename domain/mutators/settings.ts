@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { distanceUnits, massUnits, userSettings } from '@/db/schema'
+import { defineMutator } from './define'
+
+export const updateSettings = defineMutator(
+  'updateSettings',
+  z
+    .object({
+      massUnit: z.enum(massUnits, 'must be kg or lb').optional(),
+      distanceUnit: z.enum(distanceUnits, 'must be km or mi').optional(),
+      weekStartsOn: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6').optional(),
+      storageWindowDays: z.number().int().min(1, 'must be at least 1 day').max(36_500).nullable().optional(),
+    })
+    .strict(),
+  async (ctx, args) => {
+    const set = { ...args, updatedAt: ctx.now }
+    await ctx.tx
+      .insert(userSettings)
+      .values({ userId: ctx.userId, ...set })
+      .onConflictDoUpdate({ target: userSettings.userId, set })
+  },
+)

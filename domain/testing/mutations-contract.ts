@@ -1,0 +1,331 @@
+/**
+ * The mutation contract: every shared mutation, run on each backend it must work on (PGlite with
+ * the server schema, PGlite with the device schema, PostgreSQL). Each test runs mutations as a
+ * user and asserts on the rows a person would see.
+ */
+import { and, asc, eq } from 'drizzle-orm'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import * as s from '@/db/schema'
+import { loadEntryTree } from '@/db/queries/entries'
+import { newId } from '../ids'
+import { strengthActivity, world, type Backend, type World } from './world'
+
+export function mutationsContract(name: string, open: () => Promise<Backend>) {
+  describe(`mutations on ${name}`, () => {
+    let w: World
+    let ann: { id: string; libraryId: string }
+    let bob: { id: string; libraryId: string }
+    beforeEach(async () => {
+      w = world(await open())
+      ann = await w.user('Ann')
+      bob = await w.user('Bob')
+    })
+    afterEach(async () => {
+      await w.close()
+    })
+
+    const at = '2026-11-20T07:30:00.000Z'
+
+    test('libraries: create, rename, publish, unpublish, delete', async () => {
+      const id = newId()
+      await w.ok(ann.id, 'createLibrary', { id, name: 'Climbing', description: 'Board sessions' })
+      await w.ok(ann.id, 'renameLibrary', { libraryId: id, name: 'Bouldering' })
+      await w.ok(ann.id, 'publishLibrary', { libraryId: id })
+      let [lib] = await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))
+      expect(lib).toMatchObject({ name: 'Bouldering', description: 'Board sessions', ownerId: ann.id, isDefault: false })
+      expect(lib?.publishedAt).toBeInstanceOf(Date)
+      await w.ok(ann.id, 'unpublishLibrary', { libraryId: id })
+      ;[lib] = await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))
+      expect(lib?.publishedAt).toBeNull()
+      await w.ok(ann.id, 'deleteLibrary', { libraryId: id })
+      expect(await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))).toEqual([])
+    })
+
+    test('the default library, and a library with logged entries, cannot be deleted', async () => {
+      expect(await w.run(ann.id, 'deleteLibrary', { libraryId: ann.libraryId })).toEqual({
+        status: 'rejected',
+        code: 'in_use',
+        message: `"Ann's library" is your default library and cannot be deleted.`,
+      })
+      const lib = newId()
+      await w.ok(ann.id, 'createLibrary', { id: lib, name: 'Running' })
+      const { ids, args } = strengthActivity(lib)
+      await w.ok(ann.id, 'createActivity', args)
+      await w.ok(ann.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 5 } } })
+      expect(await w.run(ann.id, 'deleteLibrary', { libraryId: lib })).toMatchObject({ code: 'in_use', message: expect.stringContaining('1 logged entry uses its activities') })
+    })
+
+    test('sharing: invite by email, change role, revoke', async () => {
+      const inviteId = newId()
+      await w.ok(ann.id, 'shareLibrary', { inviteId, libraryId: ann.libraryId, email: (await emailOf(w, bob.id)).toUpperCase(), role: 'viewer' })
+      const [invite] = await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.id, inviteId))
+      expect(invite).toMatchObject({ role: 'viewer', invitedBy: ann.id })
+      if (w.runtime === 'server') {
+        // The server resolves the email to Bob's account at once; a device cannot see accounts.
+        expect(invite?.acceptedAt).toBeInstanceOf(Date)
+        expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'viewer' }])
+        await w.ok(ann.id, 'changeMemberRole', { libraryId: ann.libraryId, userId: bob.id, role: 'editor' })
+        expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'editor' }])
+        await w.ok(ann.id, 'revokeMember', { libraryId: ann.libraryId, userId: bob.id })
+        expect(await members(w, ann.libraryId)).toEqual([])
+      } else {
+        expect(invite?.acceptedAt).toBeNull()
+      }
+      expect(await w.run(ann.id, 'revokeMember', { libraryId: ann.libraryId, userId: newId() })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('activities: create with attributes and choices, rename, delete hides it but keeps its rows', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, ids.id)).orderBy(asc(s.attributes.ordinal))
+      expect(attrs.map((a) => [a.name, a.type, a.unit, a.ordinal])).toEqual([
+        ['Weight', 'mass', 'kg', 0],
+        ['Reps', 'integer', null, 1],
+        ['Grip', 'choice', null, 2],
+      ])
+      const options = await w.db.select().from(s.attributeOptions).where(eq(s.attributeOptions.attributeId, ids.grip)).orderBy(asc(s.attributeOptions.ordinal))
+      expect(options.map((o) => o.label)).toEqual(['Wide', 'Narrow'])
+      await w.ok(ann.id, 'renameActivity', { activityId: ids.id, name: 'High-bar squat' })
+      await w.ok(ann.id, 'deleteActivity', { activityId: ids.id })
+      const [act] = await w.db.select().from(s.activities).where(eq(s.activities.id, ids.id))
+      expect(act).toMatchObject({ name: 'High-bar squat', originId: ids.id, copiedFromId: null })
+      expect(act?.deletedAt).toBeInstanceOf(Date)
+      expect(await w.run(ann.id, 'renameActivity', { activityId: ids.id, name: 'x' })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('attributes: append, append a choice, rename and retire are allowed', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const rpe = newId()
+      await w.ok(ann.id, 'appendAttribute', { activityId: ids.id, attribute: { id: rpe, name: 'RPE', type: 'number' } })
+      await w.ok(ann.id, 'appendChoiceOption', { attributeId: ids.grip, option: { id: newId(), label: 'Close' } })
+      await w.ok(ann.id, 'renameAttribute', { attributeId: ids.weight, name: 'Load' })
+      await w.ok(ann.id, 'retireAttribute', { attributeId: ids.reps })
+      const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, ids.id)).orderBy(asc(s.attributes.ordinal))
+      expect(attrs.map((a) => [a.name, a.ordinal, a.retiredAt !== null])).toEqual([
+        ['Load', 0, false],
+        ['Reps', 1, true],
+        ['Grip', 2, false],
+        ['RPE', 3, false],
+      ])
+      const options = await w.db.select().from(s.attributeOptions).where(eq(s.attributeOptions.attributeId, ids.grip)).orderBy(asc(s.attributeOptions.ordinal))
+      expect(options.map((o) => [o.label, o.ordinal])).toEqual([['Wide', 0], ['Narrow', 1], ['Close', 2]])
+      expect(await w.run(ann.id, 'appendChoiceOption', { attributeId: ids.reps, option: { id: newId(), label: 'x' } })).toMatchObject({
+        code: 'invalid_args',
+        message: '"Reps" is a integer attribute; only choice attributes have options.',
+      })
+    })
+
+    test('attributes: removing, re-ordering or re-typing is refused with the attribute named and retiring suggested', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const [weight, reps, grip] = args.attributes
+      const set = (attributes: typeof args.attributes) => w.run(ann.id, 'setAttributes', { activityId: ids.id, attributes })
+      expect(await set([weight!, grip!])).toEqual({
+        status: 'rejected',
+        code: 'append_only',
+        message: 'Attribute "Reps" cannot be removed: entries logged with it must keep their values. Retire it instead: it is then hidden for new entries and still shown for old ones.',
+      })
+      expect(await set([reps!, weight!, grip!])).toMatchObject({ code: 'append_only', message: expect.stringMatching(/^Attribute "Weight" cannot move from position 1 to 2/) })
+      expect(await set([{ ...weight!, type: 'number' }, reps!, grip!])).toMatchObject({
+        code: 'append_only',
+        message: expect.stringMatching(/^Attribute "Weight" cannot change type from mass to number: .* Retire it instead/),
+      })
+      expect(await set([weight!, reps!, { ...grip!, options: [grip!.options![1]!] }])).toMatchObject({ code: 'append_only', message: expect.stringMatching(/^Choice "Wide" of "Grip" cannot be removed/) })
+      // The same list with a rename, a retirement, a new choice and a new attribute is fine.
+      const tempo = newId()
+      await w.ok(ann.id, 'setAttributes', {
+        activityId: ids.id,
+        attributes: [
+          { ...weight!, name: 'Load' },
+          { ...reps!, retired: true },
+          { ...grip!, options: [...grip!.options!, { id: newId(), label: 'Mixed' }] },
+          { id: tempo, name: 'Tempo', type: 'text' },
+        ],
+      })
+      const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, ids.id)).orderBy(asc(s.attributes.ordinal))
+      expect(attrs.map((a) => [a.name, a.type, a.retiredAt !== null])).toEqual([
+        ['Load', 'mass', false],
+        ['Reps', 'integer', true],
+        ['Grip', 'choice', false],
+        ['Tempo', 'text', false],
+      ])
+    })
+
+    test('templates: add, reorder and remove children; each edit bumps the version and records the structure', async () => {
+      const squat = strengthActivity(ann.libraryId, 'Squat')
+      const bench = strengthActivity(ann.libraryId, 'Bench')
+      await w.ok(ann.id, 'createActivity', squat.args)
+      await w.ok(ann.id, 'createActivity', bench.args)
+      const day = newId()
+      const [i1, i2] = [newId(), newId()]
+      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: i1, childId: squat.ids.id, repeat: 5 }] })
+      await w.ok(ann.id, 'addTemplateItem', { activityId: day, item: { id: i2, childId: bench.ids.id, repeat: 3 } })
+      await w.ok(ann.id, 'moveTemplateItem', { activityId: day, itemId: i2, position: 0 })
+      await w.ok(ann.id, 'removeTemplateItem', { activityId: day, itemId: i1 })
+      const [activity] = await w.db.select().from(s.activities).where(eq(s.activities.id, day))
+      expect(activity?.templateVersion).toBe(4)
+      const versions = await w.db.select().from(s.templateVersions).where(eq(s.templateVersions.activityId, day)).orderBy(asc(s.templateVersions.version))
+      expect(versions.map((v) => [v.version, v.structure])).toEqual([
+        [1, [{ childId: squat.ids.id, repeat: 5 }]],
+        [2, [{ childId: squat.ids.id, repeat: 5 }, { childId: bench.ids.id, repeat: 3 }]],
+        [3, [{ childId: bench.ids.id, repeat: 3 }, { childId: squat.ids.id, repeat: 5 }]],
+        [4, [{ childId: bench.ids.id, repeat: 3 }]],
+      ])
+      // Setting the same structure again changes nothing.
+      await w.ok(ann.id, 'setTemplate', { activityId: day, items: [{ id: i2, childId: bench.ids.id, repeat: 3 }] })
+      expect((await w.db.select().from(s.activities).where(eq(s.activities.id, day)))[0]?.templateVersion).toBe(4)
+    })
+
+    test('templates refuse cycles, children of other libraries and scalar parents', async () => {
+      const a = newId()
+      const b = newId()
+      await w.ok(ann.id, 'createActivity', { id: a, libraryId: ann.libraryId, name: 'A', kind: 'sequence', attributes: [] })
+      await w.ok(ann.id, 'createActivity', { id: b, libraryId: ann.libraryId, name: 'B', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: a, repeat: 1 }] })
+      expect(await w.run(ann.id, 'addTemplateItem', { activityId: a, item: { id: newId(), childId: b, repeat: 1 } })).toEqual({
+        status: 'rejected',
+        code: 'invalid_args',
+        message: '"B" contains "A", so it cannot also be inside it.',
+      })
+      const other = strengthActivity(bob.libraryId)
+      await w.ok(bob.id, 'createActivity', other.args)
+      expect(await w.run(ann.id, 'addTemplateItem', { activityId: a, item: { id: newId(), childId: other.ids.id, repeat: 1 } })).toMatchObject({ code: 'invalid_args' })
+      const scalar = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', scalar.args)
+      expect(await w.run(ann.id, 'setTemplate', { activityId: scalar.ids.id, items: [] })).toMatchObject({ code: 'invalid_args', message: expect.stringContaining('only sequences have templates') })
+    })
+
+    test('entries: log a scalar entry in canonical units, edit and delete it', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const entry = newId()
+      await w.ok(ann.id, 'logEntry', { entry: { id: entry, activityId: ids.id, performedAt: at, values: { [ids.weight]: 102.5, [ids.reps]: 5, [ids.grip]: ids.wide } } })
+      const values = await w.db.select().from(s.entryValues).where(eq(s.entryValues.entryId, entry))
+      expect(values).toHaveLength(3)
+      expect(values.find((v) => v.attributeId === ids.weight)).toMatchObject({ num: 102.5, userId: ann.id })
+      expect(values.find((v) => v.attributeId === ids.grip)).toMatchObject({ optionId: ids.wide, num: null })
+      await w.ok(ann.id, 'editEntry', { entryId: entry, notes: 'Felt strong', values: { [ids.weight]: 105, [ids.grip]: null } })
+      const after = await w.db.select().from(s.entryValues).where(eq(s.entryValues.entryId, entry))
+      expect(after.map((v) => [v.attributeId, v.num]).sort()).toEqual([[ids.reps, 5], [ids.weight, 105]].sort())
+      expect((await w.db.select().from(s.entries).where(eq(s.entries.id, entry)))[0]).toMatchObject({ notes: 'Felt strong', templateVersion: 1 })
+      await w.ok(ann.id, 'deleteEntry', { entryId: entry })
+      expect(await w.db.select().from(s.entries)).toEqual([])
+      expect(await w.db.select().from(s.entryValues)).toEqual([])
+    })
+
+    test('entries: a value of the wrong type, a foreign attribute or a missing required value is refused and writes nothing', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const log = (values: Record<string, number | string | boolean>) => w.run(ann.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values } })
+      expect(await log({ [ids.reps]: 5.5 })).toMatchObject({ code: 'invalid_args', message: '"Reps" takes a whole number; got 5.5.' })
+      expect(await log({ [ids.reps]: 5, [ids.grip]: 'sideways' })).toMatchObject({ code: 'invalid_args', message: '"Grip" takes the id of one of its choices; got "sideways".' })
+      expect(await log({ [ids.weight]: 100 })).toMatchObject({ code: 'invalid_args', message: '"Back squat" needs a value for "Reps".' })
+      expect(await log({ [ids.reps]: 5, [newId()]: 1 })).toMatchObject({ code: 'invalid_args', message: expect.stringContaining('is not an attribute of "Back squat"') })
+      expect(await w.run(ann.id, 'logEntry', { entry: { id: 'nope', activityId: ids.id } } as never)).toMatchObject({
+        code: 'invalid_args',
+        message: 'Invalid arguments for logEntry: entry.id: must be a UUID',
+      })
+      expect(await w.db.select().from(s.entries)).toEqual([])
+    })
+
+    test('entries: a workout logs as one tree; deleting the root deletes the subtree', async () => {
+      const squat = strengthActivity(ann.libraryId, 'Squat')
+      await w.ok(ann.id, 'createActivity', squat.args)
+      const day = newId()
+      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }] })
+      const root = newId()
+      const sets = [newId(), newId()]
+      await w.ok(ann.id, 'logEntry', {
+        entry: {
+          id: root,
+          activityId: day,
+          performedAt: at,
+          children: sets.map((id, i) => ({ id, activityId: squat.ids.id, values: { [squat.ids.reps]: 5 - i, [squat.ids.weight]: 100 } })),
+        },
+      })
+      const tree = await loadEntryTree(w.db, root)
+      expect(tree?.children.map((c) => c.id)).toEqual(sets)
+      const children = await w.db.select().from(s.entries).where(eq(s.entries.parentId, root))
+      expect(children.every((c) => c.performedAt.toISOString() === at)).toBe(true)
+      await w.ok(ann.id, 'deleteEntry', { entryId: root })
+      expect(await w.db.select().from(s.entries)).toEqual([])
+    })
+
+    test('entries only point at activities in a library the user owns', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      expect(await w.run(bob.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 1 } } })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('duplicate-on-add copies the whole tree with provenance, into a library the caller owns', async () => {
+      const squat = strengthActivity(ann.libraryId, 'Squat')
+      await w.ok(ann.id, 'createActivity', squat.args)
+      const day = newId()
+      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }] })
+      await w.ok(ann.id, 'publishLibrary', { libraryId: ann.libraryId })
+      const copy = newId()
+      await w.ok(bob.id, 'addActivityToLibrary', { id: copy, sourceActivityId: day, libraryId: bob.libraryId })
+      const copies = await w.db.select().from(s.activities).where(eq(s.activities.libraryId, bob.libraryId))
+      expect(copies).toHaveLength(2)
+      const root = copies.find((c) => c.id === copy)!
+      expect(root).toMatchObject({ name: 'Leg day', copiedFromId: day, originId: day, sourceOwnerId: ann.id, templateVersion: 1 })
+      expect(root.copiedAt).toBeInstanceOf(Date)
+      const child = copies.find((c) => c.id !== copy)!
+      expect(child).toMatchObject({ name: 'Squat', copiedFromId: squat.ids.id, originId: squat.ids.id })
+      const items = await w.db.select().from(s.sequenceItems).where(eq(s.sequenceItems.parentId, copy))
+      expect(items.map((i) => [i.childId, i.repeat])).toEqual([[child.id, 3]])
+      const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, child.id))
+      expect(attrs.map((a) => a.name).sort()).toEqual(['Grip', 'Reps', 'Weight'])
+      // Bob logs against his copy, never against Ann's original.
+      const reps = attrs.find((a) => a.name === 'Reps')!
+      await w.ok(bob.id, 'logEntry', { entry: { id: newId(), activityId: child.id, performedAt: at, values: { [reps.id]: 5 } } })
+      expect(await w.run(ann.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: day, libraryId: bob.libraryId })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('tags: create, tag, untag, delete; names are unique per user', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const entry = newId()
+      await w.ok(ann.id, 'logEntry', { entry: { id: entry, activityId: ids.id, performedAt: at, values: { [ids.reps]: 5 } } })
+      const tag = newId()
+      await w.ok(ann.id, 'createTag', { id: tag, name: 'PR', color: '#ff8800' })
+      expect(await w.run(ann.id, 'createTag', { id: newId(), name: 'PR' })).toMatchObject({ code: 'conflict', message: 'You have a tag called "PR" already.' })
+      await w.ok(ann.id, 'tagEntry', { entryId: entry, tagId: tag })
+      await w.ok(ann.id, 'tagEntry', { entryId: entry, tagId: tag })
+      expect(await w.db.select().from(s.entryTags)).toHaveLength(1)
+      await w.ok(ann.id, 'untagEntry', { entryId: entry, tagId: tag })
+      expect(await w.db.select().from(s.entryTags)).toEqual([])
+      await w.ok(ann.id, 'tagEntry', { entryId: entry, tagId: tag })
+      await w.ok(ann.id, 'deleteTag', { tagId: tag })
+      expect(await w.db.select().from(s.entryTags)).toEqual([])
+      expect(await w.db.select().from(s.tags)).toEqual([])
+    })
+
+    test('settings: units update; an unknown unit is refused', async () => {
+      await w.ok(ann.id, 'updateSettings', { massUnit: 'lb', distanceUnit: 'mi' })
+      const [row] = await w.db.select().from(s.userSettings).where(eq(s.userSettings.userId, ann.id))
+      expect(row).toMatchObject({ massUnit: 'lb', distanceUnit: 'mi' })
+      expect(await w.run(ann.id, 'updateSettings', { massUnit: 'stone' } as never)).toMatchObject({ code: 'invalid_args', message: 'Invalid arguments for updateSettings: massUnit: must be kg or lb' })
+    })
+
+    test('an unknown mutation is refused by name', async () => {
+      expect(await w.run(ann.id, 'dropAllTables' as never, {} as never)).toEqual({
+        status: 'rejected',
+        code: 'unknown_mutation',
+        message: 'There is no mutation called "dropAllTables".',
+      })
+    })
+  })
+}
+
+async function emailOf(w: World, userId: string) {
+  const [u] = await w.db.select({ email: s.users.email }).from(s.users).where(eq(s.users.id, userId))
+  return u!.email
+}
+
+async function members(w: World, libraryId: string) {
+  return w.db
+    .select({ userId: s.libraryMembers.userId, role: s.libraryMembers.role })
+    .from(s.libraryMembers)
+    .where(and(eq(s.libraryMembers.libraryId, libraryId)))
+}

@@ -1,0 +1,58 @@
+/**
+ * Entry values: what a mutation accepts for each attribute type, and how it is stored. Numbers
+ * are in canonical units (kg, m, s); a choice is the id of one of the attribute's options.
+ */
+import type { AttributeType } from '@/db/schema'
+import { MutationError } from './errors'
+
+export type Value = number | string | boolean
+export type StoredValue = { num: number | null; text: string | null; bool: boolean | null; optionId: string | null }
+
+export const MAX_TEXT_VALUE = 10_000
+
+type AttributeLike = { id: string; name: string; type: AttributeType }
+
+/** Checks `value` against the attribute's type and returns the columns to store. */
+export function encodeValue(attribute: AttributeLike, value: Value, optionIds: ReadonlySet<string>): StoredValue {
+  const empty: StoredValue = { num: null, text: null, bool: null, optionId: null }
+  const refuse = (expected: string) =>
+    new MutationError('invalid_args', `"${attribute.name}" takes ${expected}; got ${JSON.stringify(value)}.`)
+  switch (attribute.type) {
+    case 'number':
+    case 'mass':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse(attribute.type === 'mass' ? 'a mass in kg' : 'a number')
+      return { ...empty, num: value }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw refuse('a whole number')
+      return { ...empty, num: value }
+    case 'duration':
+    case 'distance':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw refuse(attribute.type === 'duration' ? 'a duration in seconds, 0 or more' : 'a distance in metres, 0 or more')
+      }
+      return { ...empty, num: value }
+    case 'text':
+      if (typeof value !== 'string' || value.length > MAX_TEXT_VALUE) throw refuse(`text of at most ${MAX_TEXT_VALUE} characters`)
+      return { ...empty, text: value }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw refuse('true or false')
+      return { ...empty, bool: value }
+    case 'choice':
+      if (typeof value !== 'string' || !optionIds.has(value)) throw refuse('the id of one of its choices')
+      return { ...empty, optionId: value }
+  }
+}
+
+/** The value a stored row holds, for the attribute's type. */
+export function decodeValue(type: AttributeType, row: StoredValue): Value | null {
+  switch (type) {
+    case 'text':
+      return row.text
+    case 'boolean':
+      return row.bool
+    case 'choice':
+      return row.optionId
+    default:
+      return row.num
+  }
+}
