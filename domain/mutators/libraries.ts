@@ -1,6 +1,19 @@
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
-import { activities, entries, libraries, libraryInvites, libraryMembers, memberRoles, users } from '@/db/schema'
+import {
+  activities,
+  attributeOptions,
+  attributes,
+  entries,
+  goals,
+  libraries,
+  libraryInvites,
+  libraryMembers,
+  memberRoles,
+  sequenceItems,
+  templateVersions,
+  users,
+} from '@/db/schema'
 import { requireLibrary } from '../access'
 import { MutationError, notFound } from '../errors'
 import { defineMutator, descriptionSchema, idSchema, nameSchema } from './define'
@@ -56,6 +69,13 @@ export const deleteLibrary = defineMutator(
         'in_use',
         `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities. Delete those entries first, or keep the library.`,
       )
+    }
+    // Every row of the library goes explicitly, children first: the device's schema has no
+    // foreign keys to cascade, and both runtimes must delete the same rows.
+    const activityIds = tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))
+    await tx.delete(goals).where(inArray(goals.activityId, activityIds))
+    for (const table of [templateVersions, sequenceItems, attributeOptions, attributes, activities, libraryInvites, libraryMembers]) {
+      await tx.delete(table).where(eq(table.libraryId, library.id))
     }
     await tx.delete(libraries).where(eq(libraries.id, library.id))
   },

@@ -37,8 +37,14 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       await w.ok(ann.id, 'unpublishLibrary', { libraryId: id })
       ;[lib] = await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))
       expect(lib?.publishedAt).toBeNull()
+      const squat = strengthActivity(id, 'Squat')
+      await w.ok(ann.id, 'createActivity', squat.args)
+      await w.ok(ann.id, 'createActivity', { id: newId(), libraryId: id, name: 'Day', kind: 'sequence', items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }] })
       await w.ok(ann.id, 'deleteLibrary', { libraryId: id })
       expect(await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))).toEqual([])
+      for (const table of [s.activities, s.attributes, s.attributeOptions, s.sequenceItems, s.templateVersions]) {
+        expect(await w.db.select().from(table).where(eq(table.libraryId, id))).toEqual([])
+      }
     })
 
     test('the default library, and a library with logged entries, cannot be deleted', async () => {
