@@ -27,6 +27,13 @@ CREATE TABLE "change_log" (
 	CONSTRAINT "change_log_op_nonnegative" CHECK ("change_log"."op" >= 0)
 );
 --> statement-breakpoint
+CREATE TABLE "change_transactions" (
+	"tx" "xid8" PRIMARY KEY NOT NULL,
+	"seq" bigint NOT NULL,
+	"committed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "change_transactions_seq_unique" UNIQUE("seq")
+);
+--> statement-breakpoint
 CREATE TABLE "media_blobs" (
 	"sha256" text PRIMARY KEY NOT NULL,
 	"data" "bytea" NOT NULL,
@@ -68,11 +75,13 @@ CREATE TABLE "sessions" (
 	CONSTRAINT "sessions_token_unique" UNIQUE("token")
 );
 --> statement-breakpoint
-CREATE TABLE "sync_horizon" (
+CREATE TABLE "sync_state" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
-	"horizon_tx" "xid8" DEFAULT '0'::xid8 NOT NULL,
+	"seq" bigint DEFAULT 0 NOT NULL,
+	"horizon_seq" bigint DEFAULT 0 NOT NULL,
 	"compacted_at" timestamp with time zone,
-	CONSTRAINT "sync_horizon_single_row" CHECK ("sync_horizon"."id" = 1)
+	CONSTRAINT "sync_state_single_row" CHECK ("sync_state"."id" = 1),
+	CONSTRAINT "sync_state_horizon_behind_head" CHECK ("sync_state"."horizon_seq" <= "sync_state"."seq")
 );
 --> statement-breakpoint
 CREATE TABLE "verifications" (

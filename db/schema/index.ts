@@ -6,7 +6,7 @@
 export * from './synced'
 export { sessions, accounts, verifications, rateLimits } from './auth'
 export { mediaBlobs } from './media'
-export { changeLog, mutationResults, syncHorizon, changeOps, type ChangeOp } from './sync'
+export { changeLog, changeTransactions, mutationResults, syncState, changeOps, type ChangeOp } from './sync'
 export { memberRoles, type MemberRole } from './libraries'
 export { activityKinds, attributeTypes, canonicalUnits, type ActivityKind, type AttributeType, type TemplateStructure } from './activities'
 export { massUnits, distanceUnits, type MassUnit, type DistanceUnit } from './settings'

@@ -2,11 +2,10 @@
  * Server-side sync bookkeeping. None of these tables reaches a device as rows; devices learn
  * their content through the protocol (changes, acks, the retention horizon).
  *
- * - `changeLog`: every change the server applies, appended in the same transaction, addressed
- *   by (tx, op). `tx` is the writing transaction's id (`pg_current_xact_id()`), `op` the change's
- *   position inside it; sync/SPEC.md explains how readers use it to never skip a late commit.
+ * - `changeLog`: every change the server applies, appended in the same transaction by triggers,
+ *   addressed by (tx, op): `tx` is the writing transaction's id, `op` the change's position in it.
  * - `mutationResults`: the fate of each pushed mutation, written in the mutation's transaction.
- * - `syncHorizon`: one row; changes below `horizonTx` have been compacted away.
+ * - `changeTransactions` and `syncState`: commit order and the retention horizon.
  */
 import { sql } from 'drizzle-orm'
 import { bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
@@ -18,7 +17,7 @@ export const xid8 = customType<{ data: string; driverData: string }>({
   dataType: () => 'xid8',
 })
 
-export const changeOps = ['insert', 'update', 'delete', 'scope_added', 'scope_removed', 'ack', 'reject'] as const
+export const changeOps = ['insert', 'update', 'delete', 'scope_added', 'scope_removed'] as const
 export type ChangeOp = (typeof changeOps)[number]
 
 export const changeLog = pgTable(
@@ -26,7 +25,7 @@ export const changeLog = pgTable(
   {
     tx: xid8().notNull().default(sql`pg_current_xact_id()`),
     op: integer().notNull(),
-    /** Permission scope the change belongs to: `user:<id>` or `library:<id>`. */
+    /** Permission scope the change belongs to: `user:<id>`, `library:<id>` or `device:<id>`. */
     scope: text().notNull(),
     tableName: text().notNull(),
     kind: text({ enum: changeOps }).notNull(),
@@ -70,12 +69,31 @@ export const mutationResults = pgTable(
   ],
 )
 
-export const syncHorizon = pgTable(
-  'sync_horizon',
+/**
+ * Commit order. Each transaction that wrote to the change log takes the next `seq` at commit
+ * time (a deferred trigger updates `syncState.seq`, whose row lock is held until the commit
+ * ends), so `seq` order is commit order. sync/SPEC.md L1-L3 explain why `tx` alone is not enough.
+ */
+export const changeTransactions = pgTable(
+  'change_transactions',
+  {
+    tx: xid8().primaryKey(),
+    seq: bigint({ mode: 'number' }).notNull().unique(),
+    committedAt: instant().notNull().defaultNow(),
+  },
+)
+
+/**
+ * One row: the last commit sequence number handed out, and the retention horizon (changes with
+ * `seq <= horizonSeq` have been compacted away; a device behind it must refetch).
+ */
+export const syncState = pgTable(
+  'sync_state',
   {
     id: integer().primaryKey().default(1),
-    horizonTx: xid8().notNull().default(sql`'0'::xid8`),
+    seq: bigint({ mode: 'number' }).notNull().default(0),
+    horizonSeq: bigint({ mode: 'number' }).notNull().default(0),
     compactedAt: instant(),
   },
-  (t) => [check('sync_horizon_single_row', sql`${t.id} = 1`)],
+  (t) => [check('sync_state_single_row', sql`${t.id} = 1`), check('sync_state_horizon_behind_head', sql`${t.horizonSeq} <= ${t.seq}`)],
 )

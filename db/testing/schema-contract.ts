@@ -19,7 +19,7 @@ export const domainTables = [
   'library_members', 'library_invites', 'activities', 'attributes', 'attribute_options',
   'sequence_items', 'template_versions', 'entries', 'entry_values', 'tags', 'entry_tags', 'media',
   'entry_media', 'media_blobs', 'user_settings', 'goals', 'change_log', 'mutation_results',
-  'sync_horizon',
+  'sync_state', 'change_transactions',
 ]
 
 /** Resolves when `promise` fails because of the named constraint. */
