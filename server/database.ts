@@ -10,11 +10,14 @@ import { serverMigrations } from '@/db/migrations.generated'
 import { drizzlePglite, pgliteRunner } from '@/db/pglite'
 import { connectPostgres, drizzlePostgres, postgresRunner } from '@/db/postgres'
 import type { Db } from '@/db/types'
+import type { Listen } from '@/sync/server/live'
 import { ConfigError, type Env } from './env'
 
 export type ServerDatabase = {
   db: Db
   kind: 'postgres' | 'pglite'
+  /** LISTEN on a channel; a commit's NOTIFY from any server process calls `onNotify`. */
+  listen: Listen
   close(): Promise<void>
 }
 
@@ -33,7 +36,15 @@ async function openPostgres(url: string): Promise<ServerDatabase> {
     )
   }
   await migrate(postgresRunner(client), serverMigrations)
-  return { db: drizzlePostgres(client), kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  return {
+    db: drizzlePostgres(client),
+    kind: 'postgres',
+    listen: async (channel, onNotify) => {
+      const { unlisten } = await client.listen(channel, onNotify)
+      return unlisten
+    },
+    close: () => client.end({ timeout: 5 }),
+  }
 }
 
 async function openEmbedded(dataDir: string): Promise<ServerDatabase> {
@@ -46,6 +57,7 @@ async function openEmbedded(dataDir: string): Promise<ServerDatabase> {
     return {
       db: drizzlePglite(pg),
       kind: 'pglite',
+      listen: (channel, onNotify) => pg.listen(channel, onNotify),
       close: async () => {
         await pg.close()
         await releaseLock()

@@ -7,12 +7,15 @@ import 'server-only'
 import { createAuth, type Auth } from './auth'
 import { loadAuthSecret, openServerDatabase, type ServerDatabase } from './database'
 import { readEnv, type Env } from './env'
+import type { SyncService } from '@/sync/server/http'
+import { ChangeNotifier } from '@/sync/server/live'
 
 export type Server = {
   env: Env
   database: ServerDatabase
   db: ServerDatabase['db']
   auth: Auth
+  sync: SyncService
 }
 
 const key = Symbol.for('cadence.server')
@@ -32,5 +35,11 @@ async function startServer(): Promise<Server> {
   const database = await openServerDatabase(env)
   const secret = await loadAuthSecret(env)
   const auth = createAuth({ db: database.db, secret, baseUrl: env.baseUrl, rateLimit: env.authRateLimit })
-  return { env, database, db: database.db, auth }
+  const notifier = await ChangeNotifier.start(database.listen)
+  const sync: SyncService = {
+    db: database.db,
+    notifier,
+    authenticate: async (request) => (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null,
+  }
+  return { env, database, db: database.db, auth, sync }
 }
