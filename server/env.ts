@@ -28,6 +28,7 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   CADENCE_URL: z.url().optional(),
   CADENCE_AUTH_RATE_LIMIT: z.enum(['on', 'off']).optional(),
+  CADENCE_COMPACT_KEEP_DAYS: z.coerce.number().min(0).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 })
 
@@ -41,6 +42,8 @@ export type Env = {
   production: boolean
   /** Throttle repeated sign-in and sign-up attempts per client address (on by default in production). */
   authRateLimit: boolean
+  /** When set, the server compacts the sync log hourly, keeping this many days (SPEC C1). */
+  compactKeepDays: number | undefined
 }
 
 /** Parses the environment; throws {@link ConfigError} naming the variable at fault. */
@@ -66,5 +69,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     baseUrl: e.CADENCE_URL ?? `http://localhost:${e.PORT}`,
     production,
     authRateLimit: e.CADENCE_AUTH_RATE_LIMIT ? e.CADENCE_AUTH_RATE_LIMIT === 'on' : production,
+    compactKeepDays: e.CADENCE_COMPACT_KEEP_DAYS,
   }
 }

@@ -9,6 +9,7 @@ import { loadAuthSecret, openServerDatabase, type ServerDatabase } from './datab
 import { readEnv, type Env } from './env'
 import type { SyncService } from '@/sync/server/http'
 import { ChangeNotifier } from '@/sync/server/live'
+import { compact } from '@/sync/server/compact'
 
 export type Server = {
   env: Env
@@ -41,5 +42,17 @@ async function startServer(): Promise<Server> {
     notifier,
     authenticate: async (request) => (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null,
   }
+  if (env.compactKeepDays !== undefined) scheduleCompaction(database.db, env.compactKeepDays)
   return { env, database, db: database.db, auth, sync }
+}
+
+const HOUR = 3_600_000
+
+function scheduleCompaction(db: ServerDatabase['db'], keepDays: number) {
+  const run = () =>
+    compact(db, { keepDays, keepTransactions: 1000 }).then(
+      (r) => r.removedTransactions > 0 && console.log(`Cadence: compacted the sync log up to ${r.horizon}`),
+      (error: unknown) => console.error('Cadence: compaction failed', error),
+    )
+  setInterval(run, HOUR).unref()
 }

@@ -1,0 +1,17 @@
+/**
+ * Pins the wire contract. If this fails, a schema in sync/protocol.ts changed: decide whether
+ * old devices can still talk to the new server. If not, bump PROTOCOL_VERSION; either way, update
+ * the pinned hash below in the same commit.
+ */
+import { createHash } from 'node:crypto'
+import { expect, test } from 'vitest'
+import { z } from 'zod'
+import { PROTOCOL_VERSION, protocolSchemas } from './protocol'
+
+const PINNED = { version: 1, hash: 'df05bbe5553efd78' }
+
+test('the protocol schemas match the pinned hash for this protocol version', () => {
+  const shape = Object.fromEntries(Object.entries(protocolSchemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })]))
+  const hash = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16)
+  expect({ version: PROTOCOL_VERSION, hash }).toEqual(PINNED)
+})
