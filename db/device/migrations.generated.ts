@@ -4,8 +4,8 @@ import type { Migration } from '../migrate'
 export const deviceMigrations: readonly Migration[] = [
   {
     "tag": "0000_init",
-    "when": 1795604707868,
-    "hash": "5138bd7d2f34cf62a903340caf5280ec7046282586cacbc8edbde7de4158500f",
+    "when": 1795606357504,
+    "hash": "2b0cec69dbdc9af83d4c8c428dd53b4cf4b1cf8594d91843b8c423c049bc9624",
     "statements": [
       "CREATE TABLE \"activities\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"library_id\" uuid NOT NULL,\n\t\"created_by\" uuid,\n\t\"name\" text NOT NULL,\n\t\"description\" text DEFAULT '' NOT NULL,\n\t\"kind\" text NOT NULL,\n\t\"template_version\" integer DEFAULT 1 NOT NULL,\n\t\"copied_from_id\" uuid,\n\t\"origin_id\" uuid NOT NULL,\n\t\"source_owner_id\" uuid,\n\t\"copied_at\" timestamp with time zone,\n\t\"deleted_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"activities_kind_valid\" CHECK (\"activities\".\"kind\" in ('scalar', 'sequence')),\n\tCONSTRAINT \"activities_name_not_blank\" CHECK (length(trim(\"activities\".\"name\")) > 0),\n\tCONSTRAINT \"activities_template_version_positive\" CHECK (\"activities\".\"template_version\" >= 1),\n\tCONSTRAINT \"activities_copy_provenance_complete\" CHECK ((\"activities\".\"copied_from_id\" is null) = (\"activities\".\"copied_at\" is null))\n);",
       "CREATE TABLE \"attribute_options\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"attribute_id\" uuid NOT NULL,\n\t\"library_id\" uuid NOT NULL,\n\t\"label\" text NOT NULL,\n\t\"ordinal\" integer NOT NULL,\n\t\"retired_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"attribute_options_attribute_ordinal_unique\" UNIQUE(\"attribute_id\",\"ordinal\"),\n\tCONSTRAINT \"attribute_options_ordinal_nonnegative\" CHECK (\"attribute_options\".\"ordinal\" >= 0),\n\tCONSTRAINT \"attribute_options_label_not_blank\" CHECK (length(trim(\"attribute_options\".\"label\")) > 0)\n);",
@@ -25,9 +25,10 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TABLE \"template_versions\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"activity_id\" uuid NOT NULL,\n\t\"library_id\" uuid NOT NULL,\n\t\"version\" integer NOT NULL,\n\t\"structure\" jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"template_versions_activity_version_unique\" UNIQUE(\"activity_id\",\"version\"),\n\tCONSTRAINT \"template_versions_version_positive\" CHECK (\"template_versions\".\"version\" >= 1)\n);",
       "CREATE TABLE \"user_settings\" (\n\t\"user_id\" uuid PRIMARY KEY NOT NULL,\n\t\"mass_unit\" text DEFAULT 'kg' NOT NULL,\n\t\"distance_unit\" text DEFAULT 'km' NOT NULL,\n\t\"week_starts_on\" integer DEFAULT 1 NOT NULL,\n\t\"storage_window_days\" integer,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"user_settings_mass_unit_valid\" CHECK (\"user_settings\".\"mass_unit\" in ('kg', 'lb')),\n\tCONSTRAINT \"user_settings_distance_unit_valid\" CHECK (\"user_settings\".\"distance_unit\" in ('km', 'mi')),\n\tCONSTRAINT \"user_settings_week_start_valid\" CHECK (\"user_settings\".\"week_starts_on\" between 0 and 6),\n\tCONSTRAINT \"user_settings_storage_window_positive\" CHECK (\"user_settings\".\"storage_window_days\" is null or \"user_settings\".\"storage_window_days\" > 0)\n);",
       "CREATE TABLE \"users\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"email\" text NOT NULL,\n\t\"email_verified\" boolean DEFAULT false NOT NULL,\n\t\"image\" text,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"users_email_unique\" UNIQUE(\"email\")\n);",
-      "CREATE TABLE \"local_outbox\" (\n\t\"mutation_id\" bigint PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"args\" jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"acked_tx\" text\n);",
+      "CREATE TABLE \"local_outbox\" (\n\t\"mutation_id\" bigint PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"args\" jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"settled_seq\" bigint,\n\t\"local_error\" text\n);",
       "CREATE TABLE \"local_rejections\" (\n\t\"mutation_id\" bigint PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"args\" jsonb NOT NULL,\n\t\"error_code\" text NOT NULL,\n\t\"error_message\" text NOT NULL,\n\t\"rejected_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"dismissed_at\" timestamp with time zone\n);",
-      "CREATE TABLE \"local_sync_state\" (\n\t\"id\" integer PRIMARY KEY DEFAULT 1 NOT NULL,\n\t\"device_id\" uuid NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"synced_offset\" text,\n\t\"last_synced_at\" timestamp with time zone,\n\t\"filter\" jsonb\n);",
+      "CREATE TABLE \"local_sync_state\" (\n\t\"id\" integer PRIMARY KEY DEFAULT 1 NOT NULL,\n\t\"device_id\" uuid NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"synced_seq\" bigint,\n\t\"next_mutation_id\" bigint DEFAULT 1 NOT NULL,\n\t\"horizon\" bigint DEFAULT 0 NOT NULL,\n\t\"last_synced_at\" timestamp with time zone,\n\t\"filter\" jsonb\n);",
+      "CREATE TABLE \"local_undo\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"table_name\" text NOT NULL,\n\t\"key\" jsonb NOT NULL,\n\t\"before\" jsonb\n);",
       "CREATE INDEX \"activities_library_id_index\" ON \"activities\" USING btree (\"library_id\");",
       "CREATE INDEX \"activities_origin_id_index\" ON \"activities\" USING btree (\"origin_id\");",
       "CREATE INDEX \"attribute_options_library_id_index\" ON \"attribute_options\" USING btree (\"library_id\");",
@@ -55,6 +56,32 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE INDEX \"sequence_items_library_id_index\" ON \"sequence_items\" USING btree (\"library_id\");",
       "CREATE INDEX \"sequence_items_child_id_index\" ON \"sequence_items\" USING btree (\"child_id\");",
       "CREATE INDEX \"template_versions_library_id_index\" ON \"template_versions\" USING btree (\"library_id\");"
+    ]
+  },
+  {
+    "tag": "0001_undo_log",
+    "when": 1795606360011,
+    "hash": "020fd8c42e12b79dca17d07326dda5f9aa2472da3a64bc9fef8b96432fed1301",
+    "statements": [
+      "-- Undo log for pending writes (sync/SPEC.md B2). While a local mutation runs, the device sets\n-- cadence.recording = 'on' for its transaction; these triggers then record the before-image of\n-- every synced row it touches, so the device can revert all pending writes before applying server\n-- changes, and replay them after, in one local transaction.\nCREATE OR REPLACE FUNCTION cadence_record_undo() RETURNS trigger LANGUAGE plpgsql AS $$\nDECLARE\n  image jsonb;\n  row_key jsonb := '{}'::jsonb;\n  i integer;\nBEGIN\n  IF coalesce(current_setting('cadence.recording', true), '') <> 'on' THEN\n    RETURN NULL;\n  END IF;\n  image := CASE WHEN TG_OP = 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;\n  FOR i IN 0 .. TG_NARGS - 1 LOOP\n    row_key := row_key || jsonb_build_object(TG_ARGV[i], image -> TG_ARGV[i]);\n  END LOOP;\n  INSERT INTO local_undo (table_name, key, before)\n    VALUES (TG_TABLE_NAME, row_key, CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END);\n  RETURN NULL;\nEND\n$$;",
+      "CREATE TRIGGER users_undo AFTER INSERT OR UPDATE OR DELETE ON users\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER devices_undo AFTER INSERT OR UPDATE OR DELETE ON devices\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER libraries_undo AFTER INSERT OR UPDATE OR DELETE ON libraries\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER library_members_undo AFTER INSERT OR UPDATE OR DELETE ON library_members\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('library_id', 'user_id');",
+      "CREATE TRIGGER library_invites_undo AFTER INSERT OR UPDATE OR DELETE ON library_invites\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER activities_undo AFTER INSERT OR UPDATE OR DELETE ON activities\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER attributes_undo AFTER INSERT OR UPDATE OR DELETE ON attributes\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER attribute_options_undo AFTER INSERT OR UPDATE OR DELETE ON attribute_options\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER sequence_items_undo AFTER INSERT OR UPDATE OR DELETE ON sequence_items\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER template_versions_undo AFTER INSERT OR UPDATE OR DELETE ON template_versions\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER entries_undo AFTER INSERT OR UPDATE OR DELETE ON entries\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER entry_values_undo AFTER INSERT OR UPDATE OR DELETE ON entry_values\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('entry_id', 'attribute_id');",
+      "CREATE TRIGGER tags_undo AFTER INSERT OR UPDATE OR DELETE ON tags\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER entry_tags_undo AFTER INSERT OR UPDATE OR DELETE ON entry_tags\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('entry_id', 'tag_id');",
+      "CREATE TRIGGER media_undo AFTER INSERT OR UPDATE OR DELETE ON media\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');",
+      "CREATE TRIGGER entry_media_undo AFTER INSERT OR UPDATE OR DELETE ON entry_media\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('entry_id', 'media_id');",
+      "CREATE TRIGGER user_settings_undo AFTER INSERT OR UPDATE OR DELETE ON user_settings\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('user_id');",
+      "CREATE TRIGGER goals_undo AFTER INSERT OR UPDATE OR DELETE ON goals\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');"
     ]
   }
 ]

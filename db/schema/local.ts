@@ -4,18 +4,25 @@
  * - `localOutbox`: mutations made on this device and not yet settled, in the order they were
  *   made; written in the same local transaction as the mutation's optimistic effects.
  * - `localRejections`: mutations the server refused, with its reason, for the UI to show.
- * - `localSyncState`: one row: this device's id, its synced offset and the filter in force.
+ * - `localSyncState`: one row: this device's id and user, its synced offset, the next mutation
+ *   id, the server's retention horizon.
+ * - `localUndo`: before-images of every synced row a pending mutation touched, recorded by
+ *   triggers, so pending writes can be reverted before server changes are applied (sync/SPEC.md
+ *   B2).
  */
-import { bigint, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant } from './columns'
 
 export const localOutbox = pgTable('local_outbox', {
   mutationId: bigint({ mode: 'number' }).primaryKey(),
   name: text().notNull(),
   args: jsonb().notNull(),
+  /** The time the mutation was made; replays run with it, so they do what the first run did. */
   createdAt: createdAt(),
-  /** Set once the server's answer is known: the offset to pass before dropping the write. */
-  ackedTx: text(),
+  /** Seq of the server transaction that settled it, once a push answered. */
+  settledSeq: bigint({ mode: 'number' }),
+  /** Why the last local replay failed, if it did (the server decides; it stays queued). */
+  localError: text(),
 })
 
 export const localRejections = pgTable('local_rejections', {
@@ -32,8 +39,18 @@ export const localSyncState = pgTable('local_sync_state', {
   id: integer().primaryKey().default(1),
   deviceId: uuid().notNull(),
   userId: uuid().notNull(),
-  /** Last server offset fully applied, as "tx:op"; null before the first snapshot. */
-  syncedOffset: text(),
+  /** Seq of the last server transaction fully applied; null before the first snapshot. */
+  syncedSeq: bigint({ mode: 'number' }),
+  nextMutationId: bigint({ mode: 'number' }).notNull().default(1),
+  horizon: bigint({ mode: 'number' }).notNull().default(0),
   lastSyncedAt: instant(),
   filter: jsonb(),
+})
+
+export const localUndo = pgTable('local_undo', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  tableName: text().notNull(),
+  key: jsonb().$type<Record<string, unknown>>().notNull(),
+  /** The row before the change; null when the change inserted it. */
+  before: jsonb().$type<Record<string, unknown>>(),
 })

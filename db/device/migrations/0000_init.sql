@@ -231,7 +231,8 @@ CREATE TABLE "local_outbox" (
 	"name" text NOT NULL,
 	"args" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"acked_tx" text
+	"settled_seq" bigint,
+	"local_error" text
 );
 --> statement-breakpoint
 CREATE TABLE "local_rejections" (
@@ -248,9 +249,18 @@ CREATE TABLE "local_sync_state" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"device_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
-	"synced_offset" text,
+	"synced_seq" bigint,
+	"next_mutation_id" bigint DEFAULT 1 NOT NULL,
+	"horizon" bigint DEFAULT 0 NOT NULL,
 	"last_synced_at" timestamp with time zone,
 	"filter" jsonb
+);
+--> statement-breakpoint
+CREATE TABLE "local_undo" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"table_name" text NOT NULL,
+	"key" jsonb NOT NULL,
+	"before" jsonb
 );
 --> statement-breakpoint
 ALTER TABLE "activities" ADD CONSTRAINT "activities_library_id_libraries_id_fk" FOREIGN KEY ("library_id") REFERENCES "public"."libraries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -1,0 +1,231 @@
+/**
+ * The device half of sync, step by step. Each device has its own PGlite (device schema) and a
+ * sync client; the server is a real sync server on PGlite reached through its HTTP handlers.
+ * With the scripted transport every request waits until the test delivers, drops, duplicates or
+ * reorders it, and the test asserts after each step on what the device's user would see.
+ */
+import { sql } from 'drizzle-orm'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { rows } from '@/db/rows'
+import type { Db } from '@/db/types'
+import { MutationError } from '@/domain/errors'
+import { newId } from '@/domain/ids'
+import { strengthActivity } from '@/domain/testing/world'
+import { compact } from '../server/compact'
+import type { TestServer, TestUser } from '../server/testing/harness'
+import { pgliteServer } from '../server/testing/pglite'
+import { testClient } from './testing/device'
+
+let server: TestServer
+let ann: TestUser
+let bob: TestUser
+const closers: (() => Promise<void>)[] = []
+beforeEach(async () => {
+  server = await pgliteServer()
+  ann = await server.user('Ann')
+  bob = await server.user('Bob')
+})
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+  await server.close()
+})
+
+async function device(user: TestUser, options: { scripted?: boolean } = {}) {
+  const d = await testClient(server, user, options)
+  closers.push(d.close)
+  return d
+}
+
+const at = '2026-11-20T07:30:00.000Z'
+const names = async (db: Db, table: string) =>
+  (await rows<{ name: string }>(db, sql`select name from ${sql.identifier(table)} order by name`)).map((r) => r.name)
+
+test('[B1] a mutation changes the device at once and is queued in the same transaction; a refused one queues nothing', async () => {
+  const { client, db } = await device(ann)
+  await client.sync()
+  await client.mutate('createTag', { id: newId(), name: 'Heavy' })
+  expect(await names(db, 'tags')).toEqual(['Heavy'])
+  expect(client.status.pending).toBe(1)
+  await expect(client.mutate('createTag', { id: newId(), name: 'Heavy' })).rejects.toBeInstanceOf(MutationError)
+  expect(client.status.pending).toBe(1)
+  expect(await names(db, 'tags')).toEqual(['Heavy'])
+})
+
+test('[B3][B5] an acknowledged write leaves the outbox once the synced offset passes its ack', async () => {
+  const { client, db, wire } = await device(ann, { scripted: true })
+  const syncing = client.refetch()
+  await wire.waitFor(1)
+  await wire.deliver()
+  await syncing
+  await client.mutate('createTag', { id: newId(), name: 'PR' })
+  const pushing = client.push()
+  await wire.waitFor(1)
+  await wire.deliver()
+  expect(await pushing).toBe(1)
+  // The push answered, but the write stays until the stream brings its result.
+  expect((await client.refreshStatus()).pending).toBe(1)
+  const pulling = client.pull()
+  await wire.waitFor(1)
+  await wire.deliver()
+  await pulling
+  expect(client.status.pending).toBe(0)
+  expect(await names(db, 'tags')).toEqual(['PR'])
+})
+
+test('[B2] pending writes are replayed on top of new server state', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  await laptop.client.sync()
+  // The phone logs offline; meanwhile the laptop renames the activity.
+  phone.direct.online = false
+  const entry = newId()
+  await phone.client.mutate('logEntry', { entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  await laptop.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Pause squat' })
+  await laptop.client.sync()
+  await expect(phone.client.push()).rejects.toThrow(/network is off/)
+  expect(phone.client.status.online).toBe(false)
+  phone.direct.online = true
+  await phone.client.pull()
+  expect(await names(phone.db, 'activities')).toEqual(['Pause squat'])
+  expect((await rows(phone.db, sql`select id from entries`)).length).toBe(1)
+  expect(phone.client.status.pending).toBe(1)
+  await phone.client.sync()
+  expect(phone.client.status.pending).toBe(0)
+  await laptop.client.sync()
+  expect((await rows<{ id: string }>(laptop.db, sql`select id from entries`)).map((r) => r.id)).toEqual([entry])
+})
+
+test('[P2][B5] a lost push, a lost answer and a duplicated push each end with the write applied exactly once', async () => {
+  const { client, db, wire } = await device(ann, { scripted: true })
+  let step: Promise<unknown> = client.refetch()
+  await wire.waitFor(1)
+  await wire.deliver()
+  await step
+  await client.mutate('createTag', { id: newId(), name: 'A' })
+  await client.mutate('createTag', { id: newId(), name: 'B' })
+
+  step = client.push()
+  await wire.waitFor(1)
+  await wire.dropRequest()
+  await expect(step).rejects.toThrow(/lost/)
+  expect(await rows(server.db, sql`select 1 from tags`)).toHaveLength(0)
+
+  step = client.push()
+  await wire.waitFor(1)
+  await wire.dropResponse()
+  await expect(step).rejects.toThrow(/lost/)
+  expect(await rows(server.db, sql`select 1 from tags`)).toHaveLength(2)
+
+  step = client.push()
+  await wire.waitFor(1)
+  await wire.duplicate()
+  await step
+  expect(await rows(server.db, sql`select 1 from tags`)).toHaveLength(2)
+
+  step = client.pull()
+  await wire.waitFor(1)
+  await wire.deliver()
+  await step
+  expect(client.status.pending).toBe(0)
+  expect(await names(db, 'tags')).toEqual(['A', 'B'])
+})
+
+test('[B4] a rejected write is reported with its reason; a later write that depended on it is rejected too', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  await phone.client.sync()
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.mutate('createActivity', squat.args)
+  const entry = newId()
+  await phone.client.mutate('logEntry', { entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  await phone.client.sync()
+  await laptop.client.sync()
+  // Both devices create a tag called "PR" offline; the laptop's reaches the server first.
+  const phoneTag = newId()
+  await phone.client.mutate('createTag', { id: phoneTag, name: 'PR' })
+  await phone.client.mutate('tagEntry', { entryId: entry, tagId: phoneTag })
+  await laptop.client.mutate('createTag', { id: newId(), name: 'PR' })
+  await laptop.client.sync()
+  await phone.client.sync()
+  const status = await phone.client.refreshStatus()
+  expect(status.pending).toBe(0)
+  expect(status.rejected.map((r) => [r.name, r.code, r.message])).toEqual([
+    ['createTag', 'conflict', 'You have a tag called "PR" already.'],
+    ['tagEntry', 'not_found', 'The tag was not found, or is not shared with you.'],
+  ])
+  // The device shows the server's truth: one "PR" tag (the laptop's), nothing tagged.
+  expect(await names(phone.db, 'tags')).toEqual(['PR'])
+  expect(await rows(phone.db, sql`select * from entry_tags`)).toEqual([])
+  await phone.client.dismissRejection(status.rejected[0]!.mutationId)
+  expect((await phone.client.refreshStatus()).rejected).toHaveLength(1)
+})
+
+test('[B6][C2] a device behind the horizon refetches and keeps its pending writes', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  await phone.client.sync()
+  await laptop.client.sync()
+  phone.direct.online = false
+  await phone.client.mutate('createTag', { id: newId(), name: 'Offline' })
+  for (let i = 0; i < 3; i++) await laptop.client.mutate('createTag', { id: newId(), name: `L${i}` })
+  await laptop.client.sync()
+  const { horizon } = await compact(server.db, { keepDays: 0, keepTransactions: 0, now: new Date(Date.now() + 1000) })
+  expect(horizon).toBeGreaterThan(0)
+  phone.direct.online = true
+  await phone.client.pull()
+  expect(await names(phone.db, 'tags')).toEqual(['L0', 'L1', 'L2', 'Offline'])
+  expect(phone.client.status.pending).toBe(1)
+  await phone.client.sync()
+  await laptop.client.sync()
+  expect(await names(laptop.db, 'tags')).toEqual(['L0', 'L1', 'L2', 'Offline'])
+})
+
+test('[S3][B7] losing a library deletes its rows from the device and rejects a pending write into it', async () => {
+  const annPhone = await device(ann)
+  const bobPhone = await device(bob)
+  const squat = strengthActivity(ann.libraryId)
+  await annPhone.client.sync()
+  await annPhone.client.mutate('createActivity', squat.args)
+  await annPhone.client.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'editor' })
+  await annPhone.client.sync()
+  await bobPhone.client.sync()
+  expect(await names(bobPhone.db, 'activities')).toEqual(['Back squat'])
+  bobPhone.direct.online = false
+  await bobPhone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Bob’s squat' })
+  expect(await names(bobPhone.db, 'activities')).toEqual(['Bob’s squat'])
+  await annPhone.client.mutate('revokeMember', { libraryId: ann.libraryId, userId: bob.id })
+  await annPhone.client.sync()
+  bobPhone.direct.online = true
+  await bobPhone.client.sync()
+  expect(await names(bobPhone.db, 'activities')).toEqual([])
+  expect((await rows<{ id: string }>(bobPhone.db, sql`select id from libraries`)).map((l) => l.id)).toEqual([bob.libraryId])
+  const status = await bobPhone.client.refreshStatus()
+  expect(status.rejected.map((r) => [r.name, r.code])).toEqual([['renameActivity', 'not_found']])
+  expect(status.pending).toBe(0)
+})
+
+test('[B2] an interrupted snapshot leaves the device as it was, pending writes included', async () => {
+  const { client, db, direct } = await device(ann)
+  await client.sync()
+  await client.mutate('createTag', { id: newId(), name: 'Kept' })
+  const before = await rows(db, sql`select * from tags`)
+  // The network drops after the first line of the snapshot.
+  let lines = 0
+  const snapshot = direct.snapshot.bind(direct)
+  direct.snapshot = (params, onLine) =>
+    snapshot(params, async (line) => {
+      if (++lines > 1) direct.online = false
+      await onLine(line)
+    })
+  await expect(client.refetch()).rejects.toThrow(/network is off/)
+  expect(await rows(db, sql`select * from tags`)).toEqual(before)
+  expect((await client.refreshStatus()).pending).toBe(1)
+  direct.online = true
+  await client.sync()
+  expect(await names(db, 'tags')).toEqual(['Kept'])
+  expect(client.status.pending).toBe(0)
+})

@@ -1,0 +1,294 @@
+/**
+ * The device half of sync (sync/SPEC.md B1-B7): a local PGlite replica with a durable outbox,
+ * pushed in order and rebased on every server batch.
+ *
+ * Every state change happens in one local transaction: a mutation with its outbox entry; a
+ * server batch with the revert of pending writes before it and their replay after it; a snapshot
+ * likewise. The device can go offline, crash or close at any point and reopen consistent, with
+ * nothing lost.
+ */
+import { asc, eq, isNull, sql } from 'drizzle-orm'
+import { localOutbox, localRejections, localSyncState } from '@/db/schema/local'
+import type { Db, Tx } from '@/db/types'
+import { MutationError } from '@/domain/errors'
+import type { MutatorArgs, MutatorName } from '@/domain/mutators'
+import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
+import { applyChange, clearReplica, pendingCount, putRow, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
+import { syncTables } from '@/db/schema/synced'
+import { TransportError, type Transport } from './transport'
+
+export type SyncStatus = {
+  online: boolean
+  pending: number
+  oldestPendingAt: Date | null
+  lastSyncedAt: Date | null
+  /** Server transactions this device has not applied yet, as of the last pull. */
+  lag: number
+  rejected: { mutationId: number; name: string; code: string; message: string; at: Date }[]
+  lastError: string | null
+  /** Progress of a snapshot being loaded, or null. */
+  loading: { rows: number; percent: number | null } | null
+}
+
+export type SyncClientOptions = {
+  db: Db
+  transport: Transport
+  deviceId: string
+  userId: string
+  deviceName?: string
+  /** Clock for new mutations; replays use each mutation's own time. */
+  now?: () => Date
+  pushBatch?: number
+  pullLimit?: number
+}
+
+/** Opens (or initialises) a device's sync state for a user. */
+export async function initDevice(db: Db, { deviceId, userId }: { deviceId: string; userId: string }) {
+  const [state] = await db.select().from(localSyncState).where(eq(localSyncState.id, 1))
+  if (state && state.userId !== userId) {
+    throw new Error('This device holds another account’s data. Sign out there first (it clears the device).')
+  }
+  if (!state) await db.insert(localSyncState).values({ id: 1, deviceId, userId })
+  return (await db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]!
+}
+
+export class SyncClient {
+  private readonly db: Db
+  private readonly transport: Transport
+  readonly deviceId: string
+  readonly userId: string
+  private readonly now: () => Date
+  private readonly listeners = new Set<() => void>()
+  private statusValue: SyncStatus = {
+    online: true,
+    pending: 0,
+    oldestPendingAt: null,
+    lastSyncedAt: null,
+    lag: 0,
+    rejected: [],
+    lastError: null,
+    loading: null,
+  }
+
+  constructor(private readonly options: SyncClientOptions) {
+    this.db = options.db
+    this.transport = options.transport
+    this.deviceId = options.deviceId
+    this.userId = options.userId
+    this.now = options.now ?? (() => new Date())
+  }
+
+  // Local writes ---------------------------------------------------------------------------------
+
+  /**
+   * Runs a mutation on the device and queues it, in one local transaction (SPEC B1). A refusal
+   * (the device already knows it is invalid) throws {@link MutationError} and queues nothing.
+   */
+  async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>): Promise<number> {
+    const id = await this.db.transaction(async (tx) => {
+      const state = await readState(tx)
+      const now = this.now()
+      const refusal = await runRecorded(tx, this.userId, name, args, now)
+      if (refusal) throw new MutationError(refusal.code, refusal.message)
+      await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now })
+      await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
+      return state.nextMutationId
+    })
+    await this.refreshStatus()
+    return id
+  }
+
+  // Push -----------------------------------------------------------------------------------------
+
+  /** Sends every unsettled outbox entry, in order (SPEC B5). Returns how many were settled. */
+  async push(): Promise<number> {
+    let settled = 0
+    for (;;) {
+      const batch = await this.db
+        .select()
+        .from(localOutbox)
+        .where(isNull(localOutbox.settledSeq))
+        .orderBy(asc(localOutbox.mutationId))
+        .limit(this.options.pushBatch ?? 100)
+      if (batch.length === 0) return settled
+      const response = await this.guard(() =>
+        this.transport.push({
+          protocolVersion: PROTOCOL_VERSION,
+          deviceId: this.deviceId,
+          deviceName: this.options.deviceName,
+          mutations: batch.map((m) => ({ id: m.mutationId, name: m.name, args: m.args })),
+        }),
+      )
+      await this.recordResults(response.results)
+      settled += response.results.length
+      if (response.type === 'gap') {
+        // The server has settled everything below `expected`; our outbox lacks nothing it needs
+        // unless entries were lost, which the outbox's transactionality rules out.
+        if (!batch.some((m) => m.mutationId === response.expected)) {
+          throw new Error(`The server expects mutation ${response.expected}, which this device no longer has.`)
+        }
+        continue
+      }
+      if (response.results.length < batch.length) return settled
+    }
+  }
+
+  /** Notes what a push answered; the stream settles them for good (SPEC P5, B3). */
+  private async recordResults(results: MutationResult[]) {
+    if (results.length === 0) return
+    await this.db.transaction(async (tx) => {
+      for (const r of results) {
+        // A rejected one waits for its record in the stream, which brings the reason durably.
+        await tx.update(localOutbox).set({ settledSeq: r.status === 'applied' ? r.seq : -1 }).where(eq(localOutbox.mutationId, r.id))
+      }
+    })
+  }
+
+  // Pull and rebase ------------------------------------------------------------------------------
+
+  /**
+   * Pulls once and applies what came, with pending writes reverted before and replayed after,
+   * in one local transaction (SPEC B2). Returns whether the device is up to date.
+   */
+  async pull({ waitMs = 0, signal }: { waitMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    const state = await readState(this.db)
+    if (state.syncedSeq === null) {
+      await this.refetch()
+      return false
+    }
+    const result = await this.guard(() =>
+      this.transport.pull({ deviceId: this.deviceId, offset: state.syncedSeq!, limit: this.options.pullLimit, waitMs, signal }),
+    )
+    if (result.type === 'must-refetch') {
+      await this.refetch()
+      return false
+    }
+    await this.db.transaction(async (tx) => {
+      const current = await readState(tx)
+      // Another pull (another tab, a retried request) may have applied this batch already.
+      if (current.syncedSeq !== state.syncedSeq) return
+      await this.rebase(tx, result.changes)
+      await tx
+        .update(localSyncState)
+        .set({ syncedSeq: result.offset, horizon: result.horizon, lastSyncedAt: this.now() })
+        .where(eq(localSyncState.id, 1))
+    })
+    this.statusValue.lag = result.head - result.offset
+    await this.refreshStatus()
+    return result.upToDate
+  }
+
+  private async rebase(tx: Tx, changes: Change[]) {
+    if (changes.length === 0) return
+    const pending = await pendingCount(tx)
+    if (pending > 0) await revertPending(tx)
+    for (const change of changes) await applyChange(tx, change, this.deviceId)
+    await replayPending(tx, this.userId)
+  }
+
+  /**
+   * Replaces the replica with a fresh snapshot, keeping and rebasing pending writes (SPEC B6):
+   * for a new device, and for one behind the server's retention horizon.
+   */
+  async refetch(): Promise<void> {
+    const since = (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).orderBy(asc(localOutbox.mutationId)).limit(1))[0]?.id ?? 0
+    this.statusValue.loading = { rows: 0, percent: null }
+    this.emit()
+    try {
+      await this.db.transaction(async (tx) => {
+        await revertPending(tx)
+        await clearReplica(tx)
+        let offset: number | undefined
+        let horizon = 0
+        const tables = new Map(syncTables.map((t) => [t.table, t]))
+        await this.guard(() =>
+          this.transport.snapshot({ deviceId: this.deviceId, sinceMutationId: since }, async (line) => {
+            if (line.type === 'snapshot-begin') horizon = line.horizon
+            if (line.type === 'rows') {
+              if (line.table === 'mutation_results') {
+                for (const row of line.rows) await settle(tx, row as MutationResultRow)
+              } else {
+                const table = tables.get(line.table)
+                if (!table) throw new Error(`The snapshot holds unknown table "${line.table}"`)
+                for (const row of line.rows) await putRow(tx, table, row)
+              }
+              this.statusValue.loading = { rows: (this.statusValue.loading?.rows ?? 0) + line.rows.length, percent: null }
+              this.emit()
+            }
+            if (line.type === 'snapshot-end') offset = line.offset
+          }),
+        )
+        if (offset === undefined) throw new TransportError('offline', 'The snapshot was interrupted.')
+        await replayPending(tx, this.userId)
+        await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
+      })
+    } finally {
+      this.statusValue.loading = null
+      await this.refreshStatus()
+    }
+  }
+
+  /** Pushes everything, then pulls until up to date. */
+  async sync(): Promise<void> {
+    await this.push()
+    while (!(await this.pull())) {
+      /* keep pulling */
+    }
+  }
+
+  // Status ---------------------------------------------------------------------------------------
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      const value = await fn()
+      if (!this.statusValue.online || this.statusValue.lastError) {
+        this.statusValue.online = true
+        this.statusValue.lastError = null
+        this.emit()
+      }
+      return value
+    } catch (error) {
+      if (error instanceof TransportError) {
+        this.statusValue.online = error.kind !== 'offline'
+        this.statusValue.lastError = error.message
+        this.emit()
+      }
+      throw error
+    }
+  }
+
+  async refreshStatus(): Promise<SyncStatus> {
+    const [pending] = await this.db
+      .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${localOutbox.createdAt})::text` })
+      .from(localOutbox)
+    const rejected = await this.db.select().from(localRejections).where(isNull(localRejections.dismissedAt)).orderBy(asc(localRejections.mutationId))
+    const state = (await this.db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]
+    this.statusValue = {
+      ...this.statusValue,
+      pending: Number(pending?.n ?? 0),
+      oldestPendingAt: pending?.oldest ? new Date(pending.oldest) : null,
+      lastSyncedAt: state?.lastSyncedAt ?? null,
+      rejected: rejected.map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.errorCode, message: r.errorMessage, at: r.rejectedAt })),
+    }
+    this.emit()
+    return this.statusValue
+  }
+
+  get status(): SyncStatus {
+    return this.statusValue
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emit() {
+    for (const listener of this.listeners) listener()
+  }
+
+  async dismissRejection(mutationId: number) {
+    await this.db.update(localRejections).set({ dismissedAt: this.now() }).where(eq(localRejections.mutationId, mutationId))
+    await this.refreshStatus()
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The device's replica, inside one local transaction at a time: applying server changes,
+ * reverting and replaying pending writes, and the outbox. Every function takes the transaction
+ * so a caller composes them atomically (sync/SPEC.md B1-B4).
+ */
+import { asc, eq, sql } from 'drizzle-orm'
+import { localOutbox, localRejections, localSyncState, localUndo } from '@/db/schema/local'
+import { syncTables, type SyncTable } from '@/db/schema/synced'
+import { rows } from '@/db/rows'
+import type { Queryable, Tx } from '@/db/types'
+import { asRefusal } from '@/domain/apply'
+import { runMutator } from '@/domain/mutators'
+import type { Change } from '../protocol'
+
+const tables = new Map(syncTables.filter((t) => t.scope !== 'device').map((t) => [t.table, t]))
+
+function tableOf(name: string): SyncTable {
+  const table = tables.get(name)
+  if (!table) throw new Error(`The server sent a change to unknown table "${name}"`)
+  return table
+}
+
+function keyMatch(table: SyncTable, key: Record<string, unknown>) {
+  const name = sql.identifier(table.table)
+  const columns = sql.join(table.key.map((k) => sql.identifier(k)), sql`, `)
+  return sql`(${columns}) = (select ${columns} from jsonb_populate_record(null::${name}, ${JSON.stringify(key)}::jsonb))`
+}
+
+export async function deleteRow(tx: Tx, table: SyncTable, key: Record<string, unknown>) {
+  await tx.execute(sql`delete from ${sql.identifier(table.table)} where ${keyMatch(table, key)}`)
+}
+
+/** Writes a full row image, replacing any row with the same key. */
+export async function putRow(tx: Tx, table: SyncTable, row: Record<string, unknown>) {
+  const keys = Object.fromEntries(table.key.map((k) => [k, row[k]]))
+  await deleteRow(tx, table, keys)
+  await tx.execute(
+    sql`insert into ${sql.identifier(table.table)} select * from jsonb_populate_record(null::${sql.identifier(table.table)}, ${JSON.stringify(row)}::jsonb)`,
+  )
+}
+
+/** Deletes every row of a library from the device (a lost scope, SPEC S3). */
+export async function dropLibrary(tx: Tx, libraryId: string) {
+  for (const table of tables.values()) {
+    if (table.scope !== 'library') continue
+    await tx.execute(sql`delete from ${sql.identifier(table.table)} where ${sql.identifier(table.column)} = ${libraryId}::uuid`)
+  }
+}
+
+export async function clearReplica(tx: Tx) {
+  for (const table of tables.values()) await tx.execute(sql`delete from ${sql.identifier(table.table)}`)
+}
+
+export type MutationResultRow = { mutation_id: number; status: 'applied' | 'rejected'; error_code: string | null; error_message: string | null }
+
+/**
+ * Settles an outbox entry from its result in the stream (SPEC B3): applied ones are dropped
+ * (their effects arrived in the same server transaction), rejected ones move to the rejections
+ * with the reason.
+ */
+export async function settle(tx: Tx, result: MutationResultRow) {
+  const [pending] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, Number(result.mutation_id)))
+  if (!pending) return
+  if (result.status === 'rejected') {
+    await tx
+      .insert(localRejections)
+      .values({
+        mutationId: pending.mutationId,
+        name: pending.name,
+        args: pending.args,
+        errorCode: result.error_code ?? 'conflict',
+        errorMessage: result.error_message ?? 'The server refused this change.',
+      })
+      .onConflictDoNothing()
+  }
+  await tx.delete(localOutbox).where(eq(localOutbox.mutationId, pending.mutationId))
+}
+
+/** Applies one server change to the replica (recording is off). */
+export async function applyChange(tx: Tx, change: Change, deviceId: string) {
+  if (change.table === 'mutation_results') {
+    const row = change.row as MutationResultRow | null
+    if (row && change.scope === `device:${deviceId}`) await settle(tx, row)
+    return
+  }
+  if (change.kind === 'scope_removed') return dropLibrary(tx, String(change.key.id))
+  if (change.kind === 'scope_added') return
+  const table = tableOf(change.table)
+  if (change.kind === 'delete') return deleteRow(tx, table, change.key)
+  await putRow(tx, table, change.row!)
+}
+
+async function recording(tx: Tx, on: boolean) {
+  await tx.execute(sql`select set_config('cadence.recording', ${on ? 'on' : 'off'}, true)`)
+}
+
+/** Undoes every pending write, newest first, and forgets the undo log (SPEC B2). */
+export async function revertPending(tx: Tx) {
+  const undo = await tx.select().from(localUndo).orderBy(sql`${localUndo.id} desc`)
+  for (const step of undo) {
+    const table = tableOf(step.tableName)
+    await deleteRow(tx, table, step.key)
+    if (step.before) await putRow(tx, table, step.before)
+  }
+  if (undo.length > 0) await tx.delete(localUndo)
+}
+
+/**
+ * Runs a mutation on the replica with its before-images recorded. A refusal rolls back its
+ * savepoint and is returned; anything else is thrown.
+ */
+export async function runRecorded(tx: Tx, userId: string, name: string, args: unknown, now: Date) {
+  await recording(tx, true)
+  try {
+    await tx.transaction((sp) => runMutator({ tx: sp, userId, now, runtime: 'device' }, name, args))
+    return undefined
+  } catch (error) {
+    const refusal = asRefusal(error)
+    if (!refusal) throw error
+    return refusal
+  } finally {
+    await recording(tx, false)
+  }
+}
+
+/**
+ * Re-runs every pending mutation, in order, on the current state (SPEC B2). One that now fails
+ * stays queued with the local reason: the server decides its fate (SPEC B4).
+ */
+export async function replayPending(tx: Tx, userId: string) {
+  const pending = await tx.select().from(localOutbox).orderBy(asc(localOutbox.mutationId))
+  for (const m of pending) {
+    const refusal = await runRecorded(tx, userId, m.name, m.args, m.createdAt)
+    const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
+    if (localError !== m.localError) await tx.update(localOutbox).set({ localError }).where(eq(localOutbox.mutationId, m.mutationId))
+  }
+}
+
+export async function readState(tx: Queryable) {
+  const [state] = await tx.select().from(localSyncState).where(eq(localSyncState.id, 1))
+  if (!state) throw new Error('This device has no sync state: open it with a user first.')
+  return state
+}
+
+export async function pendingCount(tx: Queryable): Promise<number> {
+  const [row] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from local_outbox`)
+  return row?.n ?? 0
+}
