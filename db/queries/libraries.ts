@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, or, sql } from 'drizzle-orm'
 import { activities, libraries, libraryMembers, userSettings } from '../schema'
 import type { Queryable } from '../types'
 import { newId } from '@/domain/ids'
@@ -48,13 +48,4 @@ export async function listLibraries(db: Queryable, userId: string): Promise<Libr
     role: r.ownerId === userId ? 'owner' : (r.memberRole ?? 'viewer'),
     activityCount: Number(r.activityCount),
   }))
-}
-
-/** Activities of a library that are not deleted, by name. */
-export async function listActivities(db: Queryable, libraryId: string) {
-  return db
-    .select({ id: activities.id, name: activities.name, kind: activities.kind })
-    .from(activities)
-    .where(and(eq(activities.libraryId, libraryId), isNull(activities.deletedAt)))
-    .orderBy(asc(activities.name))
 }
