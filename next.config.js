@@ -4,6 +4,8 @@ const nextConfig = {
   // bundling it into route handlers breaks those paths, so the server requires it as is.
   serverExternalPackages: ['@electric-sql/pglite'],
   reactStrictMode: true,
+  // `npm run typecheck` is its own CI step; checking again inside every build only slows it.
+  typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
 }
 

@@ -18,7 +18,10 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 60_000,
+  timeout: 90_000,
+  // A first visit creates the device database in WebAssembly; on a loaded two-core machine that
+  // takes seconds, so assertions wait longer than Playwright's default 5 s.
+  expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   use: {
     baseURL,

@@ -145,5 +145,14 @@ export const serverMigrations: readonly Migration[] = [
       "CREATE TRIGGER library_members_scope AFTER INSERT OR DELETE ON library_members\n  FOR EACH ROW EXECUTE FUNCTION cadence_membership();",
       "CREATE TRIGGER libraries_scope_removed AFTER DELETE ON libraries\n  FOR EACH ROW EXECUTE FUNCTION cadence_library_deleted();"
     ]
+  },
+  {
+    "tag": "0003_sequence_child_cascade",
+    "when": 1795608453677,
+    "hash": "c55f4569aff0246bfb472350361ea07b9e6ee1ad22c492856d3f8bc40f43aa62",
+    "statements": [
+      "ALTER TABLE \"sequence_items\" DROP CONSTRAINT \"sequence_items_child_id_activities_id_fk\";",
+      "ALTER TABLE \"sequence_items\" ADD CONSTRAINT \"sequence_items_child_id_activities_id_fk\" FOREIGN KEY (\"child_id\") REFERENCES \"public\".\"activities\"(\"id\") ON DELETE cascade ON UPDATE no action;"
+    ]
   }
 ]

@@ -44,6 +44,8 @@ export function asRefusal(error: unknown): { code: MutationErrorCode; message: s
   if (cause.constraint?.endsWith('_append_only')) return { code: 'append_only', message: cause.message }
   if (cause.code === '23505') return { code: 'conflict', message: `Already exists: ${cause.detail ?? cause.message}` }
   if (cause.code.startsWith('23')) return { code: 'conflict', message: cause.message }
+  // Class 22 (data exception): a value the database cannot take, e.g. a number out of range.
+  if (cause.code.startsWith('22')) return { code: 'invalid_args', message: `A value cannot be stored: ${cause.message}` }
   return undefined
 }
 

@@ -4,6 +4,7 @@
  */
 import type { AttributeType } from '@/db/schema'
 import { MutationError } from './errors'
+import { isStorableText } from './mutators/define'
 
 export type Value = number | string | boolean
 export type StoredValue = { num: number | null; text: string | null; bool: boolean | null; optionId: string | null }
@@ -32,7 +33,9 @@ export function encodeValue(attribute: AttributeLike, value: Value, optionIds: R
       }
       return { ...empty, num: value }
     case 'text':
-      if (typeof value !== 'string' || value.length > MAX_TEXT_VALUE) throw refuse(`text of at most ${MAX_TEXT_VALUE} characters`)
+      if (typeof value !== 'string' || value.length > MAX_TEXT_VALUE || !isStorableText(value)) {
+        throw refuse(`text of at most ${MAX_TEXT_VALUE} characters, without NUL characters or broken Unicode`)
+      }
       return { ...empty, text: value }
     case 'boolean':
       if (typeof value !== 'boolean') throw refuse('true or false')

@@ -11,7 +11,8 @@ import { join } from 'node:path'
 // device never sees (a shared library's owner). So the device keeps primary keys, uniques and
 // checks, but not foreign keys; the server's foreign keys are the authority, and shared mutations
 // check what they reference themselves. sync/SPEC.md (D1) states the rule.
-const isForeignKey = (statement) => /^ALTER TABLE \S+ ADD CONSTRAINT \S+ FOREIGN KEY/.test(statement)
+const isForeignKey = (statement) =>
+  /^ALTER TABLE \S+ ADD CONSTRAINT \S+ FOREIGN KEY/.test(statement) || /^ALTER TABLE \S+ DROP CONSTRAINT "[^"]+_fk";$/.test(statement)
 
 const sets = [
   { from: 'db/migrations', to: 'db/migrations.generated.ts', name: 'serverMigrations', keep: () => true },

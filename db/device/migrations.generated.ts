@@ -83,5 +83,40 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TRIGGER user_settings_undo AFTER INSERT OR UPDATE OR DELETE ON user_settings\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('user_id');",
       "CREATE TRIGGER goals_undo AFTER INSERT OR UPDATE OR DELETE ON goals\n  FOR EACH ROW EXECUTE FUNCTION cadence_record_undo('id');"
     ]
+  },
+  {
+    "tag": "0002_local_notify",
+    "when": 1795606797738,
+    "hash": "600b383a8f5ac12071b2a6c9d57946b3a503ddba7114fd3cfa2b08ff77e15f2f",
+    "statements": [
+      "-- Live local queries: any committed change to the device's data notifies 'cadence_local' once\n-- per table and transaction. Every tab listens (through the PGlite worker) and refreshes what it\n-- shows, whichever tab or sync step made the change.\nCREATE OR REPLACE FUNCTION cadence_local_changed() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM pg_notify('cadence_local', TG_TABLE_NAME);\n  RETURN NULL;\nEND\n$$;",
+      "CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER devices_changed AFTER INSERT OR UPDATE OR DELETE ON devices\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER libraries_changed AFTER INSERT OR UPDATE OR DELETE ON libraries\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER library_members_changed AFTER INSERT OR UPDATE OR DELETE ON library_members\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER library_invites_changed AFTER INSERT OR UPDATE OR DELETE ON library_invites\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER activities_changed AFTER INSERT OR UPDATE OR DELETE ON activities\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER attributes_changed AFTER INSERT OR UPDATE OR DELETE ON attributes\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER attribute_options_changed AFTER INSERT OR UPDATE OR DELETE ON attribute_options\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER sequence_items_changed AFTER INSERT OR UPDATE OR DELETE ON sequence_items\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER template_versions_changed AFTER INSERT OR UPDATE OR DELETE ON template_versions\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER entries_changed AFTER INSERT OR UPDATE OR DELETE ON entries\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER entry_values_changed AFTER INSERT OR UPDATE OR DELETE ON entry_values\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER tags_changed AFTER INSERT OR UPDATE OR DELETE ON tags\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER entry_tags_changed AFTER INSERT OR UPDATE OR DELETE ON entry_tags\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER media_changed AFTER INSERT OR UPDATE OR DELETE ON media\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER entry_media_changed AFTER INSERT OR UPDATE OR DELETE ON entry_media\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER user_settings_changed AFTER INSERT OR UPDATE OR DELETE ON user_settings\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER goals_changed AFTER INSERT OR UPDATE OR DELETE ON goals\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER local_outbox_changed AFTER INSERT OR UPDATE OR DELETE ON local_outbox\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER local_rejections_changed AFTER INSERT OR UPDATE OR DELETE ON local_rejections\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
+      "CREATE TRIGGER local_sync_state_changed AFTER INSERT OR UPDATE OR DELETE ON local_sync_state\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();"
+    ]
+  },
+  {
+    "tag": "0003_sequence_child_cascade",
+    "when": 1795608457569,
+    "hash": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "statements": []
   }
 ]

@@ -155,9 +155,12 @@ export const sequenceItems = pgTable(
     parentId: uuid()
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
+    // Children live in the parent's library and activities are only soft-deleted, so a child is
+    // hard-deleted only with its whole library; cascading then spares the delete any dependence
+    // on row order (RESTRICT and NO ACTION both fired before the parent's cascade removed the item).
     childId: uuid()
       .notNull()
-      .references(() => activities.id, { onDelete: 'restrict' }),
+      .references(() => activities.id, { onDelete: 'cascade' }),
     libraryId: uuid().notNull(),
     /** Position among siblings; reorders rewrite it, so it is indexed but not unique. */
     ordinal: integer().notNull(),

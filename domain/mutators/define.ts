@@ -29,10 +29,22 @@ export function defineMutator<S extends z.ZodType>(
   return { name, args: args as z.ZodType<z.output<S>, z.input<S>>, run }
 }
 
+/**
+ * Text PostgreSQL can store and give back unchanged: no NUL characters (refused by the database)
+ * and no lone surrogates (silently replaced on the way in).
+ */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && value.isWellFormed()
+}
+export const storableTextMessage = 'must not contain NUL characters or broken Unicode'
+
+/** A string schema that refuses text the database would refuse or alter. */
+export const textSchema = () => z.string().refine(isStorableText, storableTextMessage)
+
 // Shared argument pieces.
 export const idSchema = z.uuid('must be a UUID')
-export const nameSchema = z.string().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters')
-export const descriptionSchema = z.string().max(5000, 'must be at most 5000 characters')
+export const nameSchema = textSchema().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters')
+export const descriptionSchema = textSchema().max(5000, 'must be at most 5000 characters')
 export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time' })
 
 /** "name: must not be blank; attributes.2.type: …" — every problem, each with its path. */

@@ -16,11 +16,11 @@ import type { Tx } from '@/db/types'
 import { roleIn } from '../access'
 import { MutationError, notFound } from '../errors'
 import { encodeValue, type Value } from '../values'
-import { defineMutator, idSchema, instantSchema, nameSchema, type MutationContext } from './define'
+import { defineMutator, idSchema, instantSchema, nameSchema, textSchema, type MutationContext } from './define'
 
 export const MAX_ENTRY_NODES = 2000
 export const MAX_ENTRY_DEPTH = 8
-const notesSchema = z.string().max(10_000, 'must be at most 10000 characters')
+const notesSchema = textSchema().max(10_000, 'must be at most 10000 characters')
 const valueSchema = z.union([z.number(), z.string(), z.boolean()])
 const valuesSchema = z.record(idSchema, valueSchema)
 

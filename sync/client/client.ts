@@ -52,6 +52,17 @@ export async function initDevice(db: Db, { deviceId, userId }: { deviceId: strin
   return (await db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]!
 }
 
+/** Forgets everything this device holds (sign-out): the replica, the outbox and the sync state. */
+export async function clearDevice(db: Db) {
+  await db.transaction(async (tx) => {
+    await clearReplica(tx)
+    await tx.execute(sql`delete from local_undo`)
+    await tx.delete(localOutbox)
+    await tx.delete(localRejections)
+    await tx.delete(localSyncState)
+  })
+}
+
 export class SyncClient {
   private readonly db: Db
   private readonly transport: Transport
@@ -95,6 +106,7 @@ export class SyncClient {
       return state.nextMutationId
     })
     await this.refreshStatus()
+    this.kick()
     return id
   }
 
@@ -234,6 +246,74 @@ export class SyncClient {
     while (!(await this.pull())) {
       /* keep pulling */
     }
+  }
+
+  // The loop ---------------------------------------------------------------------------------------
+
+  private running = false
+  private wake: (() => void) | undefined
+  private inFlight: AbortController | undefined
+  private loopDone: Promise<void> | undefined
+
+  /**
+   * Keeps the device in sync until {@link stop}: pushes, then long-polls for changes; after a
+   * failure waits 1 s, doubling to 30 s, unless {@link kick}ed (SPEC B5).
+   */
+  start({ liveWaitMs = 25_000, maxBackoffMs = 30_000 } = {}): void {
+    if (this.running) return
+    this.running = true
+    this.loopDone = (async () => {
+      let backoff = 0
+      while (this.running) {
+        try {
+          await this.push()
+          const upToDate = await this.pull()
+          backoff = 0
+          if (!upToDate || !this.running) continue
+          const hasUnpushed = (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).where(isNull(localOutbox.settledSeq)).limit(1)).length > 0
+          if (hasUnpushed) continue
+          this.inFlight = new AbortController()
+          await this.pull({ waitMs: liveWaitMs, signal: this.inFlight.signal })
+        } catch (error) {
+          if (!this.running) break
+          if ((error as Error).name === 'AbortError') continue
+          if (!(error instanceof TransportError)) {
+            this.statusValue.lastError = error instanceof Error ? error.message : String(error)
+            this.emit()
+          }
+          backoff = Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
+          await this.sleep(backoff)
+        } finally {
+          this.inFlight = undefined
+        }
+      }
+    })()
+  }
+
+  /** Syncs now: ends a long-poll or a back-off wait (after a local write, on reconnect). */
+  kick(): void {
+    this.inFlight?.abort()
+    this.wake?.()
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    this.kick()
+    await this.loopDone
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wake = () => {
+        this.wake = undefined
+        done()
+      }
+    })
   }
 
   // Status ---------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import { DeviceOwnershipError, registerDevice } from './devices'
 import type { ChangeNotifier } from './live'
 import { pull } from './pull'
 import { push } from './push'
-import { scopesOf } from './scopes'
 import { streamSnapshot } from './snapshot'
 
 /** What the sync endpoints need: the database, this process's notifier, and who is asking. */
@@ -125,9 +124,8 @@ export function handlePull(service: SyncService, request: Request): Promise<Resp
     const deadline = Date.now() + params.waitMs
     for (;;) {
       const seen = service.notifier.generation
-      // Scopes are recomputed on every read: a revocation takes effect at once (R1).
-      const scopes = await scopesOf(service.db, userId, params.deviceId)
-      const result = await pull(service.db, scopes, params)
+      // Scopes are recomputed on every read, inside it: a revocation takes effect at once (R1).
+      const result = await pull(service.db, { userId, deviceId: params.deviceId }, params)
       if (result.type === 'must-refetch') return json(409, result, horizonHeader(result.horizon))
       const remaining = deadline - Date.now()
       if (result.changes.length > 0 || remaining <= 0 || request.signal.aborted) {
@@ -145,13 +143,12 @@ export function handleSnapshot(service: SyncService, request: Request): Promise<
     const params = parse(snapshotRequestSchema, query(request), 'snapshot')
     const since = Number(new URL(request.url).searchParams.get('since') ?? 0)
     await registerDevice(service.db, userId, params.deviceId)
-    const scopes = await scopesOf(service.db, userId, params.deviceId)
     const encoder = new TextEncoder()
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 4 })
     const writer = writable.getWriter()
     void streamSnapshot(
       service.db,
-      scopes,
+      { userId, deviceId: params.deviceId },
       async (line) => {
         await writer.ready
         await writer.write(encoder.encode(`${JSON.stringify(line)}\n`))
@@ -159,7 +156,7 @@ export function handleSnapshot(service: SyncService, request: Request): Promise<
       { sinceMutationId: Number.isSafeInteger(since) && since > 0 ? since : 0 },
     ).then(
       () => writer.close(),
-      (error: unknown) => writer.abort(error),
+      (error: unknown) => writer.abort(error).catch(() => undefined),
     )
     return new Response(readable, {
       status: 200,

@@ -3,19 +3,21 @@ import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import type { Db } from '@/db/types'
 import type { Change, MustRefetch, PullResponse } from '../protocol'
-import { scopeNames, type Scopes } from './scopes'
+import { scopeNames, scopesOf } from './scopes'
 import { readSyncState } from './state'
 
 type Row = { seq: string; op: number; scope: string; table_name: string; kind: Change['kind']; key: Record<string, unknown>; row: Record<string, unknown> | null }
 
 /**
- * Changes in `scopes` after `offset`, whole transactions only (SPEC R1-R3), read in one
- * repeatable-read transaction so the head and the changes agree (L4).
+ * Changes in the device's scopes after `offset`, whole transactions only (SPEC R1-R3), read in
+ * one repeatable-read transaction so the head, the scopes and the changes agree (L4): a grant
+ * or revocation is either wholly before the read or wholly after it.
  */
-export async function pull(db: Db, scopes: Scopes, { offset, limit }: { offset: number; limit: number }): Promise<PullResponse | MustRefetch> {
+export async function pull(db: Db, who: { userId: string; deviceId: string }, { offset, limit }: { offset: number; limit: number }): Promise<PullResponse | MustRefetch> {
   return db.transaction(
     async (tx) => {
       const { head, horizon } = await readSyncState(tx)
+      const scopes = await scopesOf(tx, who.userId, who.deviceId)
       if (offset < horizon) {
         return mustRefetch(offset, horizon, `Changes up to ${horizon} have been compacted away.`)
       }

@@ -4,7 +4,7 @@ import { syncTables, type SyncTable } from '@/db/schema/synced'
 import { rows } from '@/db/rows'
 import type { Db, Tx } from '@/db/types'
 import { PROTOCOL_VERSION, type SnapshotLine } from '../protocol'
-import { scopeNames, type Scopes } from './scopes'
+import { scopeNames, scopesOf, type Scopes } from './scopes'
 import { readSyncState } from './state'
 
 export const SNAPSHOT_PAGE_ROWS = 1000
@@ -17,13 +17,15 @@ export const SNAPSHOT_PAGE_ROWS = 1000
  */
 export async function streamSnapshot(
   db: Db,
-  scopes: Scopes,
+  who: { userId: string; deviceId: string },
   emit: (line: SnapshotLine) => Promise<void>,
   { pageRows = SNAPSHOT_PAGE_ROWS, sinceMutationId = 0 } = {},
 ): Promise<void> {
   await db.transaction(
     async (tx) => {
+      // The scopes come from the same snapshot as the rows and the offset (SPEC N1).
       const { head, horizon } = await readSyncState(tx)
+      const scopes = await scopesOf(tx, who.userId, who.deviceId)
       await emit({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: head, horizon, scopes: scopeNames(scopes) })
       let rowCount = 0
       for (const table of syncTables) {

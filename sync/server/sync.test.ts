@@ -147,11 +147,13 @@ describe('pull', () => {
 
   test('[R4][L5] a waiting pull answers as soon as a commit lands', async () => {
     const reader = ann.device()
+    const writer = ann.device()
+    await writer.catchUp()
     await reader.catchUp()
     const started = Date.now()
     const waiting = reader.pullOnce({ waitMs: 10_000 })
     await new Promise((r) => setTimeout(r, 50))
-    await ann.device().mutate('createTag', { id: newId(), name: 'Live' })
+    await writer.mutate('createTag', { id: newId(), name: 'Live' })
     const result = await waiting
     const elapsed = Date.now() - started
     expect(result.type === 'changes' && result.changes.map((c) => c.table)).toContain('tags')
@@ -207,9 +209,8 @@ describe('snapshot', () => {
     await device.mutate('createActivity', { id: day, libraryId: ann.libraryId, name: 'Day', kind: 'sequence', items: [] })
     await device.mutate('logEntry', { entry: { id: newId(), activityId: day, performedAt: at, children: entries } })
     const { streamSnapshot } = await import('./snapshot')
-    const { scopesOf } = await import('./scopes')
     const pages: number[] = []
-    await streamSnapshot(server.db, await scopesOf(server.db, ann.id, device.id), async (line) => {
+    await streamSnapshot(server.db, { userId: ann.id, deviceId: device.id }, async (line) => {
       if (line.type === 'rows' && line.table === 'entries') pages.push(line.rows.length)
     }, { pageRows: 10 })
     expect(pages).toEqual([10, 10, 10, 2])

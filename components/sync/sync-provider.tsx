@@ -1,0 +1,107 @@
+'use client'
+
+/**
+ * Gives every page the device database, the sync client and its status. Each tab opens the shared
+ * PGlite worker; only the leader tab runs the sync loop, and a new leader starts it when the old
+ * one closes (sync/SPEC.md B8). Any committed local change refreshes every local query in every
+ * tab (the database notifies `cadence_local`).
+ */
+import { useQueryClient } from '@tanstack/react-query'
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
+import type { Db } from '@/db/types'
+import { openDeviceDatabase, type DeviceDatabase } from '@/sync/client/browser'
+import { SyncClient, initDevice, type SyncStatus } from '@/sync/client/client'
+import { HttpTransport } from '@/sync/client/transport'
+import { newId } from '@/domain/ids'
+
+type SyncContextValue = { db: Db; client: SyncClient; isLeader: boolean } | { error: string } | null
+
+const SyncContext = createContext<SyncContextValue>(null)
+
+export function SyncProvider({ userId, children }: { userId: string; children: React.ReactNode }) {
+  const [value, setValue] = useState<SyncContextValue>(null)
+  const queryClient = useQueryClient()
+
+  useEffect(() => {
+    let cancelled = false
+    let device: DeviceDatabase | undefined
+    let client: SyncClient | undefined
+    const cleanups: (() => void)[] = []
+    ;(async () => {
+      device = await openDeviceDatabase()
+      const state = await initDevice(device.db, { deviceId: newId(), userId })
+      client = new SyncClient({
+        db: device.db,
+        transport: new HttpTransport(),
+        deviceId: state.deviceId,
+        userId,
+        deviceName: navigator.userAgent.slice(0, 200),
+      })
+      if (cancelled) return
+      const c = client
+      setValue({ db: device.db, client: c, isLeader: false })
+      // One tab runs the sync loop (B8). The lock is ours, not PGlite's worker election, whose
+      // leader-now message can arrive before a tab listens for it; the browser hands the lock to
+      // another tab the moment this one closes.
+      const leadership = new AbortController()
+      let resign: (() => void) | undefined
+      cleanups.push(() => {
+        leadership.abort()
+        resign?.()
+      })
+      navigator.locks
+        .request(`cadence-sync:${userId}`, { signal: leadership.signal }, async () => {
+          if (cancelled) return
+          c.start()
+          setValue({ db: device!.db, client: c, isLeader: true })
+          await new Promise<void>((resolve) => (resign = resolve))
+          await c.stop()
+        })
+        .catch(() => undefined)
+      const refresh = () => {
+        void queryClient.invalidateQueries({ queryKey: ['local'] })
+        c.refreshStatus().catch(() => undefined)
+        // A write made in another tab: the leader pushes it now (kick does nothing elsewhere).
+        c.kick()
+      }
+      const unlisten = await device.pg.listen('cadence_local', refresh)
+      // When the tab that held the database closes, another tab's worker opens it: LISTEN there
+      // (notifications of the old one died with it) and re-read what may have changed meanwhile.
+      const pg = device.pg
+      cleanups.push(pg.onLeaderChange(() => void pg.exec('LISTEN cadence_local').then(refresh, () => undefined)))
+      cleanups.push(() => void unlisten())
+      const online = () => c.kick()
+      window.addEventListener('online', online)
+      cleanups.push(() => window.removeEventListener('online', online))
+      await c.refreshStatus()
+    })().catch((error: unknown) => {
+      if (!cancelled) setValue({ error: error instanceof Error ? error.message : String(error) })
+    })
+    return () => {
+      cancelled = true
+      for (const cleanup of cleanups) cleanup()
+      void client?.stop()
+      void device?.pg.close()
+    }
+  }, [userId, queryClient])
+
+  return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>
+}
+
+/** The device database and sync client, or null while they open. Throws if opening failed. */
+export function useSync() {
+  const value = useContext(SyncContext)
+  if (value && 'error' in value) throw new Error(`This device's database could not open: ${value.error}`)
+  return value
+}
+
+const emptyStatus: SyncStatus = { online: true, pending: 0, oldestPendingAt: null, lastSyncedAt: null, lag: 0, rejected: [], lastError: null, loading: null }
+
+export function useSyncStatus(): SyncStatus {
+  const sync = useSync()
+  return useSyncExternalStore(
+    (onChange) => sync?.client.subscribe(onChange) ?? (() => {}),
+    () => sync?.client.status ?? emptyStatus,
+    () => emptyStatus,
+  )
+}

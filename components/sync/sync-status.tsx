@@ -1,0 +1,54 @@
+'use client'
+
+import { useEffect, useState } from 'react'
+import { useSync, useSyncStatus } from './sync-provider'
+
+function ago(date: Date | null, now: number): string {
+  if (!date) return 'never'
+  const s = Math.max(0, Math.round((now - date.getTime()) / 1000))
+  if (s < 5) return 'just now'
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.round(s / 60)} min ago`
+  return date.toLocaleString()
+}
+
+/** Always-visible sync state: online or offline, pending writes, last sync, rejected writes. */
+export function SyncStatusBar() {
+  const sync = useSync()
+  const status = useSyncStatus()
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 5000)
+    return () => clearInterval(timer)
+  }, [])
+  const online = status.online && (typeof navigator === 'undefined' || navigator.onLine)
+  return (
+    <div className="flex flex-col gap-2">
+      <p role="status" aria-label="Sync status" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+        <span className="inline-flex items-center gap-1.5">
+          <span aria-hidden className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`} />
+          <span data-testid="sync-online">{online ? 'Online' : 'Offline'}</span>
+        </span>
+        <span data-testid="sync-pending">{status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}</span>
+        <span>Last synced {ago(status.lastSyncedAt, now)}</span>
+        {status.loading ? <span>Loading {status.loading.rows} rows…</span> : null}
+        {sync && !('error' in sync) && sync.isLeader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
+      </p>
+      {status.rejected.length > 0 ? (
+        <section aria-label="Rejected changes" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
+          <p className="font-medium">{status.rejected.length === 1 ? 'A change was not accepted' : `${status.rejected.length} changes were not accepted`}</p>
+          <ul className="mt-1 flex flex-col gap-1">
+            {status.rejected.map((r) => (
+              <li key={r.mutationId} className="flex items-start justify-between gap-3">
+                <span>{r.message}</span>
+                <button className="shrink-0 underline" onClick={() => void sync?.client.dismissRejection(r.mutationId)}>
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  )
+}

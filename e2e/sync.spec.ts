@@ -1,0 +1,51 @@
+import { expect, signIn, signUp, test } from './fixtures'
+
+test('a change made on one device reaches another device of the same user', async ({ page, account, browser }) => {
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await page.getByLabel('New activity').fill('Back squat')
+  await page.getByRole('button', { name: 'Add' }).click()
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText('Back squat')).toBeVisible()
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+
+  const other = await browser.newContext()
+  const laptop = await other.newPage()
+  await signIn(laptop, account)
+  await expect(laptop.getByRole('list', { name: 'Activities' }).getByText('Back squat')).toBeVisible()
+  await laptop.getByLabel('New activity').fill('Morning run')
+  await laptop.getByLabel('Type').selectOption('cardio')
+  await laptop.getByRole('button', { name: 'Add' }).click()
+  // The first device is live: it sees the laptop's activity without a reload.
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText('Morning run')).toBeVisible({ timeout: 15_000 })
+  await other.close()
+})
+
+test('[B8] two tabs share one database; closing the leader tab loses nothing and the other keeps syncing', async ({ context, account, browser }) => {
+  const first = await context.newPage()
+  await signUp(first, account)
+  await expect(first.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  const second = await context.newPage()
+  await second.goto('/')
+  await expect(second.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+
+  // A write in the second tab shows in the first at once (one shared database).
+  await second.getByLabel('New activity').fill('Deadlift')
+  await second.getByRole('button', { name: 'Add' }).click()
+  await expect(first.getByRole('list', { name: 'Activities' }).getByText('Deadlift')).toBeVisible()
+
+  // Close the first tab (the leader: it opened the database first) and keep writing.
+  await first.close()
+  await second.getByLabel('New activity').fill('Bench press')
+  await second.getByRole('button', { name: 'Add' }).click()
+  await expect(second.getByRole('list', { name: 'Activities' }).getByText('Bench press')).toBeVisible()
+  await expect(second.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 15_000 })
+
+  // Another device sees both writes: the server has them.
+  const other = await browser.newContext()
+  const laptop = await other.newPage()
+  await signIn(laptop, account)
+  const list = laptop.getByRole('list', { name: 'Activities' })
+  await expect(list.getByText('Deadlift')).toBeVisible()
+  await expect(list.getByText('Bench press')).toBeVisible()
+  await other.close()
+})

@@ -1,0 +1,40 @@
+/**
+ * The device database's home: a dedicated worker that the leader tab starts (sync/SPEC.md B8).
+ * PGlite persists in IndexedDB; the bundled device migrations run before any tab may query.
+ * A device with no database yet starts from the migrated template the build ships
+ * (scripts/device-template.ts), which skips initdb; without it (offline on a first visit that
+ * the service worker has not cached) it creates the database from scratch.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import { live } from '@electric-sql/pglite/live'
+import { worker } from '@electric-sql/pglite/worker'
+import { migrate } from '@/db/migrate'
+import { deviceMigrations } from '@/db/device/migrations.generated'
+import { pgliteRunner } from '@/db/pglite'
+
+export const DEVICE_TEMPLATE_URL = '/device-template.tar.gz'
+
+async function template(dataDir: string): Promise<Blob | undefined> {
+  if (!dataDir.startsWith('idb://')) return undefined
+  const existing = await indexedDB.databases()
+  if (existing.some((d) => d.name === `/pglite/${dataDir.slice('idb://'.length)}`)) return undefined
+  try {
+    const response = await fetch(DEVICE_TEMPLATE_URL)
+    return response.ok ? await response.blob() : undefined
+  } catch {
+    return undefined
+  }
+}
+
+void worker({
+  async init(options) {
+    const dataDir = options.dataDir ?? 'idb://cadence'
+    // Relaxed durability: a query returns before its pages reach IndexedDB (the flush follows
+    // within milliseconds). Durable mode flushes after every query, reads included, and made each
+    // query through the worker take ~200 ms; the window it leaves is a browser crash in the
+    // milliseconds after a write, not a closed tab (sync/SPEC.md B1).
+    const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir), relaxedDurability: true, extensions: { live } })
+    await migrate(pgliteRunner(pg), deviceMigrations)
+    return pg
+  },
+})
