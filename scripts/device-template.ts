@@ -5,7 +5,7 @@
  * phone). The worker still runs the migrator after loading, so a template older than the app
  * only costs the migrations it lacks. Run by `npm run build` and `npm run dev`.
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { deviceMigrations } from '@/db/device/migrations.generated'
 import { migrate } from '@/db/migrate'
@@ -15,6 +15,7 @@ const out = 'public/device-template.tar.gz'
 const pg = await PGlite.create()
 await migrate(pgliteRunner(pg), deviceMigrations)
 const dump = await pg.dumpDataDir('gzip')
+await mkdir('public', { recursive: true })
 await writeFile(out, Buffer.from(await dump.arrayBuffer()))
 await pg.close()
 console.log(`device template: ${out} (${(dump.size / 1024).toFixed(0)} KiB, ${deviceMigrations.length} migrations)`)

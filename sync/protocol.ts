@@ -94,7 +94,15 @@ export const snapshotRequestSchema = z.object({
 
 /** One line of the NDJSON snapshot stream (SPEC N1, N2). */
 export const snapshotLineSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('snapshot-begin'), protocolVersion: z.literal(PROTOCOL_VERSION), offset: offsetSchema, horizon: offsetSchema, scopes: z.array(z.string()) }),
+  z.object({
+    type: z.literal('snapshot-begin'),
+    protocolVersion: z.literal(PROTOCOL_VERSION),
+    offset: offsetSchema,
+    horizon: offsetSchema,
+    scopes: z.array(z.string()),
+    /** Rows the snapshot will hold, for a progress bar (optional: older servers omit it). */
+    rows: z.number().int().min(0).optional(),
+  }),
   z.object({ type: z.literal('rows'), table: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }),
   z.object({ type: z.literal('snapshot-end'), offset: offsetSchema, rowCount: z.number().int().min(0) }),
 ])

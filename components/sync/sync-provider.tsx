@@ -7,20 +7,36 @@
  * tab (the database notifies `cadence_local`).
  */
 import { useQueryClient } from '@tanstack/react-query'
+import { useRouter } from 'next/navigation'
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
+import { localSyncState } from '@/db/schema/local'
 import type { Db } from '@/db/types'
 import { openDeviceDatabase, type DeviceDatabase } from '@/sync/client/browser'
 import { SyncClient, initDevice, type SyncStatus } from '@/sync/client/client'
 import { HttpTransport } from '@/sync/client/transport'
 import { newId } from '@/domain/ids'
 
-type SyncContextValue = { db: Db; client: SyncClient; isLeader: boolean } | { error: string } | null
+type SyncContextValue = { db: Db; client: SyncClient; userId: string; isLeader: boolean } | { error: string } | null
 
 const SyncContext = createContext<SyncContextValue>(null)
 
-export function SyncProvider({ userId, children }: { userId: string; children: React.ReactNode }) {
+/**
+ * Whose data this device holds: the account in its sync state (so a signed-in device opens
+ * offline), or on a fresh device the server's session. Null: nobody is signed in here.
+ */
+async function deviceAccount(db: Db): Promise<string | null> {
+  const [state] = await db.select({ userId: localSyncState.userId }).from(localSyncState)
+  if (state) return state.userId
+  const response = await fetch('/api/auth/get-session', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null)
+  if (!response?.ok) return null
+  const session = (await response.json().catch(() => null)) as { user?: { id?: string } } | null
+  return session?.user?.id ?? null
+}
+
+export function SyncProvider({ children }: { children: React.ReactNode }) {
   const [value, setValue] = useState<SyncContextValue>(null)
   const queryClient = useQueryClient()
+  const router = useRouter()
 
   useEffect(() => {
     let cancelled = false
@@ -29,6 +45,11 @@ export function SyncProvider({ userId, children }: { userId: string; children: R
     const cleanups: (() => void)[] = []
     ;(async () => {
       device = await openDeviceDatabase()
+      const userId = await deviceAccount(device.db)
+      if (userId === null) {
+        if (!cancelled) router.replace('/sign-in')
+        return
+      }
       const state = await initDevice(device.db, { deviceId: newId(), userId })
       client = new SyncClient({
         db: device.db,
@@ -39,7 +60,7 @@ export function SyncProvider({ userId, children }: { userId: string; children: R
       })
       if (cancelled) return
       const c = client
-      setValue({ db: device.db, client: c, isLeader: false })
+      setValue({ db: device.db, client: c, userId, isLeader: false })
       // One tab runs the sync loop (B8). The lock is ours, not PGlite's worker election, whose
       // leader-now message can arrive before a tab listens for it; the browser hands the lock to
       // another tab the moment this one closes.
@@ -53,7 +74,7 @@ export function SyncProvider({ userId, children }: { userId: string; children: R
         .request(`cadence-sync:${userId}`, { signal: leadership.signal }, async () => {
           if (cancelled) return
           c.start()
-          setValue({ db: device!.db, client: c, isLeader: true })
+          setValue({ db: device!.db, client: c, userId, isLeader: true })
           await new Promise<void>((resolve) => (resign = resolve))
           await c.stop()
         })
@@ -83,7 +104,7 @@ export function SyncProvider({ userId, children }: { userId: string; children: R
       void client?.stop()
       void device?.pg.close()
     }
-  }, [userId, queryClient])
+  }, [queryClient, router])
 
   return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>
 }

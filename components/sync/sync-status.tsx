@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import { useSync, useSyncStatus } from './sync-provider'
 
 function ago(date: Date | null, now: number): string {
@@ -21,7 +21,20 @@ export function SyncStatusBar() {
     const timer = setInterval(() => setNow(Date.now()), 5000)
     return () => clearInterval(timer)
   }, [])
-  const online = status.online && (typeof navigator === 'undefined' || navigator.onLine)
+  // The browser's view of the network; the server renders "online" and hydration then agrees.
+  const browserOnline = useSyncExternalStore(
+    (onChange) => {
+      window.addEventListener('online', onChange)
+      window.addEventListener('offline', onChange)
+      return () => {
+        window.removeEventListener('online', onChange)
+        window.removeEventListener('offline', onChange)
+      }
+    },
+    () => navigator.onLine,
+    () => true,
+  )
+  const online = status.online && browserOnline
   return (
     <div className="flex flex-col gap-2">
       <p role="status" aria-label="Sync status" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
@@ -31,7 +44,12 @@ export function SyncStatusBar() {
         </span>
         <span data-testid="sync-pending">{status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}</span>
         <span>Last synced {ago(status.lastSyncedAt, now)}</span>
-        {status.loading ? <span>Loading {status.loading.rows} rows…</span> : null}
+        {status.loading ? (
+          <span>
+            Loading {status.loading.rows.toLocaleString()} rows{status.loading.percent === null ? '' : ` (${status.loading.percent}%)`}
+            {status.loading.percent === null ? null : <progress className="ml-2 h-1.5 w-24 align-middle" max={100} value={status.loading.percent} aria-label="First sync progress" />}
+          </span>
+        ) : null}
         {sync && !('error' in sync) && sync.isLeader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
       </p>
       {status.rejected.length > 0 ? (

@@ -49,3 +49,28 @@ export async function listLibraries(db: Queryable, userId: string): Promise<Libr
     activityCount: Number(r.activityCount),
   }))
 }
+
+export type CatalogueLibrary = { id: string; name: string; description: string; activities: { id: string; name: string; kind: 'scalar' | 'sequence' }[] }
+
+/**
+ * The public catalogue: published libraries of other users with their live activities, by name.
+ * Read on the server (these rows are outside every other user's sync scopes).
+ */
+export async function publishedCatalogue(db: Queryable, userId: string, { limit = 50 } = {}): Promise<CatalogueLibrary[]> {
+  const found = await db
+    .select({ id: libraries.id, name: libraries.name, description: libraries.description })
+    .from(libraries)
+    .where(and(sql`${libraries.publishedAt} is not null`, sql`${libraries.ownerId} <> ${userId}`))
+    .orderBy(asc(libraries.name), asc(libraries.id))
+    .limit(limit)
+  const out: CatalogueLibrary[] = []
+  for (const library of found) {
+    const list = await db
+      .select({ id: activities.id, name: activities.name, kind: activities.kind })
+      .from(activities)
+      .where(and(eq(activities.libraryId, library.id), sql`${activities.deletedAt} is null`))
+      .orderBy(asc(activities.name), asc(activities.id))
+    out.push({ ...library, activities: list })
+  }
+  return out
+}

@@ -1,6 +1,13 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
-import { activities, libraries } from '../schema'
+/**
+ * What the app's pages read from the device database. Every function takes the database it
+ * reads, so a test hands it a PGlite of its own; none waits on the network.
+ */
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { activities, attributes, entries, entryValues, libraries, libraryInvites, libraryMembers, userSettings } from '../schema'
 import type { Queryable } from '../types'
+import { rows } from '../rows'
+import { defaultDisplayUnits, type DisplayUnits } from '@/domain/units'
+import type { AttributeType } from '../schema'
 
 /** The user's default library on the device, or undefined before the first sync. */
 export async function defaultLibrary(db: Queryable, userId: string) {
@@ -11,6 +18,29 @@ export async function defaultLibrary(db: Queryable, userId: string) {
   return library
 }
 
+/** Libraries on the device that another user owns (shared with this user), with this user's role. */
+export async function sharedLibraries(db: Queryable, userId: string) {
+  return db
+    .select({ id: libraries.id, name: libraries.name, role: libraryMembers.role })
+    .from(libraries)
+    .innerJoin(libraryMembers, and(eq(libraryMembers.libraryId, libraries.id), eq(libraryMembers.userId, userId)))
+    .where(sql`${libraries.ownerId} <> ${userId}`)
+    .orderBy(asc(libraries.name))
+}
+
+/** The user's own libraries with their members and invitations. */
+export async function ownedLibraries(db: Queryable, userId: string) {
+  const owned = await db.select().from(libraries).where(eq(libraries.ownerId, userId)).orderBy(desc(libraries.isDefault), asc(libraries.name))
+  const ids = owned.map((l) => l.id)
+  const members = ids.length ? await db.select().from(libraryMembers).where(inArray(libraryMembers.libraryId, ids)) : []
+  const invites = ids.length ? await db.select().from(libraryInvites).where(and(inArray(libraryInvites.libraryId, ids), isNull(libraryInvites.revokedAt))) : []
+  return owned.map((l) => ({
+    ...l,
+    members: members.filter((m) => m.libraryId === l.id && m.userId !== userId),
+    invites: invites.filter((i) => i.libraryId === l.id),
+  }))
+}
+
 /** Live activities of a library, by name. */
 export async function libraryActivities(db: Queryable, libraryId: string) {
   return db
@@ -18,4 +48,154 @@ export async function libraryActivities(db: Queryable, libraryId: string) {
     .from(activities)
     .where(and(eq(activities.libraryId, libraryId), isNull(activities.deletedAt)))
     .orderBy(asc(activities.name), asc(activities.id))
+}
+
+export type AttributeInfo = { id: string; name: string; type: AttributeType; ordinal: number; retired: boolean }
+export type ActivityInfo = { id: string; name: string; kind: 'scalar' | 'sequence'; originId: string; libraryId: string; attributes: AttributeInfo[] }
+
+/** An activity with its attributes in schema order, or undefined. */
+export async function activityInfo(db: Queryable, activityId: string): Promise<ActivityInfo | undefined> {
+  const [activity] = await db.select().from(activities).where(eq(activities.id, activityId))
+  if (!activity) return undefined
+  const attrs = await db.select().from(attributes).where(eq(attributes.activityId, activityId)).orderBy(asc(attributes.ordinal))
+  return {
+    id: activity.id,
+    name: activity.name,
+    kind: activity.kind,
+    originId: activity.originId,
+    libraryId: activity.libraryId,
+    attributes: attrs.map((a) => ({ id: a.id, name: a.name, type: a.type, ordinal: a.ordinal, retired: a.retiredAt !== null })),
+  }
+}
+
+/** The user's display units (defaults until their settings row arrives). */
+export async function displayUnits(db: Queryable, userId: string): Promise<DisplayUnits> {
+  const [row] = await db.select().from(userSettings).where(eq(userSettings.userId, userId))
+  return row ? { massUnit: row.massUnit, distanceUnit: row.distanceUnit } : defaultDisplayUnits
+}
+
+export type StoredValue = { num: number | null; text: string | null; bool: boolean | null; ordinal: number }
+export type StoredValues = Map<string, StoredValue>
+
+/**
+ * Values of the given entries, by entry id then attribute id, each with its attribute's ordinal:
+ * copies keep ordinals, so a value of a copy's entry matches the original's attribute by it.
+ */
+export async function valuesOf(db: Queryable, entryIds: string[]): Promise<Map<string, StoredValues>> {
+  const out = new Map<string, StoredValues>()
+  if (entryIds.length === 0) return out
+  const found = await db
+    .select({ entryId: entryValues.entryId, attributeId: entryValues.attributeId, num: entryValues.num, text: entryValues.text, bool: entryValues.bool, ordinal: attributes.ordinal })
+    .from(entryValues)
+    .innerJoin(attributes, eq(attributes.id, entryValues.attributeId))
+    .where(inArray(entryValues.entryId, entryIds))
+  for (const v of found) {
+    const byAttribute = out.get(v.entryId) ?? new Map()
+    byAttribute.set(v.attributeId, { num: v.num, text: v.text, bool: v.bool, ordinal: v.ordinal })
+    out.set(v.entryId, byAttribute)
+  }
+  return out
+}
+
+export type HistoryEntry = {
+  id: string
+  parentId: string | null
+  activityId: string
+  activityName: string
+  performedAt: Date
+  notes: string
+  ordinal: number
+}
+
+/**
+ * The user's latest `limit` root entries with their whole trees, newest first. Pages group
+ * them by day; children come in tree order.
+ */
+export async function history(db: Queryable, userId: string, { limit = 100 } = {}) {
+  const roots = await db
+    .select({ id: entries.id })
+    .from(entries)
+    .where(and(eq(entries.userId, userId), isNull(entries.parentId)))
+    .orderBy(desc(entries.performedAt), desc(entries.id))
+    .limit(limit)
+  if (roots.length === 0) return { roots: [] as HistoryEntry[], children: new Map<string, HistoryEntry[]>(), values: new Map<string, StoredValues>() }
+  const nodes = await rows<HistoryEntry & { depth: number }>(
+    db,
+    sql`with recursive tree as (
+          select e.id, e.parent_id, e.activity_id, e.performed_at, e.notes, e.ordinal
+            from entries e where e.id in (${sql.join(roots.map((r) => sql`${r.id}::uuid`), sql`, `)})
+          union all
+          select c.id, c.parent_id, c.activity_id, c.performed_at, c.notes, c.ordinal
+            from entries c join tree t on c.parent_id = t.id
+        )
+        select t.id, t.parent_id as "parentId", t.activity_id as "activityId", a.name as "activityName",
+               t.performed_at as "performedAt", t.notes, t.ordinal
+          from tree t join activities a on a.id = t.activity_id`,
+  )
+  const withDates = nodes.map((n) => ({ ...n, performedAt: new Date(n.performedAt) }))
+  const children = new Map<string, HistoryEntry[]>()
+  for (const n of withDates) {
+    if (!n.parentId) continue
+    children.set(n.parentId, [...(children.get(n.parentId) ?? []), n])
+  }
+  for (const list of children.values()) list.sort((a, b) => a.ordinal - b.ordinal || a.id.localeCompare(b.id))
+  const order = new Map(roots.map((r, i) => [r.id, i]))
+  const rootRows = withDates.filter((n) => !n.parentId).sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+  const values = await valuesOf(db, withDates.map((n) => n.id))
+  return { roots: rootRows, children, values }
+}
+
+export type SeriesPoint = { entryId: string; performedAt: Date; value: number }
+
+/**
+ * One numeric attribute over every entry qualitatively equal to `activityId`'s (the activity
+ * and every copy of its origin), oldest first. Copies keep their attributes' ordinals (the
+ * schema is append-only), so the attribute is matched by ordinal across copies.
+ */
+export async function attributeSeries(db: Queryable, userId: string, activityId: string, ordinal: number): Promise<SeriesPoint[]> {
+  const found = await rows<{ entryId: string; performedAt: string; value: number }>(
+    db,
+    sql`select e.id as "entryId", e.performed_at as "performedAt", v.num as value
+          from entries e
+          join activities a on a.id = e.activity_id
+          join attributes at on at.activity_id = a.id and at.ordinal = ${ordinal}
+          join entry_values v on v.entry_id = e.id and v.attribute_id = at.id
+         where e.user_id = ${userId}
+           and a.origin_id = (select origin_id from activities where id = ${activityId})
+           and v.num is not null
+         order by e.performed_at, e.id`,
+  )
+  return found.map((p) => ({ entryId: p.entryId, performedAt: new Date(p.performedAt), value: Number(p.value) }))
+}
+
+/** The child activities of a sequence's current template, in order, each with its repeat count. */
+export async function templateChildren(db: Queryable, activityId: string) {
+  return rows<{ childId: string; repeat: number }>(
+    db,
+    sql`select child_id as "childId", repeat from sequence_items where parent_id = ${activityId} order by ordinal, id`,
+  )
+}
+
+/** An entry's direct children in order, each with its values (a workout's sets). */
+export async function entryChildren(db: Queryable, parentId: string) {
+  const children = await db
+    .select({ id: entries.id, activityId: entries.activityId, ordinal: entries.ordinal })
+    .from(entries)
+    .where(eq(entries.parentId, parentId))
+    .orderBy(asc(entries.ordinal), asc(entries.id))
+  const values = await valuesOf(db, children.map((c) => c.id))
+  return children.map((c) => ({ ...c, values: values.get(c.id) ?? (new Map() as StoredValues) }))
+}
+
+/** The latest entry of `activityId` or a copy of its origin, with its values: "last time". */
+export async function lastEntry(db: Queryable, userId: string, activityId: string) {
+  const [found] = await rows<{ id: string; performedAt: string }>(
+    db,
+    sql`select e.id, e.performed_at as "performedAt" from entries e join activities a on a.id = e.activity_id
+         where e.user_id = ${userId} and a.origin_id = (select origin_id from activities where id = ${activityId})
+         order by e.performed_at desc, e.id desc limit 1`,
+  )
+  if (!found) return undefined
+  const values = (await valuesOf(db, [found.id])).get(found.id) ?? (new Map() as StoredValues)
+  return { id: found.id, performedAt: new Date(found.performedAt), values }
 }

@@ -229,3 +229,22 @@ test('[B2] an interrupted snapshot leaves the device as it was, pending writes i
   expect(await names(db, 'tags')).toEqual(['Kept'])
   expect(client.status.pending).toBe(0)
 })
+
+test('[B10] copying a public activity the device cannot see is queued for the server, applied there, and the copy arrives', async () => {
+  const squat = strengthActivity(bob.libraryId, 'Catalogue squat')
+  const bobDevice = bob.device()
+  await bobDevice.mutate('createActivity', squat.args)
+  await bobDevice.mutate('publishLibrary', { libraryId: bob.libraryId })
+  const { client, db } = await device(ann)
+  await client.sync()
+  const copy = { id: newId(), sourceActivityId: squat.ids.id, libraryId: ann.libraryId }
+  // Without the option the device refuses what it cannot see, and queues nothing.
+  await expect(client.mutate('addActivityToLibrary', copy)).rejects.toBeInstanceOf(MutationError)
+  expect(client.status.pending).toBe(0)
+  await client.mutate('addActivityToLibrary', copy, { queueIfNotFound: true })
+  expect(client.status.pending).toBe(1)
+  await client.sync()
+  expect(client.status.pending).toBe(0)
+  expect(client.status.rejected).toEqual([])
+  expect(await names(db, 'activities')).toEqual(['Catalogue squat'])
+})

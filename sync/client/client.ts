@@ -13,7 +13,7 @@ import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
-import { applyChange, clearReplica, pendingCount, putRow, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
+import { applyChanges, clearReplica, pendingCount, putRows, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
 import { syncTables } from '@/db/schema/synced'
 import { TransportError, type Transport } from './transport'
 
@@ -93,15 +93,20 @@ export class SyncClient {
 
   /**
    * Runs a mutation on the device and queues it, in one local transaction (SPEC B1). A refusal
-   * (the device already knows it is invalid) throws {@link MutationError} and queues nothing.
+   * (the device already knows it is invalid) throws {@link MutationError} and queues nothing;
+   * with `queueIfNotFound`, a refusal because something is not on this device queues the
+   * mutation anyway for the server to decide (SPEC B10).
    */
-  async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>): Promise<number> {
+  async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, { queueIfNotFound = false } = {}): Promise<number> {
     const id = await this.db.transaction(async (tx) => {
       const state = await readState(tx)
       const now = this.now()
       const refusal = await runRecorded(tx, this.userId, name, args, now)
-      if (refusal) throw new MutationError(refusal.code, refusal.message)
-      await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now })
+      // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
+      const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
+      if (refusal && !queued) throw new MutationError(refusal.code, refusal.message)
+      const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
+      await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError })
       await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
       return state.nextMutationId
     })
@@ -194,7 +199,7 @@ export class SyncClient {
     if (changes.length === 0) return
     const pending = await pendingCount(tx)
     if (pending > 0) await revertPending(tx)
-    for (const change of changes) await applyChange(tx, change, this.deviceId)
+    await applyChanges(tx, changes, this.deviceId)
     await replayPending(tx, this.userId)
   }
 
@@ -212,19 +217,24 @@ export class SyncClient {
         await clearReplica(tx)
         let offset: number | undefined
         let horizon = 0
+        let total: number | null = null
         const tables = new Map(syncTables.map((t) => [t.table, t]))
         await this.guard(() =>
           this.transport.snapshot({ deviceId: this.deviceId, sinceMutationId: since }, async (line) => {
-            if (line.type === 'snapshot-begin') horizon = line.horizon
+            if (line.type === 'snapshot-begin') {
+              horizon = line.horizon
+              total = line.rows ?? null
+            }
             if (line.type === 'rows') {
               if (line.table === 'mutation_results') {
                 for (const row of line.rows) await settle(tx, row as MutationResultRow)
               } else {
                 const table = tables.get(line.table)
                 if (!table) throw new Error(`The snapshot holds unknown table "${line.table}"`)
-                for (const row of line.rows) await putRow(tx, table, row)
+                await putRows(tx, table, line.rows)
               }
-              this.statusValue.loading = { rows: (this.statusValue.loading?.rows ?? 0) + line.rows.length, percent: null }
+              const loaded = (this.statusValue.loading?.rows ?? 0) + line.rows.length
+              this.statusValue.loading = { rows: loaded, percent: total ? Math.min(100, Math.floor((loaded / total) * 100)) : null }
               this.emit()
             }
             if (line.type === 'snapshot-end') offset = line.offset
@@ -234,7 +244,7 @@ export class SyncClient {
         await replayPending(tx, this.userId)
         await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
       })
-    } finally {
+      } finally {
       this.statusValue.loading = null
       await this.refreshStatus()
     }

@@ -29,11 +29,7 @@ async function template(dataDir: string): Promise<Blob | undefined> {
 void worker({
   async init(options) {
     const dataDir = options.dataDir ?? 'idb://cadence'
-    // Relaxed durability: a query returns before its pages reach IndexedDB (the flush follows
-    // within milliseconds). Durable mode flushes after every query, reads included, and made each
-    // query through the worker take ~200 ms; the window it leaves is a browser crash in the
-    // milliseconds after a write, not a closed tab (sync/SPEC.md B1).
-    const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir), relaxedDurability: true, extensions: { live } })
+    const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir), extensions: { live } })
     await migrate(pgliteRunner(pg), deviceMigrations)
     return pg
   },

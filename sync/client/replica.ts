@@ -39,6 +39,69 @@ export async function putRow(tx: Tx, table: SyncTable, row: Record<string, unkno
   )
 }
 
+/** Several rows' keys (or whole images) of one table as a relation, for set-at-a-time writes. */
+function recordset(table: SyncTable, images: Record<string, unknown>[]) {
+  return sql`jsonb_populate_recordset(null::${sql.identifier(table.table)}, ${JSON.stringify(images)}::jsonb)`
+}
+
+/** Deletes the rows with these keys in one statement. */
+export async function deleteRows(tx: Tx, table: SyncTable, keys: Record<string, unknown>[]) {
+  if (keys.length === 0) return
+  const columns = sql.join(table.key.map((k) => sql.identifier(k)), sql`, `)
+  await tx.execute(sql`delete from ${sql.identifier(table.table)} where (${columns}) in (select ${columns} from ${recordset(table, keys)})`)
+}
+
+const keyOf = (table: SyncTable, row: Record<string, unknown>) => Object.fromEntries(table.key.map((k) => [k, row[k]]))
+
+/**
+ * Writes full row images in two statements, replacing rows with the same keys; of several
+ * images of one key the last wins, as if they were written one by one.
+ */
+export async function putRows(tx: Tx, table: SyncTable, images: Record<string, unknown>[]) {
+  if (images.length === 0) return
+  const latest = new Map(images.map((row) => [JSON.stringify(table.key.map((k) => row[k])), row]))
+  const unique = [...latest.values()]
+  await deleteRows(tx, table, unique.map((row) => keyOf(table, row)))
+  await tx.execute(sql`insert into ${sql.identifier(table.table)} select * from ${recordset(table, unique)}`)
+}
+
+/**
+ * Applies a server batch set-at-a-time (recording is off), with the effect of applying its
+ * changes one by one in order (SPEC B2): the device has no foreign keys (D1), so only the order
+ * of changes to the same table matters, and each table's changes are written in runs of
+ * upserts and deletes in their order. A scope change is a barrier: what precedes it is written
+ * first. Results of this device's mutations settle their outbox entries (B3).
+ */
+export async function applyChanges(tx: Tx, changes: Change[], deviceId: string) {
+  let segment: Change[] = []
+  const flush = async () => {
+    const byTable = new Map<string, Change[]>()
+    for (const change of segment) byTable.set(change.table, [...(byTable.get(change.table) ?? []), change])
+    for (const [name, list] of byTable) {
+      const table = tableOf(name)
+      for (let i = 0; i < list.length; ) {
+        const kind = list[i]!.kind
+        let j = i
+        while (j < list.length && list[j]!.kind === kind) j++
+        const run = list.slice(i, j)
+        if (kind === 'delete') await deleteRows(tx, table, run.map((c) => c.key))
+        else await putRows(tx, table, run.map((c) => c.row!))
+        i = j
+      }
+    }
+    segment = []
+  }
+  for (const change of changes) {
+    if (change.table === 'mutation_results' || change.kind === 'scope_removed' || change.kind === 'scope_added') {
+      await flush()
+      await applyChange(tx, change, deviceId)
+    } else {
+      segment.push(change)
+    }
+  }
+  await flush()
+}
+
 /** Deletes every row of a library from the device (a lost scope, SPEC S3). */
 export async function dropLibrary(tx: Tx, libraryId: string) {
   for (const table of tables.values()) {

@@ -26,12 +26,18 @@ export async function streamSnapshot(
       // The scopes come from the same snapshot as the rows and the offset (SPEC N1).
       const { head, horizon } = await readSyncState(tx)
       const scopes = await scopesOf(tx, who.userId, who.deviceId)
-      await emit({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: head, horizon, scopes: scopeNames(scopes) })
+      const tables = syncTables
+        .map((table) => ({
+          table,
+          ids: scopeIds(table, scopes),
+          extra: table.table === 'mutation_results' ? sql`and mutation_id >= ${sinceMutationId}` : sql``,
+        }))
+        .filter((t) => t.ids.length > 0)
+      let total = 0
+      for (const { table, ids, extra } of tables) total += await countRows(tx, table, ids, extra)
+      await emit({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: head, horizon, scopes: scopeNames(scopes), rows: total })
       let rowCount = 0
-      for (const table of syncTables) {
-        const ids = scopeIds(table, scopes)
-        if (ids.length === 0) continue
-        const extra = table.table === 'mutation_results' ? sql`and mutation_id >= ${sinceMutationId}` : sql``
+      for (const { table, ids, extra } of tables) {
         for await (const page of pages(tx, table, ids, extra, pageRows)) {
           rowCount += page.length
           await emit({ type: 'rows', table: table.table, rows: page })
@@ -49,6 +55,13 @@ function scopeIds(table: SyncTable, scopes: Scopes): string[] {
   return scopes.libraryIds
 }
 
+const inScope = (table: SyncTable, ids: string[]) => sql`${sql.identifier(table.column)}::text in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`
+
+async function countRows(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType<typeof sql>): Promise<number> {
+  const [found] = await rows<{ n: string }>(tx, sql`select count(*) as n from ${sql.identifier(table.table)} where ${inScope(table, ids)} ${extra}`)
+  return Number(found?.n ?? 0)
+}
+
 async function* pages(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType<typeof sql>, pageRows: number) {
   const name = sql.identifier(table.table)
   const key = sql.join(table.key.map((k) => sql.identifier(k)), sql`, `)
@@ -60,7 +73,7 @@ async function* pages(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType
     const page = await rows<{ row: Record<string, unknown> }>(
       tx,
       sql`select to_jsonb(t) as row from ${name} t
-           where ${sql.identifier(table.column)}::text in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) ${extra} ${keyset}
+           where ${inScope(table, ids)} ${extra} ${keyset}
            order by ${key} limit ${pageRows}`,
     )
     if (page.length === 0) return

@@ -201,7 +201,7 @@ describe('snapshot', () => {
     expect(fresh.replica.table('activities')[0]?.name).toBe('Low-bar squat')
   })
 
-  test('[N2] a snapshot streams in pages', async () => {
+  test('[N2][N3] a snapshot streams in pages, announcing its row count first', async () => {
     const { device, ids } = await squatFor(ann)
     const entries = Array.from({ length: 30 }, () => ({ id: newId(), activityId: ids.id, values: { [ids.reps]: 1 } }))
     await device.mutate('logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 1 } } })
@@ -210,10 +210,19 @@ describe('snapshot', () => {
     await device.mutate('logEntry', { entry: { id: newId(), activityId: day, performedAt: at, children: entries } })
     const { streamSnapshot } = await import('./snapshot')
     const pages: number[] = []
+    let announced: number | undefined
+    let streamed = 0
+    let ended: number | undefined
     await streamSnapshot(server.db, { userId: ann.id, deviceId: device.id }, async (line) => {
+      if (line.type === 'snapshot-begin') announced = line.rows
+      if (line.type === 'rows') streamed += line.rows.length
       if (line.type === 'rows' && line.table === 'entries') pages.push(line.rows.length)
+      if (line.type === 'snapshot-end') ended = line.rowCount
     }, { pageRows: 10 })
     expect(pages).toEqual([10, 10, 10, 2])
+    // N3: the first line announces how many rows follow, so a device can show a percentage.
+    expect(announced).toBe(streamed)
+    expect(ended).toBe(streamed)
   })
 })
 

@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
-import { useState, type FormEvent } from 'react'
+import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { authClient } from '@/components/auth-client'
 import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/text-field'
@@ -21,6 +21,12 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const router = useRouter()
   const [errors, setErrors] = useState<FieldErrors<SignUpInput>>({})
   const [pending, setPending] = useState(false)
+  // Until React has hydrated, a click would submit the form natively, password in the URL.
+  const hydrated = useSyncExternalStore(
+    () => () => {},
+    () => true,
+    () => false,
+  )
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -69,7 +75,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
           {errors.form}
         </p>
       ) : null}
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" disabled={pending || !hydrated}>
         {pending ? 'Please wait…' : signUp ? 'Create account' : 'Sign in'}
       </Button>
       <p className="text-center text-sm text-zinc-600 dark:text-zinc-400">

@@ -1,0 +1,173 @@
+'use client'
+
+import { useSync } from '@/components/sync/sync-provider'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { Button } from '@/components/ui/button'
+import { activityInfo, displayUnits, history, type ActivityInfo, type AttributeInfo, type HistoryEntry, type StoredValues } from '@/db/queries/local'
+import { ValueField, fieldText, parseField } from '@/components/value-field'
+import type { Value } from '@/domain/values'
+import type { Db } from '@/db/types'
+import { formatValue, type DisplayUnits } from '@/domain/units'
+import { useState } from 'react'
+import { refusal } from '../../_components/library-view'
+
+/** History with each value formatted by its attribute's type and the user's units. */
+async function load(db: Db, userId: string) {
+  const [h, units] = await Promise.all([history(db, userId), displayUnits(db, userId)])
+  const ids = new Set([...h.roots, ...[...h.children.values()].flat()].map((e) => e.activityId))
+  const attributes = new Map<string, AttributeInfo>()
+  const activities = new Map<string, ActivityInfo>()
+  for (const id of ids) {
+    const info = await activityInfo(db, id)
+    if (!info) continue
+    activities.set(id, info)
+    for (const a of info.attributes) attributes.set(a.id, a)
+  }
+  return { ...h, units, attributes, activities }
+}
+
+function describe(values: StoredValues | undefined, attributes: Map<string, { name: string; type: Parameters<typeof formatValue>[0] }>, units: DisplayUnits) {
+  return [...(values ?? new Map()).entries()]
+    .map(([id, v]) => {
+      const a = attributes.get(id)
+      if (!a) return ''
+      if (v.num !== null) return `${a.name} ${formatValue(a.type, v.num, units)}`
+      if (v.bool !== null) return `${a.name} ${v.bool ? 'yes' : 'no'}`
+      return `${a.name} ${v.text ?? ''}`
+    })
+    .filter(Boolean)
+    .join(' · ')
+}
+
+/** Inline editing of one entry's values and notes (editEntry); a cleared field removes its value. */
+function EntryEditor({ entry, activity, values, units, onDone }: { entry: HistoryEntry; activity: ActivityInfo; values: StoredValues | undefined; units: DisplayUnits; onDone: () => void }) {
+  const sync = useSync()
+  const [texts, setTexts] = useState(() => Object.fromEntries(activity.attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])))
+  const [notes, setNotes] = useState(entry.notes)
+  const [error, setError] = useState<string>()
+  async function save() {
+    const changed: Record<string, Value | null> = {}
+    for (const a of activity.attributes) {
+      const value = parseField(a, texts[a.id] ?? '', units)
+      if (value instanceof Error) return setError(value.message)
+      if (value !== undefined) changed[a.id] = value
+      else if (values?.has(a.id)) changed[a.id] = null
+    }
+    try {
+      await sync?.client.mutate('editEntry', { entryId: entry.id, notes, values: changed })
+      onDone()
+    } catch (e) {
+      setError(refusal(e))
+    }
+  }
+  return (
+    <form
+      aria-label={`Edit ${entry.activityName} entry`}
+      className="mt-2 grid gap-2 sm:grid-cols-3"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save()
+      }}
+    >
+      {activity.attributes.map((a) => (
+        <ValueField key={a.id} attribute={a} units={units} value={texts[a.id] ?? ''} onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))} />
+      ))}
+      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-3">
+        Notes
+        <textarea value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={10_000} className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900" />
+      </label>
+      {error ? <p role="alert" className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">{error}</p> : null}
+      <div className="flex gap-2 sm:col-span-3">
+        <Button type="submit">Save changes</Button>
+        <Button type="button" variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  )
+}
+
+/** Every logged entry, by day, newest first, with its sets; each can be deleted. */
+export function HistoryView() {
+  const sync = useSync()
+  const data = useLocalQuery(['history'], load)
+  const [error, setError] = useState<string>()
+  const [editing, setEditing] = useState<string | null>(null)
+  if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading history…</p>
+  const { roots, children, values, units, attributes, activities } = data.data
+  const editor = (entry: HistoryEntry) =>
+    editing === entry.id && activities.get(entry.activityId) ? (
+      <EntryEditor entry={entry} activity={activities.get(entry.activityId)!} values={values.get(entry.id)} units={units} onDone={() => setEditing(null)} />
+    ) : null
+  const editButton = (entry: HistoryEntry, label: string) => (
+    <Button variant="ghost" aria-label={label} onClick={() => setEditing(editing === entry.id ? null : entry.id)}>
+      Edit
+    </Button>
+  )
+  const days = new Map<string, HistoryEntry[]>()
+  for (const r of roots) {
+    const day = r.performedAt.toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
+    days.set(day, [...(days.get(day) ?? []), r])
+  }
+  return (
+    <section aria-labelledby="history-heading" className="flex flex-col gap-4">
+      <h1 id="history-heading" className="text-2xl font-semibold">
+        History
+      </h1>
+      {error ? <p role="alert" className="text-red-700 dark:text-red-400">{error}</p> : null}
+      {roots.length === 0 ? <p className="text-zinc-600 dark:text-zinc-400">Nothing logged yet. Log an activity from the library.</p> : null}
+      {[...days.entries()].map(([day, list]) => (
+        <section key={day} aria-label={day} className="flex flex-col gap-2">
+          <h2 className="text-sm font-semibold text-zinc-600 dark:text-zinc-400">{day}</h2>
+          <ul className="flex flex-col gap-2">
+            {list.map((entry) => (
+              <li key={entry.id} className="rounded-xl border border-zinc-200 p-3 dark:border-zinc-800">
+                <div className="flex items-start justify-between gap-2">
+                  <div>
+                    <p className="font-medium">{entry.activityName}</p>
+                    <p className="text-xs text-zinc-500">{entry.performedAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</p>
+                    <p className="text-sm">{describe(values.get(entry.id), attributes, units)}</p>
+                    {entry.notes ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{entry.notes}</p> : null}
+                  </div>
+                  <span className="flex">
+                    {editButton(entry, `Edit ${entry.activityName} entry`)}
+                    <Button
+                      variant="ghost"
+                      aria-label={`Delete ${entry.activityName} entry`}
+                      onClick={async () => {
+                        if (!sync || !window.confirm(`Delete this ${entry.activityName} entry${children.has(entry.id) ? ' and all its sets' : ''}?`)) return
+                        try {
+                          await sync.client.mutate('deleteEntry', { entryId: entry.id })
+                        } catch (e) {
+                          setError(refusal(e))
+                        }
+                      }}
+                    >
+                      Delete
+                    </Button>
+                  </span>
+                </div>
+                {editor(entry)}
+                {children.has(entry.id) ? (
+                  <ol className="mt-2 flex flex-col gap-1 text-sm">
+                    {children.get(entry.id)!.map((c, i) => (
+                      <li key={c.id}>
+                        <span className="flex items-center justify-between gap-2">
+                          <span>
+                            {c.activityName}: {describe(values.get(c.id), attributes, units) || '–'}
+                          </span>
+                          {editButton(c, `Edit set ${i + 1} of ${entry.activityName}`)}
+                        </span>
+                        {editor(c)}
+                      </li>
+                    ))}
+                  </ol>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  )
+}

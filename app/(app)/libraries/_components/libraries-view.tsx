@@ -1,0 +1,221 @@
+'use client'
+
+import { useQuery } from '@tanstack/react-query'
+import { useState, type FormEvent } from 'react'
+import { useSync } from '@/components/sync/sync-provider'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { Button } from '@/components/ui/button'
+import { TextField } from '@/components/ui/text-field'
+import type { CatalogueLibrary } from '@/db/queries/libraries'
+import { defaultLibrary, libraryActivities, ownedLibraries, sharedLibraries } from '@/db/queries/local'
+import type { Db } from '@/db/types'
+import { newId } from '@/domain/ids'
+import type { MutatorArgs, MutatorName } from '@/domain/mutators'
+import { refusal } from '../../_components/library-view'
+
+async function load(db: Db, userId: string) {
+  const shared = await sharedLibraries(db, userId)
+  return {
+    owned: await ownedLibraries(db, userId),
+    shared: await Promise.all(shared.map(async (l) => ({ ...l, activities: await libraryActivities(db, l.id) }))),
+    mine: await defaultLibrary(db, userId),
+  }
+}
+
+const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
+
+/** Own libraries and sharing, libraries shared with the user, and the public catalogue. */
+export function LibrariesView() {
+  const sync = useSync()
+  const data = useLocalQuery(['libraries'], load)
+  const catalogue = useQuery({
+    queryKey: ['catalogue'],
+    queryFn: async (): Promise<CatalogueLibrary[]> => {
+      const response = await fetch('/api/catalogue', { cache: 'no-store' })
+      if (!response.ok) throw new Error('The catalogue could not be loaded.')
+      return ((await response.json()) as { libraries: CatalogueLibrary[] }).libraries
+    },
+    staleTime: 60_000,
+    retry: false,
+  })
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>()
+
+  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done?: string, options?: { queueIfNotFound?: boolean }) {
+    if (!sync) return false
+    try {
+      await sync.client.mutate(name, args, options)
+      setMessage(done ? { ok: true, text: done } : undefined)
+      return true
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(e) })
+      return false
+    }
+  }
+  const submit = (fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = event.currentTarget
+    if (await fn(new FormData(form))) form.reset()
+  }
+
+  if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading libraries…</p>
+  const { owned, shared, mine } = data.data
+  return (
+    <section aria-labelledby="libraries-heading" className="flex flex-col gap-6">
+      <h1 id="libraries-heading" className="text-2xl font-semibold">
+        Libraries
+      </h1>
+      {message ? (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
+          {message.text}
+        </p>
+      ) : null}
+
+      <section aria-labelledby="owned-heading" className="flex flex-col gap-3">
+        <h2 id="owned-heading" className="text-lg font-semibold">
+          Yours
+        </h2>
+        {owned.map((l) => (
+          <article key={l.id} aria-label={l.name} className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <h3 className="font-medium">
+                {l.name}
+                {l.publishedAt ? <span className="ml-2 text-xs text-emerald-700 dark:text-emerald-400">Public</span> : null}
+              </h3>
+              <Button
+                variant="secondary"
+                onClick={() => void run(l.publishedAt ? 'unpublishLibrary' : 'publishLibrary', { libraryId: l.id }, l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.`)}
+              >
+                {l.publishedAt ? 'Unpublish' : 'Publish'}
+              </Button>
+            </div>
+            {l.members.length > 0 ? (
+              <ul aria-label={`Members of ${l.name}`} className="flex flex-col gap-1 text-sm">
+                {l.members.map((m, i) => (
+                  <li key={m.userId} className="flex items-center justify-between gap-2">
+                    <span>
+                      Member {i + 1} · {m.role === 'editor' ? 'can edit' : 'can view'} · since {new Date(m.createdAt).toLocaleDateString()}
+                    </span>
+                    <Button variant="ghost" onClick={() => void run('revokeMember', { libraryId: l.id, userId: m.userId }, `Access to ${l.name} revoked.`)}>
+                      Revoke
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {l.invites.length > 0 ? (
+              <ul aria-label={`Invitations to ${l.name}`} className="flex flex-col gap-1 text-sm text-zinc-600 dark:text-zinc-400">
+                {l.invites.map((i) => (
+                  <li key={i.id}>
+                    Invited {i.email} ({i.role === 'editor' ? 'can edit' : 'can view'}) · {i.acceptedAt ? 'joined' : 'waiting for them to sign up'}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <form
+              aria-label={`Share ${l.name}`}
+              className="flex flex-col gap-2 sm:flex-row sm:items-end"
+              onSubmit={submit((d) =>
+                run('shareLibrary', { inviteId: newId(), libraryId: l.id, email: String(d.get('email') ?? ''), role: d.get('role') === 'editor' ? 'editor' : 'viewer' }, `Invitation sent. It takes effect when the server receives it.`),
+              )}
+            >
+              <div className="flex-1">
+                <TextField label={`Share ${l.name} with (email)`} name="email" type="email" required />
+              </div>
+              <label className="flex flex-col gap-1 text-sm font-medium">
+                Role
+                <select name="role" className={select} defaultValue="viewer">
+                  <option value="viewer">Can view</option>
+                  <option value="editor">Can edit</option>
+                </select>
+              </label>
+              <Button type="submit">Share</Button>
+            </form>
+          </article>
+        ))}
+        <form aria-label="Create a library" className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={submit((d) => run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, 'Library created.'))}>
+          <div className="flex-1">
+            <TextField label="New library" name="name" required maxLength={200} />
+          </div>
+          <Button type="submit">Create</Button>
+        </form>
+      </section>
+
+      <section aria-labelledby="shared-heading" className="flex flex-col gap-3">
+        <h2 id="shared-heading" className="text-lg font-semibold">
+          Shared with you
+        </h2>
+        {shared.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nobody has shared a library with you yet.</p> : null}
+        {shared.map((l) => (
+          <article key={l.id} aria-label={l.name} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+            <h3 className="font-medium">
+              {l.name} <span className="text-xs text-zinc-500">{l.role === 'editor' ? 'you can edit' : 'view only'}</span>
+            </h3>
+            <ul aria-label={`Activities in ${l.name}`} className="flex flex-col gap-1 text-sm">
+              {l.activities.map((a) => (
+                <li key={a.id} className="flex items-center justify-between gap-2">
+                  <span>{a.name}</span>
+                  {mine ? (
+                    <Button variant="ghost" onClick={() => void run('addActivityToLibrary', { id: newId(), sourceActivityId: a.id, libraryId: mine.id }, `A copy of ${a.name} is in your library; changes to the original will not affect it.`)}>
+                      Add to my library
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            {l.role === 'editor' ? (
+              <form
+                aria-label={`Add an activity to ${l.name}`}
+                className="flex flex-col gap-2 sm:flex-row sm:items-end"
+                onSubmit={submit((d) =>
+                  run('createActivity', { id: newId(), libraryId: l.id, name: String(d.get('name') ?? ''), kind: 'scalar', attributes: [{ id: newId(), name: 'Weight', type: 'mass' }, { id: newId(), name: 'Reps', type: 'integer' }] }),
+                )}
+              >
+                <div className="flex-1">
+                  <TextField label={`New activity in ${l.name}`} name="name" required maxLength={200} />
+                </div>
+                <Button type="submit">Add</Button>
+              </form>
+            ) : null}
+          </article>
+        ))}
+      </section>
+
+      <section aria-labelledby="catalogue-heading" className="flex flex-col gap-3">
+        <h2 id="catalogue-heading" className="text-lg font-semibold">
+          Public catalogue
+        </h2>
+        {catalogue.isPending ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading the catalogue…</p> : null}
+        {catalogue.isError ? <p className="text-sm text-zinc-600 dark:text-zinc-400">The catalogue needs a connection; your own libraries work offline.</p> : null}
+        {catalogue.data?.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has been published yet.</p> : null}
+        {catalogue.data?.map((l) => (
+          <article key={l.id} aria-label={`Catalogue: ${l.name}`} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+            <h3 className="font-medium">{l.name}</h3>
+            <ul className="flex flex-col gap-1 text-sm">
+              {l.activities.map((a) => (
+                <li key={a.id} className="flex items-center justify-between gap-2">
+                  <span>{a.name}</span>
+                  {mine ? (
+                    <Button
+                      variant="ghost"
+                      aria-label={`Add ${a.name} to my library`}
+                      onClick={() =>
+                        void run(
+                          'addActivityToLibrary',
+                          { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
+                          `A copy of ${a.name} will be in your library once the server makes it; changes to the original will not affect it.`,
+                          { queueIfNotFound: true },
+                        )
+                      }
+                    >
+                      Add to my library
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </article>
+        ))}
+      </section>
+    </section>
+  )
+}

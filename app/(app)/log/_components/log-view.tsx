@@ -1,0 +1,129 @@
+'use client'
+
+import Link from 'next/link'
+import { useSearchParams } from 'next/navigation'
+import { useState } from 'react'
+import { useSync } from '@/components/sync/sync-provider'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { Button } from '@/components/ui/button'
+import { ValueField, fieldText, parseField } from '@/components/value-field'
+import { activityInfo, defaultLibrary, displayUnits, lastEntry, libraryActivities, type ActivityInfo } from '@/db/queries/local'
+import { newId } from '@/domain/ids'
+import type { DisplayUnits } from '@/domain/units'
+import type { Value } from '@/domain/values'
+import { refusal } from '../../_components/library-view'
+import { Workout } from './workout'
+
+/** Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. */
+export function LogView() {
+  const activityId = useSearchParams().get('activity') ?? ''
+  const activity = useLocalQuery(['activity', activityId], (db) => activityInfo(db, activityId))
+  const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
+  if (!activityId) return <ChooseActivity />
+  if (activity.isPending || units.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
+  if (!activity.data || !units.data) {
+    return (
+      <p>
+        There is no such activity on this device. <Link href="/" className="underline">Back to the library</Link>
+      </p>
+    )
+  }
+  return activity.data.kind === 'scalar' ? <ScalarLog activity={activity.data} units={units.data} /> : <Workout activity={activity.data} units={units.data} />
+}
+
+/** `/log` with no activity: pick one. */
+function ChooseActivity() {
+  const list = useLocalQuery(['log-choices'], async (db, userId) => {
+    const library = await defaultLibrary(db, userId)
+    return library ? libraryActivities(db, library.id) : []
+  })
+  return (
+    <section aria-labelledby="log-heading" className="flex flex-col gap-4">
+      <h1 id="log-heading" className="text-2xl font-semibold">
+        Log
+      </h1>
+      {list.data?.length === 0 ? <p>Add an activity to your library first.</p> : null}
+      <ul className="flex flex-col gap-2">
+        {(list.data ?? []).map((a) => (
+          <li key={a.id}>
+            <Link href={`/log?activity=${a.id}`} className="flex min-h-11 items-center rounded-lg border border-zinc-200 px-4 dark:border-zinc-800">
+              {a.name}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+/** Reads every field of `activity`; the values to store, or the first problem. */
+export function collectValues(activity: ActivityInfo, texts: Record<string, string>, units: DisplayUnits): Record<string, Value> | Error {
+  const values: Record<string, Value> = {}
+  for (const attribute of activity.attributes) {
+    if (attribute.retired) continue
+    const value = parseField(attribute, texts[attribute.id] ?? '', units)
+    if (value instanceof Error) return value
+    if (value !== undefined) values[attribute.id] = value
+  }
+  return values
+}
+
+function ScalarLog({ activity, units }: { activity: ActivityInfo; units: DisplayUnits }) {
+  const sync = useSync()
+  const last = useLocalQuery(['last-entry', activity.id], (db, userId) => lastEntry(db, userId, activity.id))
+  const [texts, setTexts] = useState<Record<string, string>>({})
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>()
+  const live = activity.attributes.filter((a) => !a.retired)
+  const lastText = (ordinal: number) => {
+    const attribute = activity.attributes.find((a) => a.ordinal === ordinal)
+    const stored = last.data ? [...last.data.values.values()].find((v) => v.ordinal === ordinal) : undefined
+    return attribute && stored ? fieldText(attribute, stored, units) : ''
+  }
+
+  async function save() {
+    if (!sync) return
+    const values = collectValues(activity, texts, units)
+    if (values instanceof Error) return setMessage({ ok: false, text: values.message })
+    try {
+      await sync.client.mutate('logEntry', { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values } })
+      setTexts({})
+      setMessage({ ok: true, text: `Logged ${activity.name}.` })
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(e) })
+    }
+  }
+
+  return (
+    <section aria-labelledby="log-heading" className="flex flex-col gap-4">
+      <h1 id="log-heading" className="text-2xl font-semibold">
+        Log {activity.name}
+      </h1>
+      {last.data ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Last time ({last.data.performedAt.toLocaleDateString()}):{' '}
+          {live.map((a) => `${a.name} ${lastText(a.ordinal) || '–'}`).join(' · ')}
+        </p>
+      ) : null}
+      <form
+        aria-label={`Log ${activity.name}`}
+        className="grid gap-3 sm:grid-cols-2"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        {live.map((a) => (
+          <ValueField key={a.id} attribute={a} units={units} value={texts[a.id] ?? ''} onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))} />
+        ))}
+        <div className="sm:col-span-2">
+          <Button type="submit">Save entry</Button>
+        </div>
+      </form>
+      {message ? (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
+          {message.text}
+        </p>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,94 @@
+'use client'
+
+import { useRouter, useSearchParams } from 'next/navigation'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { activityInfo, attributeSeries, defaultLibrary, displayUnits, libraryActivities, type SeriesPoint } from '@/db/queries/local'
+import type { Db } from '@/db/types'
+import { formatValue, toDisplay, type DisplayUnits } from '@/domain/units'
+import type { AttributeType } from '@/db/schema'
+
+const numeric = new Set<AttributeType>(['number', 'integer', 'duration', 'distance', 'mass'])
+
+/** Every numeric attribute of the activity over its qualitatively equal entries. */
+async function load(db: Db, userId: string, activityId: string) {
+  const library = await defaultLibrary(db, userId)
+  const choices = library ? (await libraryActivities(db, library.id)).filter((a) => a.kind === 'scalar') : []
+  const activity = activityId ? await activityInfo(db, activityId) : undefined
+  const units = await displayUnits(db, userId)
+  const series = []
+  for (const a of activity?.attributes.filter((x) => numeric.has(x.type)) ?? []) {
+    series.push({ attribute: a, points: await attributeSeries(db, userId, activity!.id, a.ordinal) })
+  }
+  return { choices, activity, units, series }
+}
+
+function Chart({ points, type, units, label }: { points: SeriesPoint[]; type: AttributeType; units: DisplayUnits; label: string }) {
+  const w = 600
+  const h = 160
+  const values = points.map((p) => toDisplay(type, p.value, units))
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  const t0 = points[0]!.performedAt.getTime()
+  const t1 = points.at(-1)!.performedAt.getTime()
+  const x = (t: number) => (t1 === t0 ? w / 2 : ((t - t0) / (t1 - t0)) * (w - 20) + 10)
+  const y = (v: number) => (max === min ? h / 2 : h - 10 - ((v - min) / (max - min)) * (h - 20))
+  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.performedAt.getTime()).toFixed(1)},${y(values[i]!).toFixed(1)}`).join(' ')
+  return (
+    <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} className="h-40 w-full text-accent">
+      <path d={path} fill="none" stroke="currentColor" strokeWidth={2} />
+      {points.map((p, i) => (
+        <circle key={p.entryId} cx={x(p.performedAt.getTime())} cy={y(values[i]!)} r={3} fill="currentColor" />
+      ))}
+    </svg>
+  )
+}
+
+/** Charts and personal records for any numeric attribute of an activity, in the user's units. */
+export function ProgressView() {
+  const router = useRouter()
+  const activityId = useSearchParams().get('activity') ?? ''
+  const data = useLocalQuery(['progress', activityId], (db, userId) => load(db, userId, activityId))
+  if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading progress…</p>
+  const { choices, activity, units, series } = data.data
+  return (
+    <section aria-labelledby="progress-heading" className="flex flex-col gap-4">
+      <h1 id="progress-heading" className="text-2xl font-semibold">
+        Progress{activity ? `: ${activity.name}` : ''}
+      </h1>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        Activity
+        <select
+          value={activity?.id ?? ''}
+          onChange={(e) => router.replace(`/progress?activity=${e.target.value}`)}
+          className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          <option value="">Choose an activity</option>
+          {choices.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {activity && series.length === 0 ? <p>{activity.name} has no numeric attributes to chart.</p> : null}
+      {series.map(({ attribute, points }) => {
+        const best = points.reduce<SeriesPoint | undefined>((b, p) => (!b || p.value > b.value ? p : b), undefined)
+        return (
+          <section key={attribute.id} aria-label={attribute.name} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+            <h2 className="font-semibold">{attribute.name}</h2>
+            {best ? (
+              <>
+                <p className="text-sm">
+                  Personal record: <strong>{formatValue(attribute.type, best.value, units)}</strong> on {best.performedAt.toLocaleDateString()} · {points.length} entries
+                </p>
+                <Chart points={points} type={attribute.type} units={units} label={`${attribute.name} over time`} />
+              </>
+            ) : (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
+            )}
+          </section>
+        )
+      })}
+    </section>
+  )
+}

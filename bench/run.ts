@@ -1,0 +1,38 @@
+/**
+ * Runs the benchmarks: `npm run bench` (all), `npm run bench -- --only M1,M4 --scale 0.1`.
+ * Scale 1 is the five-year account (2,000 workouts); M2 pushes 400 × scale workouts per setting.
+ * Prints a table per measure and merges the results into bench/results.json.
+ */
+import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import { seededServer, type Seeded } from './data'
+import { saveResults } from './lib'
+import { m1 } from './m1-catchup'
+import { m2 } from './m2-push'
+import { m4 } from './m4-rebase'
+
+const { values } = parseArgs({ options: { only: { type: 'string', default: 'M1,M2,M4' }, scale: { type: 'string', default: '1' } } })
+const only = new Set(values.only.toUpperCase().split(',').map((s) => s.trim()))
+const scale = Number(values.scale)
+if (!(scale > 0)) throw new Error('--scale must be a positive number')
+const meta = { scale, node: process.version, cpus: cpus().length, command: `npm run bench -- --only ${[...only].join(',')} --scale ${scale}` }
+
+let world: Seeded | undefined
+const seeded = async () => {
+  if (!world) {
+    const start = performance.now()
+    world = await seededServer(scale)
+    const changes = world.stream.reduce((n, r) => n + r.changes.length, 0)
+    console.log(`seeded a ${world.account.workouts.length}-workout account on PostgreSQL: ${changes} changes in its stream (${Math.round(performance.now() - start)} ms)`)
+  }
+  return world
+}
+
+try {
+  if (only.has('M1')) await saveResults('M1', await m1(await seeded()), meta)
+  if (only.has('M2')) await saveResults('M2', await m2({ scale }), meta)
+  if (only.has('M4')) await saveResults('M4', await m4(await seeded()), meta)
+  if (only.has('M3') || only.has('M5')) console.log('\nM3 and M5 are not implemented here; see bench/README.md.')
+} finally {
+  await world?.close()
+}

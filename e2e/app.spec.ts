@@ -1,0 +1,183 @@
+/**
+ * The app on local data: logging with the network off, another device catching up, every page
+ * opening offline from the service worker, installability, and screenshots of the main pages.
+ */
+import { chromium, type BrowserContext, type Page } from '@playwright/test'
+import { expect, signIn, signUp, test, type Account } from './fixtures'
+
+async function createExercise(page: Page, name: string) {
+  await page.getByLabel('New activity').fill(name)
+  await page.getByLabel('Type').selectOption('strength')
+  await page.getByRole('button', { name: 'Add' }).click()
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
+}
+
+async function createWorkout(page: Page, name: string, exercise: string, sets: number) {
+  await page.getByLabel('New activity').fill(name)
+  await page.getByLabel('Type').selectOption('workout')
+  await page.getByLabel(exercise, { exact: true }).check()
+  await page.getByLabel(`Sets of ${exercise}`).fill(String(sets))
+  await page.getByRole('button', { name: 'Add' }).click()
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
+}
+
+/** Signs up, waits until the service worker controls the page and everything is synced. */
+async function readyOffline(page: Page, account: Account) {
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+  })
+  // The first load registered the worker; a reload puts the page under its control.
+  await page.reload()
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
+}
+
+async function offline(context: BrowserContext, page: Page) {
+  await context.setOffline(true)
+  await page.reload()
+  await expect(page.getByTestId('sync-online')).toHaveText('Offline')
+}
+
+test('logs an entry and a whole workout with the network off; another device gets both when it returns', async ({ context, page, account, browser }) => {
+  test.setTimeout(180_000)
+  await readyOffline(page, account)
+  await createExercise(page, 'Back squat')
+  await createWorkout(page, 'Leg day', 'Back squat', 2)
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+
+  await offline(context, page)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await page.getByRole('link', { name: 'Log Back squat' }).click()
+  await page.getByLabel('Weight (kg)').fill('100')
+  await page.getByLabel('Reps').fill('5')
+  await page.getByRole('button', { name: 'Save entry' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Logged Back squat.' })).toBeVisible()
+
+  await page.getByRole('link', { name: 'Library' }).click()
+  await page.getByRole('link', { name: 'Log Leg day' }).click()
+  // "Last time" for a set comes from the previous structurally equal workout: none yet.
+  await expect(page.getByText('First time: no previous workout to compare.')).toBeVisible()
+  const sets = page.getByRole('list', { name: 'Sets' }).getByRole('listitem')
+  await expect(sets).toHaveCount(2)
+  for (const [i, weight] of ['60', '80'].entries()) {
+    await sets.nth(i).getByLabel('Weight (kg)').fill(weight)
+    await sets.nth(i).getByLabel('Reps').fill('8')
+  }
+  await sets.nth(0).getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByRole('timer')).toContainText('Rest')
+  await page.getByRole('button', { name: 'Finish workout' }).click()
+  await expect(page.getByText('Workout saved: 2 sets.')).toBeVisible()
+  await expect(page.getByTestId('sync-pending')).toHaveText('2 pending')
+
+  // Offline reload: both entries are still there, read from the device database.
+  await page.goto('/history').catch(() => undefined)
+  await page.reload()
+  const history = page.getByRole('main')
+  await expect(history.getByText('Back squat', { exact: true })).toBeVisible()
+  await expect(history.getByText('Leg day')).toBeVisible()
+  await expect(history.getByText('Back squat: Weight 80 kg · Reps 8')).toBeVisible()
+
+  // Edit offline: the squat entry had 5 reps, it was 6.
+  await page.getByRole('button', { name: 'Edit Back squat entry' }).click()
+  const editor = page.getByRole('form', { name: 'Edit Back squat entry' })
+  await editor.getByLabel('Reps').fill('6')
+  await editor.getByLabel('Notes').fill('Felt strong')
+  await editor.getByRole('button', { name: 'Save changes' }).click()
+  await expect(history.getByText('Weight 100 kg · Reps 6')).toBeVisible()
+
+  await context.setOffline(false)
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 30_000 })
+
+  const other = await browser.newContext()
+  const laptop = await other.newPage()
+  await signIn(laptop, account)
+  await expect(laptop.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await laptop.getByRole('link', { name: 'History' }).click()
+  await expect(laptop.getByRole('main').getByText('Leg day')).toBeVisible()
+  await expect(laptop.getByRole('main').getByText('Weight 100 kg · Reps 6')).toBeVisible()
+  await expect(laptop.getByRole('main').getByText('Felt strong')).toBeVisible()
+  // "Last time" on the other device: the workout is prefilled from the one logged offline.
+  await laptop.getByRole('link', { name: 'Library' }).click()
+  await laptop.getByRole('link', { name: 'Log Leg day' }).click()
+  await expect(laptop.getByText(/Prefilled from last time/)).toBeVisible()
+  await expect(laptop.getByRole('list', { name: 'Sets' }).getByRole('listitem').nth(1).getByLabel('Weight (kg)')).toHaveValue('80')
+  // A delete on one device reaches the other, live: the whole workout goes, sets included.
+  await laptop.getByRole('link', { name: 'History' }).click()
+  laptop.once('dialog', (dialog) => void dialog.accept())
+  await laptop.getByRole('button', { name: 'Delete Leg day entry' }).click()
+  await expect(laptop.getByRole('main').getByText('Leg day')).toHaveCount(0)
+  await expect(history.getByText('Leg day')).toHaveCount(0, { timeout: 30_000 })
+  await expect(history.getByText('Back squat', { exact: true })).toBeVisible()
+  await other.close()
+})
+
+test('Chromium finds the app installable', async ({ account, baseURL }, testInfo) => {
+  // Installability needs a real profile: every context of a plain launch is incognito.
+  const context = await chromium.launchPersistentContext(testInfo.outputPath('profile'), {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    baseURL,
+    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  await readyOffline(page, account)
+  const cdp = await context.newCDPSession(page)
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }
+  expect(installabilityErrors).toEqual([])
+  await context.close()
+})
+
+test('every main page opens with the network off, even one never visited', async ({ context, page, account }) => {
+  test.setTimeout(120_000)
+  await readyOffline(page, account)
+
+  await context.setOffline(true)
+  for (const [path, heading] of [
+    ['/history', 'History'],
+    ['/progress', 'Progress'],
+    ['/settings', 'Settings'],
+    ['/libraries', 'Libraries'],
+    ['/log', 'Log'],
+    ['/', "Ann's library"],
+  ] as const) {
+    const response = await page.goto(path)
+    // The page came from the service worker's cache: the network really was off.
+    expect(response?.headers()['x-cadence-shell']).toBe('offline')
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+    await expect(page.getByTestId('sync-online')).toHaveText('Offline')
+  }
+})
+
+for (const viewport of [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+]) {
+  test(`screenshots of the main pages on a ${viewport.name}`, async ({ browser }, testInfo) => {
+    const context = await browser.newContext({ viewport })
+    const page = await context.newPage()
+    const account = { name: 'Ann', email: `ann-shots-${viewport.name}-${Date.now()}@example.com`, password: 'correct horse battery' }
+    await signUp(page, account)
+    await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+    await createExercise(page, 'Bench press')
+    await page.getByRole('link', { name: 'Log Bench press' }).click()
+    await page.getByLabel('Weight (kg)').fill('70')
+    await page.getByLabel('Reps').fill('5')
+    await page.getByRole('button', { name: 'Save entry' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Logged Bench press.' })).toBeVisible()
+    for (const [path, heading] of [
+      ['/', "Ann's library"],
+      ['/history', 'History'],
+      ['/settings', 'Settings'],
+    ] as const) {
+      await page.goto(path)
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+      await page.screenshot({ path: testInfo.outputPath(`${viewport.name}${path === '/' ? '-library' : path.replace('/', '-')}.png`), fullPage: true })
+    }
+    await page.goto(`/progress`)
+    await page.getByLabel('Activity').selectOption({ label: 'Bench press' })
+    await expect(page.getByText(/Personal record: 70 kg/)).toBeVisible()
+    await page.screenshot({ path: testInfo.outputPath(`${viewport.name}-progress.png`), fullPage: true })
+    await context.close()
+  })
+}
