@@ -18,7 +18,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 90_000,
+  timeout: 180_000,
   // A first visit creates the device database in WebAssembly; on a loaded two-core machine that
   // takes seconds (10-20 s seen while other suites ran), so assertions wait longer than the default 5 s.
   expect: { timeout: 45_000 },

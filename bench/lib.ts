@@ -6,26 +6,19 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import postgres from 'postgres'
 import { deviceMigrations } from '@/db/device/migrations.generated'
 import { migrate } from '@/db/migrate'
 import { serverMigrations } from '@/db/migrations.generated'
 import { drizzlePglite, pgliteRunner } from '@/db/pglite'
-import { connectPostgres, drizzlePostgres, postgresRunner, type PostgresClient } from '@/db/postgres'
 import type { Db } from '@/db/types'
+import { mulberry32 } from '@/test/random'
+import { testPostgres, type TestPostgres } from '@/db/testing/postgres'
 
 // Random ---------------------------------------------------------------------------------------
 
 /** mulberry32: a tiny seeded generator, so every run measures the same data. */
 export function rng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(seed)
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
@@ -127,25 +120,7 @@ export async function loadPglite(dump: Blob) {
 
 export const databaseUrl = () => process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
-export type BenchPostgres = { url: string; client: PostgresClient; db: Db; close(): Promise<void> }
+export type BenchPostgres = TestPostgres
 
 /** A new migrated database `cadence_bench_*` on the PostgreSQL server, dropped on close. */
-export async function freshPostgres({ max = 10 } = {}): Promise<BenchPostgres> {
-  const admin = postgres(databaseUrl(), { max: 1, onnotice: () => {} })
-  const name = `cadence_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(databaseUrl())
-  url.pathname = `/${name}`
-  const client = connectPostgres(url.toString(), { max })
-  await migrate(postgresRunner(client), serverMigrations)
-  return {
-    url: url.toString(),
-    client,
-    db: drizzlePostgres(client),
-    close: async () => {
-      await client.end({ timeout: 5 })
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end({ timeout: 5 })
-    },
-  }
-}
+export const freshPostgres = ({ max = 10 } = {}): Promise<BenchPostgres> => testPostgres({ max, baseUrl: databaseUrl(), prefix: 'cadence_bench' })

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { expect, signUp, test } from './fixtures'
 
 test('the main pages have no serious or critical accessibility violations', async ({ page, account }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(240_000)
   await signUp(page, account)
   await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
   for (const [path, heading] of [

@@ -41,7 +41,8 @@ async function offline(context: BrowserContext, page: Page) {
 }
 
 test('logs an entry and a whole workout with the network off; another device gets both when it returns', async ({ context, page, account, browser }) => {
-  test.setTimeout(180_000)
+  // Two devices, offline and back, edits and a delete: minutes on a loaded two-core machine.
+  test.setTimeout(360_000)
   await readyOffline(page, account)
   await createExercise(page, 'Back squat')
   await createWorkout(page, 'Leg day', 'Back squat', 2)
@@ -88,7 +89,7 @@ test('logs an entry and a whole workout with the network off; another device get
   await expect(history.getByText('Weight 100 kg · Reps 6')).toBeVisible()
 
   await context.setOffline(false)
-  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 30_000 })
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
 
   const other = await browser.newContext()
   const laptop = await other.newPage()
@@ -108,7 +109,7 @@ test('logs an entry and a whole workout with the network off; another device get
   laptop.once('dialog', (dialog) => void dialog.accept())
   await laptop.getByRole('button', { name: 'Delete Leg day entry' }).click()
   await expect(laptop.getByRole('main').getByText('Leg day')).toHaveCount(0)
-  await expect(history.getByText('Leg day')).toHaveCount(0, { timeout: 30_000 })
+  await expect(history.getByText('Leg day')).toHaveCount(0, { timeout: 60_000 })
   await expect(history.getByText('Back squat', { exact: true })).toBeVisible()
   await other.close()
 })
@@ -129,7 +130,7 @@ test('Chromium finds the app installable', async ({ account, baseURL }, testInfo
 })
 
 test('every main page opens with the network off, even one never visited', async ({ context, page, account }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(240_000)
   await readyOffline(page, account)
 
   await context.setOffline(true)

@@ -16,7 +16,7 @@ test('a change made on one device reaches another device of the same user', asyn
   await laptop.getByLabel('Type').selectOption('cardio')
   await laptop.getByRole('button', { name: 'Add' }).click()
   // The first device is live: it sees the laptop's activity without a reload.
-  await expect(page.getByRole('list', { name: 'Activities' }).getByText('Morning run')).toBeVisible({ timeout: 15_000 })
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText('Morning run')).toBeVisible({ timeout: 60_000 })
   await other.close()
 })
 
@@ -38,7 +38,7 @@ test('[B8] two tabs share one database; closing the leader tab loses nothing and
   await second.getByLabel('New activity').fill('Bench press')
   await second.getByRole('button', { name: 'Add' }).click()
   await expect(second.getByRole('list', { name: 'Activities' }).getByText('Bench press')).toBeVisible()
-  await expect(second.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 15_000 })
+  await expect(second.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
 
   // Another device sees both writes: the server has them.
   const other = await browser.newContext()

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const routes = ['/', '/libraries', '/history', '/progress', '/settings', '/log']
+const routes = ['/', '/libraries', '/history', '/progress', '/settings', '/log', '/activity']
 const buildId = readFileSync('.next/BUILD_ID', 'utf8').trim()
 
 function files(dir) {

@@ -51,7 +51,15 @@ export async function libraryActivities(db: Queryable, libraryId: string) {
 }
 
 export type AttributeInfo = { id: string; name: string; type: AttributeType; ordinal: number; retired: boolean }
-export type ActivityInfo = { id: string; name: string; kind: 'scalar' | 'sequence'; originId: string; libraryId: string; attributes: AttributeInfo[] }
+export type ActivityInfo = {
+  id: string
+  name: string
+  kind: 'scalar' | 'sequence'
+  originId: string
+  libraryId: string
+  templateVersion: number
+  attributes: AttributeInfo[]
+}
 
 /** An activity with its attributes in schema order, or undefined. */
 export async function activityInfo(db: Queryable, activityId: string): Promise<ActivityInfo | undefined> {
@@ -64,6 +72,7 @@ export async function activityInfo(db: Queryable, activityId: string): Promise<A
     kind: activity.kind,
     originId: activity.originId,
     libraryId: activity.libraryId,
+    templateVersion: activity.templateVersion,
     attributes: attrs.map((a) => ({ id: a.id, name: a.name, type: a.type, ordinal: a.ordinal, retired: a.retiredAt !== null })),
   }
 }
@@ -198,4 +207,14 @@ export async function lastEntry(db: Queryable, userId: string, activityId: strin
   if (!found) return undefined
   const values = (await valuesOf(db, [found.id])).get(found.id) ?? (new Map() as StoredValues)
   return { id: found.id, performedAt: new Date(found.performedAt), values }
+}
+
+/** A sequence's template items in order, with each child's name (the template builder). */
+export async function templateItems(db: Queryable, activityId: string) {
+  return rows<{ id: string; childId: string; repeat: number; name: string }>(
+    db,
+    sql`select i.id, i.child_id as "childId", i.repeat, a.name
+          from sequence_items i join activities a on a.id = i.child_id
+         where i.parent_id = ${activityId} order by i.ordinal, i.id`,
+  )
 }

@@ -17,11 +17,11 @@ export function testDatabaseUrl(): string {
 export type TestPostgres = { url: string; client: PostgresClient; db: Db; close(): Promise<void> }
 
 /** A new empty database on the test server; `migrated: false` leaves it without tables. */
-export async function testPostgres({ migrated = true, max = 10 } = {}): Promise<TestPostgres> {
-  const admin = postgres(testDatabaseUrl(), { max: 1, onnotice: () => {} })
-  const name = `cadence_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+export async function testPostgres({ migrated = true, max = 10, baseUrl = testDatabaseUrl(), prefix = 'cadence_test' } = {}): Promise<TestPostgres> {
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   await admin.unsafe(`create database ${name}`)
-  const url = new URL(testDatabaseUrl())
+  const url = new URL(baseUrl)
   url.pathname = `/${name}`
   const client = connectPostgres(url.toString(), { max })
   if (migrated) await migrate(postgresRunner(client), serverMigrations)

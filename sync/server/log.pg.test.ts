@@ -25,6 +25,7 @@ import { scopeNames, scopesOf } from './scopes'
 import { readSyncState } from './state'
 import type { TestDevice, TestServer, TestUser } from './testing/harness'
 import { postgresServer } from './testing/postgres'
+import { mulberry32 } from '@/test/random'
 
 let server: TestServer | undefined
 afterEach(async () => {
@@ -35,17 +36,6 @@ afterEach(async () => {
 const at = '2026-11-20T07:30:00.000Z'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A small seeded generator, so a failing run's page limits can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void
@@ -76,7 +66,7 @@ type Follow = { changes: Change[]; pages: number; pagesWithChanges: number; page
  * to date. Checks every page as it comes; never throws, so every puller runs to the end.
  */
 async function follow(name: string, device: TestDevice, seed: number, finished: () => boolean, writing: () => boolean): Promise<Follow> {
-  const next = random(seed)
+  const next = mulberry32(seed) // seeded, so a failing run's page limits can be replayed
   const log: Follow = { changes: [], pages: 0, pagesWithChanges: 0, pagesWhileWriting: 0, oversized: 0, violations: [] }
   const pageOfSeq = new Map<number, number>()
   const fail = (message: string) => log.violations.push(`${name} page ${log.pages}: ${message}`)

@@ -83,6 +83,9 @@ export function LibraryView() {
                 <Link className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline" href={`/progress?activity=${a.id}`} aria-label={`Progress of ${a.name}`}>
                   Progress
                 </Link>
+                <Link className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline" href={`/activity?id=${a.id}`} aria-label={`Edit ${a.name}`}>
+                  Edit
+                </Link>
               </span>
             </li>
           ))}

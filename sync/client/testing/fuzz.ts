@@ -36,20 +36,11 @@ import { SyncClient, initDevice } from '../client'
 import { readState } from '../replica'
 import { TransportError, type PullParams, type SnapshotParams } from '../transport'
 import { DirectTransport, ScriptedTransport } from './transports'
+import { mulberry32 } from '@/test/random'
 
 // Randomness ---------------------------------------------------------------------------------------
 
-/** The mulberry32 generator: a 32-bit state, good enough for test decisions. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 }
 
 export class Rng {
   private readonly next01: () => number

@@ -12,6 +12,7 @@ import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { refusal } from '../../_components/library-view'
+import { Notice, type NoticeMessage } from '@/components/ui/notice'
 
 async function load(db: Db, userId: string) {
   const shared = await sharedLibraries(db, userId)
@@ -38,7 +39,7 @@ export function LibrariesView() {
     staleTime: 60_000,
     retry: false,
   })
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>()
+  const [message, setMessage] = useState<NoticeMessage>()
 
   async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done?: string, options?: { queueIfNotFound?: boolean }) {
     if (!sync) return false
@@ -64,11 +65,7 @@ export function LibrariesView() {
       <h1 id="libraries-heading" className="text-2xl font-semibold">
         Libraries
       </h1>
-      {message ? (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
 
       <section aria-labelledby="owned-heading" className="flex flex-col gap-3">
         <h2 id="owned-heading" className="text-lg font-semibold">

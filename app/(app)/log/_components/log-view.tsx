@@ -13,6 +13,7 @@ import type { DisplayUnits } from '@/domain/units'
 import type { Value } from '@/domain/values'
 import { refusal } from '../../_components/library-view'
 import { Workout } from './workout'
+import { Notice, type NoticeMessage } from '@/components/ui/notice'
 
 /** Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. */
 export function LogView() {
@@ -72,7 +73,7 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
   const sync = useSync()
   const last = useLocalQuery(['last-entry', activity.id], (db, userId) => lastEntry(db, userId, activity.id))
   const [texts, setTexts] = useState<Record<string, string>>({})
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>()
+  const [message, setMessage] = useState<NoticeMessage>()
   const live = activity.attributes.filter((a) => !a.retired)
   const lastText = (ordinal: number) => {
     const attribute = activity.attributes.find((a) => a.ordinal === ordinal)
@@ -119,11 +120,7 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
           <Button type="submit">Save entry</Button>
         </div>
       </form>
-      {message ? (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
     </section>
   )
 }

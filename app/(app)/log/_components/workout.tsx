@@ -12,6 +12,7 @@ import { newId } from '@/domain/ids'
 import { formatDuration, type DisplayUnits } from '@/domain/units'
 import { refusal } from '../../_components/library-view'
 import { collectValues } from './log-view'
+import { Notice, type NoticeMessage } from '@/components/ui/notice'
 
 type SetRow = { key: string; activity: ActivityInfo; texts: Record<string, string>; done: boolean; skipped: boolean }
 const DEFAULT_REST_S = 90
@@ -64,7 +65,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
   const [edited, setSets] = useState<SetRow[] | null>(null)
   const [restUntil, setRestUntil] = useState<number | null>(null)
   const [now, setNow] = useState(() => Date.now())
-  const [message, setMessage] = useState<{ ok: boolean; text: string }>()
+  const [message, setMessage] = useState<NoticeMessage>()
 
   useEffect(() => {
     if (restUntil === null) return
@@ -171,11 +172,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         ))}
         <Button onClick={() => void finish()}>Finish workout</Button>
       </div>
-      {message ? (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>
-          {message.text}
-        </p>
-      ) : null}
+      <Notice message={message} />
     </section>
   )
 }

@@ -1,0 +1,151 @@
+'use client'
+
+import Link from 'next/link'
+import { useSearchParams } from 'next/navigation'
+import { useState, type FormEvent } from 'react'
+import { useSync } from '@/components/sync/sync-provider'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { Button } from '@/components/ui/button'
+import { Notice, type NoticeMessage } from '@/components/ui/notice'
+import { TextField } from '@/components/ui/text-field'
+import { activityInfo, templateItems } from '@/db/queries/local'
+import type { AttributeType } from '@/db/schema'
+import type { Db } from '@/db/types'
+import { newId } from '@/domain/ids'
+import type { MutatorArgs, MutatorName } from '@/domain/mutators'
+import { refusal } from '../../_components/library-view'
+
+const typeLabels: Partial<Record<AttributeType, string>> = {
+  mass: 'Weight',
+  integer: 'Whole number',
+  number: 'Number',
+  duration: 'Time',
+  distance: 'Distance',
+  text: 'Text',
+  boolean: 'Yes / no',
+}
+
+async function load(db: Db, activityId: string) {
+  const activity = await activityInfo(db, activityId)
+  if (!activity) return null
+  const items = activity.kind === 'sequence' ? await templateItems(db, activityId) : []
+  return { activity, items }
+}
+
+const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
+
+/**
+ * The activity editor: rename; attributes appended, renamed or retired (never removed, re-typed
+ * or re-ordered, and it says why); a workout's template is shown (it is built when the workout
+ * is created).
+ */
+export function ActivityEditor() {
+  const sync = useSync()
+  const activityId = useSearchParams().get('id') ?? ''
+  const data = useLocalQuery(['activity-editor', activityId], (db) => load(db, activityId))
+  const [message, setMessage] = useState<NoticeMessage>()
+
+  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done: string) {
+    try {
+      await sync?.client.mutate(name, args)
+      setMessage({ ok: true, text: done })
+      return true
+    } catch (e) {
+      setMessage({ ok: false, text: refusal(e) })
+      return false
+    }
+  }
+  const submit = (fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = event.currentTarget
+    if (await fn(new FormData(form))) form.reset()
+  }
+
+  if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
+  if (!data.data) {
+    return (
+      <p>
+        There is no such activity on this device. <Link href="/" className="underline">Back to the library</Link>
+      </p>
+    )
+  }
+  const { activity, items } = data.data
+  return (
+    <section aria-labelledby="editor-heading" className="flex flex-col gap-6">
+      <h1 id="editor-heading" className="text-2xl font-semibold">
+        Edit {activity.name}
+      </h1>
+      <Notice message={message} />
+      <form aria-label="Rename" className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={submit((d) => run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, 'Renamed.'))}>
+        <div className="flex-1">
+          <TextField label="Name" name="name" defaultValue={activity.name} key={activity.name} required maxLength={200} />
+        </div>
+        <Button type="submit">Rename</Button>
+      </form>
+
+      <section aria-labelledby="attributes-heading" className="flex flex-col gap-3">
+        <h2 id="attributes-heading" className="text-lg font-semibold">
+          What you record
+        </h2>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Fields can be added and renamed, but not removed, re-typed or re-ordered: entries you already logged use them. Retire a field to hide it from new entries; old entries
+          keep showing it.
+        </p>
+        <ul aria-label="Fields" className="flex flex-col gap-2">
+          {activity.attributes.map((a) => (
+            <li key={a.id} className="flex flex-wrap items-end gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+              <form className="flex flex-1 items-end gap-2" aria-label={`Rename field ${a.name}`} onSubmit={submit((d) => run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, 'Field renamed.'))}>
+                <div className="flex-1">
+                  <TextField label={`${typeLabels[a.type] ?? a.type}${a.retired ? ' · retired' : ''}`} name="name" defaultValue={a.name} key={a.name} required maxLength={200} />
+                </div>
+                <Button type="submit" variant="secondary">
+                  Rename
+                </Button>
+              </form>
+              <Button variant="ghost" onClick={() => void run('retireAttribute', { attributeId: a.id, retired: !a.retired }, a.retired ? `${a.name} is back for new entries.` : `${a.name} is retired: hidden for new entries, kept on old ones.`)}>
+                {a.retired ? `Restore ${a.name}` : `Retire ${a.name}`}
+              </Button>
+            </li>
+          ))}
+        </ul>
+        <form
+          aria-label="Add a field"
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={submit((d) =>
+            run('appendAttribute', { activityId: activity.id, attribute: { id: newId(), name: String(d.get('name') ?? ''), type: String(d.get('type')) as AttributeType } }, 'Field added.'),
+          )}
+        >
+          <div className="flex-1">
+            <TextField label="New field" name="name" required maxLength={200} />
+          </div>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Kind
+            <select name="type" className={select} defaultValue="integer">
+              {Object.entries(typeLabels).map(([type, label]) => (
+                <option key={type} value={type}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit">Add field</Button>
+        </form>
+      </section>
+
+      {activity.kind === 'sequence' ? (
+        <section aria-labelledby="template-heading" className="flex flex-col gap-2">
+          <h2 id="template-heading" className="text-lg font-semibold">
+            Template <span className="text-sm font-normal text-zinc-500">version {activity.templateVersion}</span>
+          </h2>
+          <ol aria-label="Template" className="flex flex-col gap-1 text-sm">
+            {items.map((item) => (
+              <li key={item.id}>
+                {item.name} × {item.repeat}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </section>
+  )
+}

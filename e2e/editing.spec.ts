@@ -1,0 +1,98 @@
+/**
+ * The activity editor and two devices editing offline. Every change is a mutation on the device
+ * database; the devices converge through the server once they are back online.
+ */
+import { expect, signIn, signUp, test } from './fixtures'
+import type { Page } from '@playwright/test'
+
+async function createExercise(page: Page, name: string) {
+  await page.getByLabel('New activity').fill(name)
+  await page.getByLabel('Type').selectOption('strength')
+  await page.getByRole('button', { name: 'Add' }).click()
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
+}
+
+test('the activity editor renames, appends and retires fields, explains why none can be removed, and shows a workout template', async ({ page, account }) => {
+  test.setTimeout(300_000)
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await createExercise(page, 'Squat')
+  await createExercise(page, 'Lunge')
+  await page.getByLabel('New activity').fill('Legs')
+  await page.getByLabel('Type').selectOption('workout')
+  await page.getByLabel('Squat', { exact: true }).check()
+  await page.getByRole('button', { name: 'Add' }).click()
+
+  await page.getByRole('link', { name: 'Edit Squat' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit Squat' })).toBeVisible()
+  await expect(page.getByText(/not removed, re-typed or re-ordered: entries you already logged use them/)).toBeVisible()
+  await page.getByLabel('New field').fill('RPE')
+  await page.getByLabel('Kind').selectOption('number')
+  await page.getByRole('button', { name: 'Add field' }).click()
+  await expect(page.getByRole('list', { name: 'Fields' }).getByRole('listitem')).toHaveCount(3)
+  await page.getByRole('button', { name: 'Retire Reps' }).click()
+  await expect(page.getByRole('button', { name: 'Restore Reps' })).toBeVisible()
+  const name = page.getByRole('form', { name: 'Rename', exact: true }).getByLabel('Name')
+  await name.fill('Back squat')
+  await page.getByRole('form', { name: 'Rename', exact: true }).getByRole('button', { name: 'Rename' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit Back squat' })).toBeVisible()
+
+  // A retired field is hidden for new entries; the new one is there.
+  await page.getByRole('link', { name: 'Library' }).click()
+  await page.getByRole('link', { name: 'Log Back squat' }).click()
+  await expect(page.getByLabel('RPE')).toBeVisible()
+  await expect(page.getByLabel('Reps')).toHaveCount(0)
+
+  // A workout's template is shown with its version.
+  await page.getByRole('link', { name: 'Library' }).click()
+  await page.getByRole('link', { name: 'Edit Legs' }).click()
+  await expect(page.getByRole('list', { name: 'Template' }).getByRole('listitem')).toHaveText(['Back squat × 3'])
+  await expect(page.getByRole('heading', { name: /Template/ })).toContainText('version 1')
+})
+
+test('two devices of one user edit offline, come back, and converge', async ({ browser, account }) => {
+  test.setTimeout(300_000)
+  const phoneContext = await browser.newContext()
+  const phone = await phoneContext.newPage()
+  await signUp(phone, account)
+  await expect(phone.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await createExercise(phone, 'Squat')
+  await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced')
+
+  const laptopContext = await browser.newContext()
+  const laptop = await laptopContext.newPage()
+  await signIn(laptop, account)
+  await expect(laptop.getByRole('list', { name: 'Activities' }).getByText('Squat', { exact: true })).toBeVisible()
+
+  await phoneContext.setOffline(true)
+  await laptopContext.setOffline(true)
+  // The phone logs a set; the laptop renames the exercise and logs another.
+  await phone.getByRole('link', { name: 'Log Squat' }).click()
+  await phone.getByLabel('Weight (kg)').fill('100')
+  await phone.getByLabel('Reps').fill('5')
+  await phone.getByRole('button', { name: 'Save entry' }).click()
+  await expect(phone.getByRole('status').filter({ hasText: 'Logged Squat.' })).toBeVisible()
+  await laptop.getByRole('link', { name: 'Edit Squat' }).click()
+  await laptop.getByRole('form', { name: 'Rename', exact: true }).getByLabel('Name').fill('Back squat')
+  await laptop.getByRole('form', { name: 'Rename', exact: true }).getByRole('button', { name: 'Rename' }).click()
+  await expect(laptop.getByRole('heading', { level: 1, name: 'Edit Back squat' })).toBeVisible()
+  await laptop.getByRole('link', { name: 'Library' }).click()
+  await laptop.getByRole('link', { name: 'Log Back squat' }).click()
+  await laptop.getByLabel('Weight (kg)').fill('90')
+  await laptop.getByLabel('Reps').fill('3')
+  await laptop.getByRole('button', { name: 'Save entry' }).click()
+  await expect(laptop.getByRole('status').filter({ hasText: 'Logged Back squat.' })).toBeVisible()
+
+  await phoneContext.setOffline(false)
+  await laptopContext.setOffline(false)
+  for (const device of [phone, laptop]) {
+    await device.getByRole('link', { name: 'History' }).click()
+    const main = device.getByRole('main')
+    await expect(main.getByText('Weight 100 kg · Reps 5')).toBeVisible({ timeout: 60_000 })
+    await expect(main.getByText('Weight 90 kg · Reps 3')).toBeVisible({ timeout: 60_000 })
+    await expect(main.getByText('Back squat', { exact: true })).toHaveCount(2)
+    await expect(device.getByTestId('sync-pending')).toHaveText('All changes synced')
+  }
+  await phoneContext.close()
+  await laptopContext.close()
+})

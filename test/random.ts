@@ -1,0 +1,15 @@
+/**
+ * The mulberry32 generator: a 32-bit state, seeded, good enough for test decisions and benchmark
+ * data. One copy for the fuzzers, the log test and the benchmarks, so a seed means the same
+ * sequence everywhere.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
