@@ -11,6 +11,8 @@ export function newAccount(name = 'Ann'): Account {
 
 export async function signUp(page: Page, account: Account) {
   await page.goto('/sign-up')
+  // The button is enabled once React has hydrated; typing earlier can be lost to hydration.
+  await expect(page.getByRole('button', { name: 'Create account' })).toBeEnabled()
   await page.getByLabel('Name').fill(account.name)
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)
@@ -19,6 +21,7 @@ export async function signUp(page: Page, account: Account) {
 
 export async function signIn(page: Page, account: Pick<Account, 'email' | 'password'>) {
   await page.goto('/sign-in')
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled()
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
