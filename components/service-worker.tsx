@@ -6,15 +6,20 @@ import { Button } from './ui/button'
 /**
  * Registers the service worker (production builds only) and, when a new version has been
  * deployed and installed, offers to switch to it: the waiting worker takes over and the page
- * reloads once.
+ * reloads once, in every tab. Only a switch between versions reloads: the first worker also
+ * takes control of the page (it claims its clients), and reloading then would wipe whatever the
+ * user was typing on a page that runs the current code anyway.
  */
 export function ServiceWorker() {
   const [waiting, setWaiting] = useState<ServiceWorker | null>(null)
   useEffect(() => {
     if (process.env.NODE_ENV !== 'production' || !('serviceWorker' in navigator)) return
+    let controller = navigator.serviceWorker.controller
     let reloading = false
     const onControllerChange = () => {
-      if (reloading) return
+      const previous = controller
+      controller = navigator.serviceWorker.controller
+      if (reloading || previous === null) return
       reloading = true
       window.location.reload()
     }

@@ -3,36 +3,7 @@
  * opening offline from the service worker, installability, and screenshots of the main pages.
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test'
-import { expect, signIn, signUp, test, type Account } from './fixtures'
-
-async function createExercise(page: Page, name: string) {
-  await page.getByLabel('New activity').fill(name)
-  await page.getByLabel('Type').selectOption('strength')
-  await page.getByRole('button', { name: 'Add' }).click()
-  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
-}
-
-async function createWorkout(page: Page, name: string, exercise: string, sets: number) {
-  await page.getByLabel('New activity').fill(name)
-  await page.getByLabel('Type').selectOption('workout')
-  await page.getByLabel(exercise, { exact: true }).check()
-  await page.getByLabel(`Sets of ${exercise}`).fill(String(sets))
-  await page.getByRole('button', { name: 'Add' }).click()
-  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
-}
-
-/** Signs up, waits until the service worker controls the page and everything is synced. */
-async function readyOffline(page: Page, account: Account) {
-  await signUp(page, account)
-  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready
-  })
-  // The first load registered the worker; a reload puts the page under its control.
-  await page.reload()
-  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true)
-}
+import { createExercise, createWorkout, expect, readyOffline, signIn, signUp, test } from './fixtures'
 
 async function offline(context: BrowserContext, page: Page) {
   await context.setOffline(true)

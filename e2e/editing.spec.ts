@@ -2,15 +2,7 @@
  * The activity editor and two devices editing offline. Every change is a mutation on the device
  * database; the devices converge through the server once they are back online.
  */
-import { expect, signIn, signUp, test } from './fixtures'
-import type { Page } from '@playwright/test'
-
-async function createExercise(page: Page, name: string) {
-  await page.getByLabel('New activity').fill(name)
-  await page.getByLabel('Type').selectOption('strength')
-  await page.getByRole('button', { name: 'Add' }).click()
-  await expect(page.getByRole('list', { name: 'Activities' }).getByText(name, { exact: true })).toBeVisible()
-}
+import { createExercise, expect, signIn, signUp, test } from './fixtures'
 
 test('the activity editor renames, appends and retires fields, explains why none can be removed, and shows a workout template', async ({ page, account }) => {
   test.setTimeout(300_000)

@@ -1,0 +1,54 @@
+/**
+ * A new deploy: the installed service worker finds a new version, the page offers it, and the
+ * switch happens only when the user asks. The first install never reloads the page.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { expect, signUp, test } from './fixtures'
+
+const worker = 'public/sw.js'
+
+/** Marks this document, so a test can tell whether the page has been reloaded since. */
+async function mark(page: Page) {
+  return page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
+}
+function marker(page: Page) {
+  return page.evaluate(() => (window as unknown as { marker?: number }).marker ?? null)
+}
+
+test('a new version is offered, and taken only when the user asks', async ({ page, account }) => {
+  test.setTimeout(300_000)
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  // The first worker installs and claims this page; that must not reload it (the user may be typing).
+  const first = await mark(page)
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 120_000 }).toBe(true)
+  expect(await marker(page)).toBe(first)
+  const before = await page.evaluate(() => caches.keys())
+  expect(before).toHaveLength(1)
+  const second = await mark(page)
+
+  const original = readFileSync(worker, 'utf8')
+  try {
+    // "Deploy" a new build: the worker's bytes and its cache name change.
+    writeFileSync(worker, original.replace(/const CACHE = '([^']+)'/, "const CACHE = '$1-next'"))
+    await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration()
+      await registration?.update()
+    })
+    const prompt = page.getByRole('alert').filter({ hasText: 'A new version of Cadence is ready.' })
+    await expect(prompt).toBeVisible({ timeout: 120_000 })
+    // Not taken yet: the old version still serves this page, and the page was not reloaded.
+    expect(await marker(page)).toBe(second)
+
+    // Taken: the new worker takes over and the page reloads once.
+    await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Update' }).click()])
+    expect(await marker(page)).toBeNull()
+    await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+    await expect(prompt).toBeHidden()
+    // The new version's cache replaced the old one.
+    await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`${before[0]}-next`])
+  } finally {
+    writeFileSync(worker, original)
+  }
+})
