@@ -57,3 +57,9 @@ export function formatValue(type: AttributeType, canonical: number, units: Displ
   const rounded = Math.round(value * 100) / 100
   return unit ? `${rounded} ${unit}` : String(rounded)
 }
+
+/** Seconds per metre → "4:30 /km" or "7:15 /mi". */
+export function formatPace(secondsPerMetre: number, units: DisplayUnits): string {
+  const perUnit = secondsPerMetre * (units.distanceUnit === 'mi' ? M_PER_MI : 1000)
+  return `${formatDuration(perUnit)} /${units.distanceUnit}`
+}

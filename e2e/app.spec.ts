@@ -148,7 +148,12 @@ for (const viewport of [
     }
     await page.goto(`/progress`)
     await page.getByLabel('Activity').selectOption({ label: 'Bench press' })
-    await expect(page.getByText(/Personal record: 70 kg/)).toBeVisible()
+    const records = page.getByRole('definition')
+    await expect(page.getByText('Heaviest Weight')).toBeVisible()
+    await expect(records.filter({ hasText: '70 kg' })).toHaveCount(1)
+    // Estimated one-rep max (Epley) of 70 kg × 5, not only the heaviest weight.
+    await expect(page.getByText('Estimated one-rep max')).toBeVisible()
+    await expect(records.filter({ hasText: '81.67 kg' })).toHaveCount(1)
     await page.screenshot({ path: testInfo.outputPath(`${viewport.name}-progress.png`), fullPage: true })
     await context.close()
   })

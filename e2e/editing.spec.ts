@@ -88,3 +88,55 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
   await phoneContext.close()
   await laptopContext.close()
 })
+
+test("a workout's template is rebuilt in the editor, each change a new version, and the next workout says the plan changed", async ({ page, account }) => {
+  test.setTimeout(300_000)
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await createExercise(page, 'Squat')
+  await createExercise(page, 'Lunge')
+  await page.getByLabel('New activity').fill('Legs')
+  await page.getByLabel('Type').selectOption('workout')
+  await page.getByLabel('Squat', { exact: true }).check()
+  await page.getByLabel('Sets of Squat').fill('1')
+  await page.getByRole('button', { name: 'Add' }).click()
+
+  // Log it once, so the next workout has a "last time" to compare with.
+  await page.getByRole('link', { name: 'Log Legs' }).click()
+  await page.getByRole('list', { name: 'Sets' }).getByRole('listitem').first().getByLabel('Weight (kg)').fill('100')
+  await page.getByRole('list', { name: 'Sets' }).getByRole('listitem').first().getByLabel('Reps').fill('5')
+  await page.getByRole('button', { name: 'Finish workout' }).click()
+  await expect(page.getByText('Workout saved: 1 set.')).toBeVisible()
+
+  await page.getByRole('link', { name: 'Library' }).click()
+  await page.getByRole('link', { name: 'Edit Legs' }).click()
+  const template = page.getByRole('list', { name: 'Template' }).getByRole('listitem')
+  await expect(template).toHaveCount(1)
+  const add = page.getByRole('form', { name: 'Add to the template' })
+  await add.getByLabel('Exercise').selectOption({ label: 'Lunge' })
+  await add.getByLabel('Sets').fill('2')
+  await add.getByRole('button', { name: 'Add to template' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Lunge added to the template.' })).toBeVisible()
+  await expect(template).toHaveCount(2)
+  await expect(page.getByRole('heading', { name: /Template/ })).toContainText('version 2')
+
+  await page.getByRole('button', { name: 'Move Lunge (2 of 2) up' }).click()
+  await expect(template.first()).toContainText('Lunge × 2')
+  await expect(page.getByRole('heading', { name: /Template/ })).toContainText('version 3')
+  await page.getByRole('button', { name: 'Remove Squat (2 of 2)' }).click()
+  await expect(template).toHaveCount(1)
+  await expect(template.first()).toContainText('Lunge × 2')
+  await expect(page.getByRole('heading', { name: /Template/ })).toContainText('version 4')
+
+  // The changes are on this device's database: they survive a reload.
+  await page.reload()
+  await expect(page.getByRole('list', { name: 'Template' }).getByRole('listitem')).toHaveCount(1)
+
+  // The guided workout follows the new template and says it changed since last time.
+  await page.getByRole('link', { name: 'Library' }).click()
+  await page.getByRole('link', { name: 'Log Legs' }).click()
+  await expect(page.getByText('The template changed since last time, so sets are not compared one by one.')).toBeVisible()
+  await expect(page.getByRole('list', { name: 'Sets' }).getByRole('listitem')).toHaveCount(2)
+  await expect(page.getByRole('list', { name: 'Sets' }).getByRole('listitem').first()).toContainText('Lunge · set 1')
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
+})

@@ -63,18 +63,30 @@ export type ActivityInfo = {
 
 /** An activity with its attributes in schema order, or undefined. */
 export async function activityInfo(db: Queryable, activityId: string): Promise<ActivityInfo | undefined> {
-  const [activity] = await db.select().from(activities).where(eq(activities.id, activityId))
-  if (!activity) return undefined
-  const attrs = await db.select().from(attributes).where(eq(attributes.activityId, activityId)).orderBy(asc(attributes.ordinal))
-  return {
-    id: activity.id,
-    name: activity.name,
-    kind: activity.kind,
-    originId: activity.originId,
-    libraryId: activity.libraryId,
-    templateVersion: activity.templateVersion,
-    attributes: attrs.map((a) => ({ id: a.id, name: a.name, type: a.type, ordinal: a.ordinal, retired: a.retiredAt !== null })),
+  return (await activityInfos(db, [activityId])).get(activityId)
+}
+
+/** Several activities with their attributes, in two queries whatever their number. */
+export async function activityInfos(db: Queryable, activityIds: readonly string[]): Promise<Map<string, ActivityInfo>> {
+  const out = new Map<string, ActivityInfo>()
+  if (activityIds.length === 0) return out
+  const ids = [...new Set(activityIds)]
+  const found = await db.select().from(activities).where(inArray(activities.id, ids))
+  const attrs = await db.select().from(attributes).where(inArray(attributes.activityId, ids)).orderBy(asc(attributes.ordinal))
+  for (const activity of found) {
+    out.set(activity.id, {
+      id: activity.id,
+      name: activity.name,
+      kind: activity.kind,
+      originId: activity.originId,
+      libraryId: activity.libraryId,
+      templateVersion: activity.templateVersion,
+      attributes: attrs
+        .filter((a) => a.activityId === activity.id)
+        .map((a) => ({ id: a.id, name: a.name, type: a.type, ordinal: a.ordinal, retired: a.retiredAt !== null })),
+    })
   }
+  return out
 }
 
 /** The user's display units (defaults until their settings row arrives). */
@@ -145,7 +157,9 @@ export async function history(db: Queryable, userId: string, { limit = 100 } = {
   const children = new Map<string, HistoryEntry[]>()
   for (const n of withDates) {
     if (!n.parentId) continue
-    children.set(n.parentId, [...(children.get(n.parentId) ?? []), n])
+    const siblings = children.get(n.parentId)
+    if (siblings) siblings.push(n)
+    else children.set(n.parentId, [n])
   }
   for (const list of children.values()) list.sort((a, b) => a.ordinal - b.ordinal || a.id.localeCompare(b.id))
   const order = new Map(roots.map((r, i) => [r.id, i]))

@@ -4,10 +4,10 @@ import Link from 'next/link'
 import { useState, type FormEvent } from 'react'
 import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { refusal } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/text-field'
 import { defaultLibrary, libraryActivities } from '@/db/queries/local'
-import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs } from '@/domain/mutators'
 
@@ -16,12 +16,6 @@ const templates = {
   cardio: { label: 'Cardio (distance, time)', kind: 'scalar', attributes: [['Distance', 'distance'], ['Time', 'duration']] },
   workout: { label: 'Workout (a sequence of exercises)', kind: 'sequence', attributes: [] },
 } as const
-
-/** A person-readable reason from a refused mutation. */
-export function refusal(error: unknown): string {
-  if (error instanceof MutationError) return error.message.replace(/^Invalid arguments for \w+: /, '')
-  return 'Could not save on this device.'
-}
 
 /** The user's library, read from the device database, with a quick way to add an activity. */
 export function LibraryView() {

@@ -2,18 +2,15 @@
 
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
-import { useState, type FormEvent } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
-import { Notice, type NoticeMessage } from '@/components/ui/notice'
+import { Notice } from '@/components/ui/notice'
 import { TextField } from '@/components/ui/text-field'
-import { activityInfo, templateItems } from '@/db/queries/local'
+import { activityInfo, libraryActivities, templateItems } from '@/db/queries/local'
 import type { AttributeType } from '@/db/schema'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
-import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { refusal } from '../../_components/library-view'
 
 const typeLabels: Partial<Record<AttributeType, string>> = {
   mass: 'Weight',
@@ -28,38 +25,24 @@ const typeLabels: Partial<Record<AttributeType, string>> = {
 async function load(db: Db, activityId: string) {
   const activity = await activityInfo(db, activityId)
   if (!activity) return null
-  const items = activity.kind === 'sequence' ? await templateItems(db, activityId) : []
-  return { activity, items }
+  if (activity.kind !== 'sequence') return { activity, items: [], candidates: [] }
+  const items = await templateItems(db, activityId)
+  const candidates = (await libraryActivities(db, activity.libraryId)).filter((a) => a.id !== activity.id)
+  return { activity, items, candidates }
 }
 
 const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
 
 /**
  * The activity editor: rename; attributes appended, renamed or retired (never removed, re-typed
- * or re-ordered, and it says why); a workout's template is shown (it is built when the workout
- * is created).
+ * or re-ordered, and it says why); a workout's template built and rebuilt: add an exercise with
+ * its sets, move one up or down, remove one. Each template change makes a new template version,
+ * so the guided workout knows when "last time" followed a different plan.
  */
 export function ActivityEditor() {
-  const sync = useSync()
   const activityId = useSearchParams().get('id') ?? ''
   const data = useLocalQuery(['activity-editor', activityId], (db) => load(db, activityId))
-  const [message, setMessage] = useState<NoticeMessage>()
-
-  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done: string) {
-    try {
-      await sync?.client.mutate(name, args)
-      setMessage({ ok: true, text: done })
-      return true
-    } catch (e) {
-      setMessage({ ok: false, text: refusal(e) })
-      return false
-    }
-  }
-  const submit = (fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const form = event.currentTarget
-    if (await fn(new FormData(form))) form.reset()
-  }
+  const { run, submit, message } = useMutations()
 
   if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
   if (!data.data) {
@@ -69,7 +52,7 @@ export function ActivityEditor() {
       </p>
     )
   }
-  const { activity, items } = data.data
+  const { activity, items, candidates } = data.data
   return (
     <section aria-labelledby="editor-heading" className="flex flex-col gap-6">
       <h1 id="editor-heading" className="text-2xl font-semibold">
@@ -133,17 +116,81 @@ export function ActivityEditor() {
       </section>
 
       {activity.kind === 'sequence' ? (
-        <section aria-labelledby="template-heading" className="flex flex-col gap-2">
+        <section aria-labelledby="template-heading" className="flex flex-col gap-3">
           <h2 id="template-heading" className="text-lg font-semibold">
             Template <span className="text-sm font-normal text-zinc-500">version {activity.templateVersion}</span>
           </h2>
-          <ol aria-label="Template" className="flex flex-col gap-1 text-sm">
-            {items.map((item) => (
-              <li key={item.id}>
-                {item.name} × {item.repeat}
-              </li>
-            ))}
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Changing the template starts a new version. Workouts you already logged keep the plan they followed; the next workout says the plan changed instead of comparing set by
+            set.
+          </p>
+          {items.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No exercises yet.</p> : null}
+          <ol aria-label="Template" className="flex flex-col gap-2">
+            {items.map((item, index) => {
+              const label = `${item.name} (${index + 1} of ${items.length})`
+              return (
+                <li key={item.id} className="flex flex-wrap items-center gap-2 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800">
+                  <span className="flex-1">
+                    {item.name} × {item.repeat}
+                  </span>
+                  <Button
+                    variant="ghost"
+                    aria-label={`Move ${label} up`}
+                    disabled={index === 0}
+                    onClick={() => void run('moveTemplateItem', { activityId: activity.id, itemId: item.id, position: index - 1 }, `${item.name} moved up.`)}
+                  >
+                    Up
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    aria-label={`Move ${label} down`}
+                    disabled={index === items.length - 1}
+                    onClick={() => void run('moveTemplateItem', { activityId: activity.id, itemId: item.id, position: index + 1 }, `${item.name} moved down.`)}
+                  >
+                    Down
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    aria-label={`Remove ${label}`}
+                    onClick={() => void run('removeTemplateItem', { activityId: activity.id, itemId: item.id }, `${item.name} removed from the template.`)}
+                  >
+                    Remove
+                  </Button>
+                </li>
+              )
+            })}
           </ol>
+          {candidates.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Add an exercise to your <Link href="/" className="underline">library</Link> first; a template is built from it.
+            </p>
+          ) : (
+            <form
+              aria-label="Add to the template"
+              className="flex flex-col gap-2 sm:flex-row sm:items-end"
+              onSubmit={submit((d) => {
+                const child = candidates.find((c) => c.id === d.get('childId'))
+                return run(
+                  'addTemplateItem',
+                  { activityId: activity.id, item: { id: newId(), childId: String(d.get('childId')), repeat: Number(d.get('repeat') || 1) } },
+                  `${child?.name ?? 'The exercise'} added to the template.`,
+                )
+              })}
+            >
+              <label className="flex flex-1 flex-col gap-1 text-sm font-medium">
+                Exercise
+                <select name="childId" className={select} required>
+                  {candidates.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <TextField label="Sets" name="repeat" type="number" inputMode="numeric" min={1} max={50} defaultValue={3} required />
+              <Button type="submit">Add to template</Button>
+            </form>
+          )}
         </section>
       ) : null}
     </section>

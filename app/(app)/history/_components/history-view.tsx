@@ -3,26 +3,21 @@
 import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
-import { activityInfo, displayUnits, history, type ActivityInfo, type AttributeInfo, type HistoryEntry, type StoredValues } from '@/db/queries/local'
+import { activityInfos, displayUnits, history, type ActivityInfo, type AttributeInfo, type HistoryEntry, type StoredValues } from '@/db/queries/local'
 import { ValueField, fieldText, parseField } from '@/components/value-field'
 import type { Value } from '@/domain/values'
 import type { Db } from '@/db/types'
 import { formatValue, type DisplayUnits } from '@/domain/units'
 import { useState } from 'react'
-import { refusal } from '../../_components/library-view'
+import { refusal } from '@/components/sync/use-mutations'
 
 /** History with each value formatted by its attribute's type and the user's units. */
 async function load(db: Db, userId: string) {
   const [h, units] = await Promise.all([history(db, userId), displayUnits(db, userId)])
   const ids = new Set([...h.roots, ...[...h.children.values()].flat()].map((e) => e.activityId))
+  const activities = await activityInfos(db, [...ids])
   const attributes = new Map<string, AttributeInfo>()
-  const activities = new Map<string, ActivityInfo>()
-  for (const id of ids) {
-    const info = await activityInfo(db, id)
-    if (!info) continue
-    activities.set(id, info)
-    for (const a of info.attributes) attributes.set(a.id, a)
-  }
+  for (const info of activities.values()) for (const a of info.attributes) attributes.set(a.id, a)
   return { ...h, units, attributes, activities }
 }
 

@@ -1,18 +1,15 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
-import { useState, type FormEvent } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/text-field'
 import type { CatalogueLibrary } from '@/db/queries/libraries'
 import { defaultLibrary, libraryActivities, ownedLibraries, sharedLibraries } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
-import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { refusal } from '../../_components/library-view'
-import { Notice, type NoticeMessage } from '@/components/ui/notice'
+import { Notice } from '@/components/ui/notice'
 
 async function load(db: Db, userId: string) {
   const shared = await sharedLibraries(db, userId)
@@ -27,7 +24,6 @@ const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:bo
 
 /** Own libraries and sharing, libraries shared with the user, and the public catalogue. */
 export function LibrariesView() {
-  const sync = useSync()
   const data = useLocalQuery(['libraries'], load)
   const catalogue = useQuery({
     queryKey: ['catalogue'],
@@ -39,24 +35,7 @@ export function LibrariesView() {
     staleTime: 60_000,
     retry: false,
   })
-  const [message, setMessage] = useState<NoticeMessage>()
-
-  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done?: string, options?: { queueIfNotFound?: boolean }) {
-    if (!sync) return false
-    try {
-      await sync.client.mutate(name, args, options)
-      setMessage(done ? { ok: true, text: done } : undefined)
-      return true
-    } catch (e) {
-      setMessage({ ok: false, text: refusal(e) })
-      return false
-    }
-  }
-  const submit = (fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const form = event.currentTarget
-    if (await fn(new FormData(form))) form.reset()
-  }
+  const { run, submit, message } = useMutations()
 
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading libraries…</p>
   const { owned, shared, mine } = data.data

@@ -11,7 +11,7 @@ import { activityInfo, defaultLibrary, displayUnits, lastEntry, libraryActivitie
 import { newId } from '@/domain/ids'
 import type { DisplayUnits } from '@/domain/units'
 import type { Value } from '@/domain/values'
-import { refusal } from '../../_components/library-view'
+import { refusal } from '@/components/sync/use-mutations'
 import { Workout } from './workout'
 import { Notice, type NoticeMessage } from '@/components/ui/notice'
 

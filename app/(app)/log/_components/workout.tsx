@@ -10,7 +10,7 @@ import { activityInfo, entryChildren, lastEntry, templateChildren, type Activity
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import { formatDuration, type DisplayUnits } from '@/domain/units'
-import { refusal } from '../../_components/library-view'
+import { refusal } from '@/components/sync/use-mutations'
 import { collectValues } from './log-view'
 import { Notice, type NoticeMessage } from '@/components/ui/notice'
 
@@ -88,7 +88,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
     }
     try {
       await sync.client.mutate('logEntry', { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), children } })
-      setMessage({ ok: true, text: `Workout saved: ${children.length} sets.` })
+      setMessage({ ok: true, text: `Workout saved: ${children.length} ${children.length === 1 ? 'set' : 'sets'}.` })
       setSets(null)
       setRestUntil(null)
     } catch (e) {

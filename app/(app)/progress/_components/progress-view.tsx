@@ -4,7 +4,8 @@ import { useRouter, useSearchParams } from 'next/navigation'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { activityInfo, attributeSeries, defaultLibrary, displayUnits, libraryActivities, type SeriesPoint } from '@/db/queries/local'
 import type { Db } from '@/db/types'
-import { formatValue, toDisplay, type DisplayUnits } from '@/domain/units'
+import { personalRecords, type PersonalRecord, type RecordEntry } from '@/domain/records'
+import { formatPace, formatValue, toDisplay, type DisplayUnits } from '@/domain/units'
 import type { AttributeType } from '@/db/schema'
 
 const numeric = new Set<AttributeType>(['number', 'integer', 'duration', 'distance', 'mass'])
@@ -19,7 +20,26 @@ async function load(db: Db, userId: string, activityId: string) {
   for (const a of activity?.attributes.filter((x) => numeric.has(x.type)) ?? []) {
     series.push({ attribute: a, points: await attributeSeries(db, userId, activity!.id, a.ordinal) })
   }
-  return { choices, activity, units, series }
+  return { choices, activity, units, series, records: personalRecords(series.map((x) => x.attribute), entriesOf(series)) }
+}
+
+/** The series regrouped by entry: each entry's numeric values by attribute id. */
+function entriesOf(series: { attribute: { id: string }; points: SeriesPoint[] }[]): RecordEntry[] {
+  const byEntry = new Map<string, { entryId: string; performedAt: Date; values: Map<string, number> }>()
+  for (const { attribute, points } of series) {
+    for (const p of points) {
+      const e = byEntry.get(p.entryId) ?? { entryId: p.entryId, performedAt: p.performedAt, values: new Map<string, number>() }
+      e.values.set(attribute.id, p.value)
+      byEntry.set(p.entryId, e)
+    }
+  }
+  return [...byEntry.values()]
+}
+
+function formatRecord(record: PersonalRecord, units: DisplayUnits): string {
+  if (record.type === 'pace') return formatPace(record.value, units)
+  if (record.type === 'volume') return formatValue('mass', record.value, units)
+  return formatValue(record.type, record.value, units)
 }
 
 function Chart({ points, type, units, label }: { points: SeriesPoint[]; type: AttributeType; units: DisplayUnits; label: string }) {
@@ -49,7 +69,7 @@ export function ProgressView() {
   const activityId = useSearchParams().get('activity') ?? ''
   const data = useLocalQuery(['progress', activityId], (db, userId) => load(db, userId, activityId))
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading progress…</p>
-  const { choices, activity, units, series } = data.data
+  const { choices, activity, units, series, records } = data.data
   return (
     <section aria-labelledby="progress-heading" className="flex flex-col gap-4">
       <h1 id="progress-heading" className="text-2xl font-semibold">
@@ -71,24 +91,36 @@ export function ProgressView() {
         </select>
       </label>
       {activity && series.length === 0 ? <p>{activity.name} has no numeric attributes to chart.</p> : null}
-      {series.map(({ attribute, points }) => {
-        const best = points.reduce<SeriesPoint | undefined>((b, p) => (!b || p.value > b.value ? p : b), undefined)
-        return (
+      {records.length > 0 ? (
+        <section aria-labelledby="records-heading" className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+          <h2 id="records-heading" className="font-semibold">
+            Personal records
+          </h2>
+          <dl aria-label="Personal records" className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+            {records.map((r) => (
+              <div key={r.kind + r.label} className="flex justify-between gap-2">
+                <dt className="text-zinc-600 dark:text-zinc-400">{r.label}</dt>
+                <dd>
+                  <strong>{formatRecord(r, units)}</strong> <span className="text-zinc-500">· {r.performedAt.toLocaleDateString()}</span>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+      {series.map(({ attribute, points }) => (
           <section key={attribute.id} aria-label={attribute.name} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
             <h2 className="font-semibold">{attribute.name}</h2>
-            {best ? (
+            {points.length > 0 ? (
               <>
-                <p className="text-sm">
-                  Personal record: <strong>{formatValue(attribute.type, best.value, units)}</strong> on {best.performedAt.toLocaleDateString()} · {points.length} entries
-                </p>
+                <p className="text-sm text-zinc-600 dark:text-zinc-400">{points.length === 1 ? '1 entry' : `${points.length} entries`}</p>
                 <Chart points={points} type={attribute.type} units={units} label={`${attribute.name} over time`} />
               </>
             ) : (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
             )}
           </section>
-        )
-      })}
+      ))}
     </section>
   )
 }

@@ -6,7 +6,7 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { devices } from '@/db/schema'
 import { displayUnits } from '@/db/queries/local'
 import { desc, eq } from 'drizzle-orm'
-import { refusal } from '../../_components/library-view'
+import { refusal } from '@/components/sync/use-mutations'
 
 /** Units, this account's devices, and sign-out (in the header). */
 export function SettingsView() {
