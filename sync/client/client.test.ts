@@ -99,6 +99,70 @@ test('[B2] pending writes are replayed on top of new server state', async () => 
   expect((await rows<{ id: string }>(laptop.db, sql`select id from entries`)).map((r) => r.id)).toEqual([entry])
 })
 
+const undoIds = async (db: Db) => (await rows<{ id: string }>(db, sql`select id::text from local_undo order by id`)).map((r) => r.id)
+
+test('[B11] a batch that touches nothing a pending write touched goes in beside it, without a revert and replay', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  await laptop.client.sync()
+  phone.direct.online = false
+  const mine = newId()
+  await phone.client.mutate('logEntry', { entry: { id: mine, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  const recorded = await undoIds(phone.db)
+  expect(recorded.length).toBeGreaterThan(0)
+  // The laptop logs another entry and a tag: rows the phone's pending write never touched.
+  const theirs = newId()
+  await laptop.client.mutate('logEntry', { entry: { id: theirs, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 8 } } })
+  await laptop.client.mutate('createTag', { id: newId(), name: 'Heavy' })
+  await laptop.client.sync()
+
+  phone.direct.online = true
+  await phone.client.pull()
+  // Nothing was reverted and replayed: the undo log is the one the write recorded, not a new one.
+  expect(await undoIds(phone.db)).toEqual(recorded)
+  expect((await rows<{ id: string }>(phone.db, sql`select id from entries order by id`)).map((r) => r.id).sort()).toEqual([mine, theirs].sort())
+  expect(await names(phone.db, 'tags')).toEqual(['Heavy'])
+  expect(phone.client.status.pending).toBe(1)
+  // The write's own result then comes back with its rows: that batch rebases as usual.
+  await phone.client.sync()
+  expect(phone.client.status.pending).toBe(0)
+  expect(await undoIds(phone.db)).toEqual([])
+  await laptop.client.sync()
+  expect((await rows<{ id: string }>(laptop.db, sql`select id from entries`)).length).toBe(2)
+})
+
+test('[B11][B2] a batch that changes a row a pending write touched is applied by revert and replay', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  await laptop.client.sync()
+  phone.direct.online = false
+  // Both rename the same activity; the phone's is pending when the laptop's arrives.
+  await phone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Front squat' })
+  const recorded = await undoIds(phone.db)
+  await laptop.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Pause squat' })
+  await laptop.client.sync()
+  phone.direct.online = true
+  await phone.client.pull()
+  // Replayed on top of the laptop's rename: the phone's pending rename shows, recorded afresh.
+  expect(await names(phone.db, 'activities')).toEqual(['Front squat'])
+  const rerecorded = await undoIds(phone.db)
+  expect(rerecorded).toHaveLength(recorded.length)
+  expect(rerecorded).not.toEqual(recorded)
+  const [before] = await rows<{ name: string }>(phone.db, sql`select before->>'name' as name from local_undo`)
+  expect(before?.name).toBe('Pause squat')
+  await phone.client.sync()
+  await laptop.client.sync()
+  expect(await names(laptop.db, 'activities')).toEqual(['Front squat'])
+})
+
 test('[P2][B5] a lost push, a lost answer and a duplicated push each end with the write applied exactly once', async () => {
   const { client, db, wire } = await device(ann, { scripted: true })
   let step: Promise<unknown> = client.refetch()

@@ -13,7 +13,7 @@ import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
-import { applyChanges, clearReplica, pendingCount, putRows, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
+import { applyBesidePending, applyChanges, clearReplica, pendingCount, putRows, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
 import { syncTables } from '@/db/schema/synced'
 import { TransportError, type Transport } from './transport'
 
@@ -198,7 +198,9 @@ export class SyncClient {
   private async rebase(tx: Tx, changes: Change[]) {
     if (changes.length === 0) return
     const pending = await pendingCount(tx)
-    if (pending > 0) await revertPending(tx)
+    if (pending === 0) return applyChanges(tx, changes, this.deviceId)
+    if (await applyBesidePending(tx, changes, this.deviceId)) return
+    await revertPending(tx)
     await applyChanges(tx, changes, this.deviceId)
     await replayPending(tx, this.userId)
   }

@@ -153,6 +153,34 @@ export async function applyChange(tx: Tx, change: Change, deviceId: string) {
   await putRow(tx, table, change.row!)
 }
 
+/** A row's identity across the undo log and the stream, whatever the JSON of its key values. */
+function rowId(tableName: string, key: Record<string, unknown>) {
+  const table = tableOf(tableName)
+  return `${tableName}:${JSON.stringify(table.key.map((k) => String(key[k])))}`
+}
+
+/**
+ * Applies a server batch beside the pending writes, without reverting and replaying them, when
+ * that gives the state a rebase would (SPEC B11): the batch settles none of this device's
+ * mutations and changes no scope, no row it writes or deletes is one a pending write touched,
+ * and no pending write is held only by a local refusal. The batch goes in under a savepoint; a
+ * constraint it breaks against a pending write rolls it back. Returns false when the caller
+ * must rebase instead (nothing has changed then).
+ */
+export async function applyBesidePending(tx: Tx, changes: Change[], deviceId: string): Promise<boolean> {
+  if (changes.some((c) => c.table === 'mutation_results' || c.kind === 'scope_removed' || c.kind === 'scope_added')) return false
+  const [refused] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from local_outbox where local_error is not null`)
+  if ((refused?.n ?? 0) > 0) return false
+  const touched = new Set((await tx.select({ table: localUndo.tableName, key: localUndo.key }).from(localUndo)).map((u) => rowId(u.table, u.key as Record<string, unknown>)))
+  if (changes.some((c) => touched.has(rowId(c.table, c.key)))) return false
+  try {
+    await tx.transaction((sp) => applyChanges(sp, changes, deviceId))
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function recording(tx: Tx, on: boolean) {
   await tx.execute(sql`select set_config('cadence.recording', ${on ? 'on' : 'off'}, true)`)
 }
