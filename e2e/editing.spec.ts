@@ -2,18 +2,21 @@
  * The activity editor and two devices editing offline. Every change is a mutation on the device
  * database; the devices converge through the server once they are back online.
  */
-import { createExercise, expect, signIn, signUp, test } from './fixtures'
+import type { Page } from '@playwright/test'
+import { createExercise, createWorkout, expect, signIn, signUp, test, type Account } from './fixtures'
+
+/** A new account with two exercises, Squat and Lunge, and a workout "Legs" of `sets` squats. */
+async function signUpWithLegs(page: Page, account: Account, sets: number) {
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: `${account.name}'s library` })).toBeVisible()
+  await createExercise(page, 'Squat')
+  await createExercise(page, 'Lunge')
+  await createWorkout(page, 'Legs', 'Squat', sets)
+}
 
 test('the activity editor renames, appends and retires fields, explains why none can be removed, and shows a workout template', async ({ page, account }) => {
   test.setTimeout(300_000)
-  await signUp(page, account)
-  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
-  await createExercise(page, 'Squat')
-  await createExercise(page, 'Lunge')
-  await page.getByLabel('New activity').fill('Legs')
-  await page.getByLabel('Type').selectOption('workout')
-  await page.getByLabel('Squat', { exact: true }).check()
-  await page.getByRole('button', { name: 'Add' }).click()
+  await signUpWithLegs(page, account, 3)
 
   await page.getByRole('link', { name: 'Edit Squat' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Edit Squat' })).toBeVisible()
@@ -91,15 +94,7 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
 
 test("a workout's template is rebuilt in the editor, each change a new version, and the next workout says the plan changed", async ({ page, account }) => {
   test.setTimeout(300_000)
-  await signUp(page, account)
-  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
-  await createExercise(page, 'Squat')
-  await createExercise(page, 'Lunge')
-  await page.getByLabel('New activity').fill('Legs')
-  await page.getByLabel('Type').selectOption('workout')
-  await page.getByLabel('Squat', { exact: true }).check()
-  await page.getByLabel('Sets of Squat').fill('1')
-  await page.getByRole('button', { name: 'Add' }).click()
+  await signUpWithLegs(page, account, 1)
 
   // Log it once, so the next workout has a "last time" to compare with.
   await page.getByRole('link', { name: 'Log Legs' }).click()

@@ -40,6 +40,18 @@ const at = '2026-11-20T07:30:00.000Z'
 const names = async (db: Db, table: string) =>
   (await rows<{ name: string }>(db, sql`select name from ${sql.identifier(table)} order by name`)).map((r) => r.name)
 
+/** Ann's phone and laptop, both synced, with a squat the phone created. */
+async function phoneAndLaptop() {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  await laptop.client.sync()
+  return { phone, laptop, squat }
+}
+
 test('[B1] a mutation changes the device at once and is queued in the same transaction; a refused one queues nothing', async () => {
   const { client, db } = await device(ann)
   await client.sync()
@@ -73,13 +85,7 @@ test('[B3][B5] an acknowledged write leaves the outbox once the synced offset pa
 })
 
 test('[B2] pending writes are replayed on top of new server state', async () => {
-  const phone = await device(ann)
-  const laptop = await device(ann)
-  const squat = strengthActivity(ann.libraryId)
-  await phone.client.sync()
-  await phone.client.mutate('createActivity', squat.args)
-  await phone.client.sync()
-  await laptop.client.sync()
+  const { phone, laptop, squat } = await phoneAndLaptop()
   // The phone logs offline; meanwhile the laptop renames the activity.
   phone.direct.online = false
   const entry = newId()
@@ -102,13 +108,7 @@ test('[B2] pending writes are replayed on top of new server state', async () => 
 const undoIds = async (db: Db) => (await rows<{ id: string }>(db, sql`select id::text from local_undo order by id`)).map((r) => r.id)
 
 test('[B11] a batch that touches nothing a pending write touched goes in beside it, without a revert and replay', async () => {
-  const phone = await device(ann)
-  const laptop = await device(ann)
-  const squat = strengthActivity(ann.libraryId)
-  await phone.client.sync()
-  await phone.client.mutate('createActivity', squat.args)
-  await phone.client.sync()
-  await laptop.client.sync()
+  const { phone, laptop, squat } = await phoneAndLaptop()
   phone.direct.online = false
   const mine = newId()
   await phone.client.mutate('logEntry', { entry: { id: mine, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
@@ -136,13 +136,7 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
 })
 
 test('[B11][B2] a batch that changes a row a pending write touched is applied by revert and replay', async () => {
-  const phone = await device(ann)
-  const laptop = await device(ann)
-  const squat = strengthActivity(ann.libraryId)
-  await phone.client.sync()
-  await phone.client.mutate('createActivity', squat.args)
-  await phone.client.sync()
-  await laptop.client.sync()
+  const { phone, laptop, squat } = await phoneAndLaptop()
   phone.direct.online = false
   // Both rename the same activity; the phone's is pending when the laptop's arrives.
   await phone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Front squat' })
