@@ -56,7 +56,7 @@ describe('push', () => {
     expect(tags.map((t) => t.name)).toEqual(['A'])
   })
 
-  test('[P3][P4] a refusal writes nothing but its result; an applied mutation commits with its result in one transaction', async () => {
+  test('[P2][P3][P4] a refusal writes nothing but its result; an applied mutation commits with its result, the whole push in one transaction', async () => {
     const device = ann.device()
     const ok = device.mutation('createTag', { id: newId(), name: 'Heavy' })
     const refused = device.mutation('createTag', { id: newId(), name: 'Heavy' })
@@ -65,13 +65,14 @@ describe('push', () => {
       { id: 1, status: 'applied', seq: expect.any(Number) },
       { id: 2, status: 'rejected', code: 'conflict', message: 'You have a tag called "Heavy" already.' },
     ])
-    // The applied mutation's effects and its result share one commit (one seq).
+    // The applied mutation's effects and its result share one commit (one seq), with the refused
+    // one's result: a push is one transaction (P2).
     const log = await rows<{ seq: string; table_name: string }>(
       server.db,
       sql`select t.seq::text as seq, l.table_name from change_log l join change_transactions t on t.tx = l.tx where l.table_name in ('tags', 'mutation_results') order by t.seq, l.op`,
     )
     const applied = response.results[0] as { seq: number }
-    expect(log.filter((l) => Number(l.seq) === applied.seq).map((l) => l.table_name)).toEqual(['tags', 'mutation_results', ])
+    expect(log.filter((l) => Number(l.seq) === applied.seq).map((l) => l.table_name)).toEqual(['tags', 'mutation_results', 'mutation_results'])
     expect(log.filter((l) => l.table_name === 'tags')).toHaveLength(1)
   })
 
