@@ -12,7 +12,7 @@ import {
 } from '../protocol'
 import { DeviceOwnershipError, registerDevice } from './devices'
 import type { ChangeNotifier } from './live'
-import { pull } from './pull'
+import { PullBatcher, pull } from './pull'
 import { push } from './push'
 import { streamSnapshot } from './snapshot'
 
@@ -115,6 +115,14 @@ export function handlePush(service: SyncService, request: Request): Promise<Resp
   })
 }
 
+const batchers = new WeakMap<Db, PullBatcher>()
+/** One batcher per database handle, so the pulls one commit wakes share one read (SPEC R6). */
+function batcherOf(db: Db): PullBatcher {
+  let batcher = batchers.get(db)
+  if (!batcher) batchers.set(db, (batcher = new PullBatcher(db)))
+  return batcher
+}
+
 /** GET /api/sync/pull?v=&deviceId=&offset=&limit=&waitMs= (SPEC R1-R4, C2, C3). */
 export function handlePull(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
@@ -122,10 +130,12 @@ export function handlePull(service: SyncService, request: Request): Promise<Resp
     const params = parse(pullRequestSchema, query(request), 'pull')
     await registerDevice(service.db, userId, params.deviceId)
     const deadline = Date.now() + params.waitMs
-    for (;;) {
+    const who = { userId, deviceId: params.deviceId }
+    for (let woken = false; ; woken = true) {
       const seen = service.notifier.generation
       // Scopes are recomputed on every read, inside it: a revocation takes effect at once (R1).
-      const result = await pull(service.db, { userId, deviceId: params.deviceId }, params)
+      // A wake-up reads together with every other pull the same commit woke (R6).
+      const result = woken ? await batcherOf(service.db).pull(who, params) : await pull(service.db, who, params)
       if (result.type === 'must-refetch') return json(409, result, horizonHeader(result.horizon))
       const remaining = deadline - Date.now()
       if (result.changes.length > 0 || remaining <= 0 || request.signal.aborted) {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import type { Db } from '@/db/types'
 import type { Change, MustRefetch, PullResponse } from '../protocol'
-import { scopeNames, scopesOf } from './scopes'
+import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
 
 type Row = { seq: string; op: number; scope: string; table_name: string; kind: Change['kind']; key: Record<string, unknown>; row: Record<string, unknown> | null }
@@ -61,6 +61,73 @@ export async function pull(db: Db, who: { userId: string; deviceId: string }, { 
   )
 }
 
+export type PullQuery = { offset: number; limit: number }
+type Who = { userId: string; deviceId: string }
+
+/**
+ * Many devices' pulls answered from one read (SPEC R6): one repeatable-read transaction reads
+ * the head, every caller's scopes, and the changes after the lowest offset in the union of their
+ * scopes; each answer is then cut from those rows exactly as `pull` would cut it from the same
+ * snapshot. When the shared read would exceed `cap` changes (a device far behind) it gives up and
+ * each caller pulls on its own. Answers come back in the callers' order.
+ */
+export async function pullMany(db: Db, callers: { who: Who; query: PullQuery }[], { cap = 5000 } = {}): Promise<(PullResponse | MustRefetch)[]> {
+  const shared = await db.transaction(
+    async (tx) => {
+      const { head, horizon } = await readSyncState(tx)
+      const scopes = await scopesOfMany(tx, callers.map((c) => c.who))
+      const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head)
+      if (live.length === 0) return { head, horizon, scopes, found: [] as Row[], complete: true }
+      const from = Math.min(...live.map((c) => c.query.offset))
+      const names = [...new Set(live.flatMap((c) => scopeNames(scopes.get(key(c.who))!)))]
+      const found = await rows<Row>(
+        tx,
+        sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
+              from change_transactions t join change_log l on l.tx = t.tx
+             where t.seq > ${from} and t.seq <= ${head}
+               and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
+             order by t.seq, l.op
+             limit ${cap + 1}`,
+      )
+      return { head, horizon, scopes, found, complete: found.length <= cap }
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  )
+  const { head, horizon, found } = shared
+  const changes = found.map(toChange)
+  return Promise.all(
+    callers.map(async ({ who, query }) => {
+      if (query.offset < horizon) return mustRefetch(query.offset, horizon, `Changes up to ${horizon} have been compacted away.`)
+      if (query.offset > head) {
+        return mustRefetch(query.offset, horizon, `This device is ahead of the server (offset ${query.offset}, head ${head}); the server's data was restored from an earlier point.`)
+      }
+      if (!shared.complete) return pull(db, who, query)
+      const mine = new Set(scopeNames(shared.scopes.get(key(who))!))
+      return cut(
+        changes.filter((c) => c.seq > query.offset && mine.has(c.scope)),
+        query.limit,
+        head,
+        horizon,
+      )
+    }),
+  )
+}
+
+const key = (who: Who) => `${who.userId}/${who.deviceId}`
+
+/**
+ * A response from every change of a device's scopes after its offset up to `head` (R2, R3):
+ * whole transactions, at most `limit` changes unless the first transaction alone is larger.
+ */
+function cut(changes: Change[], limit: number, head: number, horizon: number): PullResponse {
+  if (changes.length <= limit) return { type: 'changes', changes, offset: head, head, upToDate: true, horizon }
+  const first = changes[0]!.seq
+  const boundary = changes[limit]!.seq
+  const taken = boundary === first ? changes.filter((c) => c.seq === first) : changes.filter((c) => c.seq < boundary)
+  const offset = taken[taken.length - 1]!.seq
+  return { type: 'changes', changes: taken, offset, head, upToDate: offset === head, horizon }
+}
+
 function toChange(r: Row): Change {
   return { seq: Number(r.seq), op: r.op, scope: r.scope, table: r.table_name, kind: r.kind, key: r.key, row: r.row }
 }
@@ -71,5 +138,41 @@ function mustRefetch(offset: number, horizon: number, why: string): MustRefetch 
     offset,
     horizon,
     message: `${why} Fetch a snapshot, keep your pending writes and rebase them on it, then pull from the snapshot's offset.`,
+  }
+}
+
+type Waiting = { who: Who; query: PullQuery; resolve(answer: PullResponse | MustRefetch): void; reject(error: unknown): void }
+
+/**
+ * Gathers the pulls that arrive in the same turn of the event loop (the live waiters one commit
+ * wakes, SPEC R6) and answers them with one `pullMany`, up to `max` at a time.
+ */
+export class PullBatcher {
+  private waiting: Waiting[] = []
+  private scheduled = false
+
+  constructor(
+    private readonly db: Db,
+    private readonly max = 1000,
+  ) {}
+
+  pull(who: Who, query: PullQuery): Promise<PullResponse | MustRefetch> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ who, query, resolve, reject })
+      if (this.scheduled) return
+      this.scheduled = true
+      setImmediate(() => this.flush())
+    })
+  }
+
+  private flush() {
+    this.scheduled = false
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.max)
+      pullMany(this.db, batch).then(
+        (answers) => batch.forEach((w, i) => w.resolve(answers[i]!)),
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      )
+    }
   }
 }
