@@ -157,6 +157,31 @@ test('[B11][B2] a batch that changes a row a pending write touched is applied by
   expect(await names(laptop.db, 'activities')).toEqual(['Front squat'])
 })
 
+test('[B11][B2] a batch beside pending writes may take a name they freed; the later rebase still reverts cleanly', async () => {
+  const phone = await device(ann)
+  const laptop = await device(ann)
+  await phone.client.sync()
+  await laptop.client.sync()
+  // Offline, the phone makes a tag "Heavy" and deletes it again: both writes pending.
+  phone.direct.online = false
+  const mine = newId()
+  await phone.client.mutate('createTag', { id: mine, name: 'Heavy' })
+  await phone.client.mutate('deleteTag', { tagId: mine })
+  // The laptop's own "Heavy" reaches the server first, and the phone pulls it beside its writes.
+  const theirs = newId()
+  await laptop.client.mutate('createTag', { id: theirs, name: 'Heavy' })
+  await laptop.client.sync()
+  phone.direct.online = true
+  await phone.client.pull()
+  expect(await names(phone.db, 'tags')).toEqual(['Heavy'])
+  // The phone's writes are refused (the name is taken, then there is nothing to delete); their
+  // results rebase the phone, whose revert must not bring its "Heavy" back beside the laptop's.
+  await phone.client.sync()
+  expect(phone.client.status.pending).toBe(0)
+  expect((await rows<{ id: string }>(phone.db, sql`select id from tags`)).map((r) => r.id)).toEqual([theirs])
+  expect(phone.client.status.rejected.map((r) => r.code)).toEqual(['conflict', 'not_found'])
+})
+
 test('[P2][B5] a lost push, a lost answer and a duplicated push each end with the write applied exactly once', async () => {
   const { client, db, wire } = await device(ann, { scripted: true })
   let step: Promise<unknown> = client.refetch()

@@ -96,6 +96,10 @@ describe('convergence', () => {
   })
 })
 
-// Pinned seeds: every seed that ever failed gets a named test here, e.g.
-//   test('seed 1234: <what it caught>', async () => { await run(1234) })
-// None has failed since this harness was written; seeds 1..300 above run on every CI.
+// Pinned seeds: every seed that ever failed gets a named test here.
+describe('pinned seeds', () => {
+  test('seed 1671: a batch applied beside pending writes (B11) took a tag name that a step-by-step revert then restored twice', async () => {
+    // run() throws with the seed's trace when any device diverges or a sync step fails.
+    expect((await run(1671)).seed).toBe(1671)
+  })
+})

@@ -185,15 +185,32 @@ async function recording(tx: Tx, on: boolean) {
   await tx.execute(sql`select set_config('cadence.recording', ${on ? 'on' : 'off'}, true)`)
 }
 
-/** Undoes every pending write, newest first, and forgets the undo log (SPEC B2). */
+/**
+ * Undoes every pending write and forgets the undo log (SPEC B2). Each touched row goes straight
+ * back to its oldest before-image, the state before any pending write, set-at-a-time per table:
+ * undoing step by step would pass through states that need not be valid beside rows a batch has
+ * brought in since (B11), e.g. a deleted tag's name now taken by another device's tag.
+ */
 export async function revertPending(tx: Tx) {
-  const undo = await tx.select().from(localUndo).orderBy(sql`${localUndo.id} desc`)
+  const undo = await tx.select().from(localUndo).orderBy(asc(localUndo.id))
+  if (undo.length === 0) return
+  const oldest = new Map<string, (typeof undo)[number]>()
   for (const step of undo) {
-    const table = tableOf(step.tableName)
-    await deleteRow(tx, table, step.key)
-    if (step.before) await putRow(tx, table, step.before)
+    const id = rowId(step.tableName, step.key as Record<string, unknown>)
+    if (!oldest.has(id)) oldest.set(id, step)
   }
-  if (undo.length > 0) await tx.delete(localUndo)
+  const byTable = new Map<string, (typeof undo)[number][]>()
+  for (const step of oldest.values()) {
+    const steps = byTable.get(step.tableName)
+    if (steps) steps.push(step)
+    else byTable.set(step.tableName, [step])
+  }
+  for (const [name, steps] of byTable) {
+    const table = tableOf(name)
+    await deleteRows(tx, table, steps.map((s) => s.key as Record<string, unknown>))
+    await putRows(tx, table, steps.flatMap((s) => (s.before ? [s.before as Record<string, unknown>] : [])))
+  }
+  await tx.delete(localUndo)
 }
 
 /**
