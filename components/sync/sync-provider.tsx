@@ -57,6 +57,7 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
         deviceId: state.deviceId,
         userId,
         deviceName: navigator.userAgent.slice(0, 200),
+        onLocalWrite: () => void queryClient.invalidateQueries({ queryKey: ['local'] }),
       })
       if (cancelled) return
       const c = client

@@ -40,6 +40,11 @@ export type SyncClientOptions = {
   now?: () => Date
   pushBatch?: number
   pullLimit?: number
+  /**
+   * Called after each local mutation commits, so the page that wrote re-reads at once rather
+   * than waiting on the database's notification (which other tabs rely on).
+   */
+  onLocalWrite?: () => void
 }
 
 /** Opens (or initialises) a device's sync state for a user. */
@@ -110,6 +115,7 @@ export class SyncClient {
       await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
       return state.nextMutationId
     })
+    this.options.onLocalWrite?.()
     await this.refreshStatus()
     this.kick()
     return id
