@@ -5,7 +5,6 @@
  * with its tree workout → exercises → sets. Scale 1: 2,000 workouts, ~10,000 exercise entries,
  * ~60,000 sets, ~160,000 values (~230,000 synced rows).
  */
-import type { PGlite } from '@electric-sql/pglite'
 import { eq } from 'drizzle-orm'
 import type { PostgresClient } from '@/db/postgres'
 import { localSyncState } from '@/db/schema/local'
@@ -19,6 +18,8 @@ import type { PullResponse, PushResponse } from '@/sync/protocol'
 import { testServer, type TestDevice, type TestServer, type TestUser } from '@/sync/server/testing/harness'
 import { postgresListen } from '@/sync/server/testing/postgres'
 import { freshPglite, freshPostgres, rng, type Rng } from './lib'
+
+export { rawInsert } from './raw-insert'
 
 const EXERCISES = [
   'Back squat', 'Front squat', 'Deadlift', 'Romanian deadlift', 'Bench press', 'Incline press',
@@ -138,10 +139,15 @@ export async function pushAll(device: TestDevice, mutations: { name: string; arg
 /** A user on `server` with the account's activities created through a device. */
 export async function accountUser(server: TestServer, name: string, seed: number, scale: number): Promise<{ user: TestUser; device: TestDevice; account: Account }> {
   const user = await server.user(name)
+  return { user, ...(await accountActivities(user, seed, scale)) }
+}
+
+/** The account for an existing user, with its activities created through one of its devices. */
+export async function accountActivities(user: TestUser, seed: number, scale: number): Promise<{ device: TestDevice; account: Account }> {
   const account = generateAccount({ seed, scale, libraryId: user.libraryId })
   const device = user.device()
   await pushAll(device, account.activities.map((args) => ({ name: 'createActivity', args })), 50)
-  return { user, device, account }
+  return { device, account }
 }
 
 /**
@@ -178,7 +184,7 @@ export async function recordStream(server: TestServer, user: TestUser, limit = 1
 /** Hands a device recorded pull responses, in order (the last one again once they run out). */
 export class ReplayTransport implements Transport {
   private next = 0
-  constructor(private readonly responses: PullResponse[]) {}
+  constructor(public responses: PullResponse[]) {}
   async pull(): Promise<PullResponse> {
     const r = this.responses[Math.min(this.next, this.responses.length - 1)]!
     this.next += 1
@@ -214,28 +220,6 @@ export function streamRows(responses: PullResponse[]) {
     }
   }
   return new Map([...byTable].map(([t, rows]) => [t, [...rows.values()]]))
-}
-
-/**
- * The raw baseline on a device: multi-row INSERTs (1,000 rows a statement, plain VALUES lists
- * with parameters) of `rows`, all in one transaction.
- */
-export async function rawInsert(pg: PGlite, rows: Map<string, Record<string, unknown>[]>) {
-  await pg.transaction(async (tx) => {
-    for (const [table, list] of rows) {
-      const columns = Object.keys(list[0]!)
-      for (let i = 0; i < list.length; i += 1000) {
-        const chunk = list.slice(i, i + 1000)
-        const params: unknown[] = []
-        const tuples = chunk.map((row) => `(${columns.map((c) => {
-          const v = row[c]
-          params.push(v !== null && typeof v === 'object' ? JSON.stringify(v) : v)
-          return `$${params.length}`
-        }).join(', ')})`)
-        await tx.query(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}`, params)
-      }
-    }
-  })
 }
 
 export type Seeded = Awaited<ReturnType<typeof seededServer>>

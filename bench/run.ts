@@ -1,6 +1,7 @@
 /**
  * Runs the benchmarks: `npm run bench` (all), `npm run bench -- --only M1,M4 --scale 0.1`.
  * Scale 1 is the five-year account (2,000 workouts); M2 pushes 400 × scale workouts per setting.
+ * M3 (1, 100, 1,000 live devices) does not depend on the scale.
  * Prints a table per measure and merges the results into bench/results.json.
  */
 import { cpus } from 'node:os'
@@ -9,9 +10,11 @@ import { seededServer, type Seeded } from './data'
 import { saveResults } from './lib'
 import { m1 } from './m1-catchup'
 import { m2 } from './m2-push'
+import { m3 } from './m3-fanout'
 import { m4 } from './m4-rebase'
+import { m5 } from './m5-coldstart'
 
-const { values } = parseArgs({ options: { only: { type: 'string', default: 'M1,M2,M4' }, scale: { type: 'string', default: '1' } } })
+const { values } = parseArgs({ options: { only: { type: 'string', default: 'M1,M2,M3,M4' }, scale: { type: 'string', default: '1' } } })
 const only = new Set(values.only.toUpperCase().split(',').map((s) => s.trim()))
 const scale = Number(values.scale)
 if (!(scale > 0)) throw new Error('--scale must be a positive number')
@@ -31,8 +34,9 @@ const seeded = async () => {
 try {
   if (only.has('M1')) await saveResults('M1', await m1(await seeded()), meta)
   if (only.has('M2')) await saveResults('M2', await m2({ scale }), meta)
+  if (only.has('M3')) await saveResults('M3', await m3(), meta)
   if (only.has('M4')) await saveResults('M4', await m4(await seeded()), meta)
-  if (only.has('M3') || only.has('M5')) console.log('\nM3 and M5 are not implemented here; see bench/README.md.')
+  if (only.has('M5')) await saveResults('M5', await m5({ scale }), meta)
 } finally {
   await world?.close()
 }
