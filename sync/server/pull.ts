@@ -1,68 +1,40 @@
 import 'server-only'
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
-import type { Db } from '@/db/types'
+import type { Db, Queryable } from '@/db/types'
 import type { Change, MustRefetch, PullResponse } from '../protocol'
 import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
 
 type Row = { seq: string; op: number; scope: string; table_name: string; kind: Change['kind']; key: Record<string, unknown>; row: Record<string, unknown> | null }
 
+export type PullQuery = { offset: number; limit: number }
+type Who = { userId: string; deviceId: string }
+
 /**
  * Changes in the device's scopes after `offset`, whole transactions only (SPEC R1-R3), read in
  * one repeatable-read transaction so the head, the scopes and the changes agree (L4): a grant
  * or revocation is either wholly before the read or wholly after it.
  */
-export async function pull(db: Db, who: { userId: string; deviceId: string }, { offset, limit }: { offset: number; limit: number }): Promise<PullResponse | MustRefetch> {
+export async function pull(db: Db, who: Who, { offset, limit }: PullQuery): Promise<PullResponse | MustRefetch> {
   return db.transaction(
     async (tx) => {
       const { head, horizon } = await readSyncState(tx)
       const scopes = await scopesOf(tx, who.userId, who.deviceId)
-      if (offset < horizon) {
-        return mustRefetch(offset, horizon, `Changes up to ${horizon} have been compacted away.`)
-      }
-      if (offset > head) {
-        return mustRefetch(offset, horizon, `This device is ahead of the server (offset ${offset}, head ${head}); the server's data was restored from an earlier point.`)
-      }
+      const stale = staleOffset(offset, head, horizon)
+      if (stale) return stale
       const names = scopeNames(scopes)
-      const found = await rows<Row>(
-        tx,
-        sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
-              from change_transactions t join change_log l on l.tx = t.tx
-             where t.seq > ${offset} and t.seq <= ${head}
-               and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
-             order by t.seq, l.op
-             limit ${limit + 1}`,
-      )
-      let changes = found.map(toChange)
-      let upTo = head
-      if (changes.length > limit) {
-        const cut = changes[limit]!.seq
-        const first = changes[0]!.seq
-        if (cut === first) {
-          // One transaction larger than the limit: send it whole, alone.
-          const whole = await rows<Row>(
-            tx,
-            sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
-                  from change_transactions t join change_log l on l.tx = t.tx
-                 where t.seq = ${first} and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
-                 order by l.op`,
-          )
-          changes = whole.map(toChange)
-          upTo = first
-        } else {
-          changes = changes.filter((c) => c.seq < cut)
-          upTo = changes[changes.length - 1]!.seq
-        }
+      let changes = await changesIn(tx, names, offset, head, limit + 1)
+      const first = changes[0]?.seq
+      if (first !== undefined && changes.length > limit && changes[limit]!.seq === first) {
+        // One transaction larger than the limit: read it whole, to be sent alone.
+        changes = await changesIn(tx, names, first - 1, first)
       }
-      return { type: 'changes', changes, offset: upTo, head, upToDate: upTo === head, horizon }
+      return cut(changes, limit, head, horizon)
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
 }
-
-export type PullQuery = { offset: number; limit: number }
-type Who = { userId: string; deviceId: string }
 
 /**
  * Many devices' pulls answered from one read (SPEC R6): one repeatable-read transaction reads
@@ -77,30 +49,19 @@ export async function pullMany(db: Db, callers: { who: Who; query: PullQuery }[]
       const { head, horizon } = await readSyncState(tx)
       const scopes = await scopesOfMany(tx, callers.map((c) => c.who))
       const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head)
-      if (live.length === 0) return { head, horizon, scopes, found: [] as Row[], complete: true }
+      if (live.length === 0) return { head, horizon, scopes, found: [] as Change[], complete: true }
       const from = Math.min(...live.map((c) => c.query.offset))
       const names = [...new Set(live.flatMap((c) => scopeNames(scopes.get(key(c.who))!)))]
-      const found = await rows<Row>(
-        tx,
-        sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
-              from change_transactions t join change_log l on l.tx = t.tx
-             where t.seq > ${from} and t.seq <= ${head}
-               and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
-             order by t.seq, l.op
-             limit ${cap + 1}`,
-      )
+      const found = await changesIn(tx, names, from, head, cap + 1)
       return { head, horizon, scopes, found, complete: found.length <= cap }
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
-  const { head, horizon, found } = shared
-  const changes = found.map(toChange)
+  const { head, horizon, found: changes } = shared
   return Promise.all(
     callers.map(async ({ who, query }) => {
-      if (query.offset < horizon) return mustRefetch(query.offset, horizon, `Changes up to ${horizon} have been compacted away.`)
-      if (query.offset > head) {
-        return mustRefetch(query.offset, horizon, `This device is ahead of the server (offset ${query.offset}, head ${head}); the server's data was restored from an earlier point.`)
-      }
+      const stale = staleOffset(query.offset, head, horizon)
+      if (stale) return stale
       if (!shared.complete) return pull(db, who, query)
       const mine = new Set(scopeNames(shared.scopes.get(key(who))!))
       return cut(
@@ -128,8 +89,31 @@ function cut(changes: Change[], limit: number, head: number, horizon: number): P
   return { type: 'changes', changes: taken, offset, head, upToDate: offset === head, horizon }
 }
 
+/** The changes in these scopes of the transactions after `after` up to `upTo`, in (seq, op) order. */
+async function changesIn(tx: Queryable, names: string[], after: number, upTo: number, limit?: number): Promise<Change[]> {
+  const found = await rows<Row>(
+    tx,
+    sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
+          from change_transactions t join change_log l on l.tx = t.tx
+         where t.seq > ${after} and t.seq <= ${upTo}
+           and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
+         order by t.seq, l.op
+         ${limit === undefined ? sql`` : sql`limit ${limit}`}`,
+  )
+  return found.map(toChange)
+}
+
 function toChange(r: Row): Change {
   return { seq: Number(r.seq), op: r.op, scope: r.scope, table: r.table_name, kind: r.kind, key: r.key, row: r.row }
+}
+
+/** Must-refetch for an offset the log cannot serve: compacted away (C2), or ahead of the head. */
+function staleOffset(offset: number, head: number, horizon: number): MustRefetch | undefined {
+  if (offset < horizon) return mustRefetch(offset, horizon, `Changes up to ${horizon} have been compacted away.`)
+  if (offset > head) {
+    return mustRefetch(offset, horizon, `This device is ahead of the server (offset ${offset}, head ${head}); the server's data was restored from an earlier point.`)
+  }
+  return undefined
 }
 
 function mustRefetch(offset: number, horizon: number, why: string): MustRefetch {
