@@ -86,12 +86,11 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
         // A write made in another tab: the leader pushes it now (kick does nothing elsewhere).
         c.kick()
       }
-      const unlisten = await device.pg.listen('cadence_local', refresh)
-      // When the tab that held the database closes, another tab's worker opens it: LISTEN there
-      // (notifications of the old one died with it) and re-read what may have changed meanwhile.
-      const pg = device.pg
-      cleanups.push(pg.onLeaderChange(() => void pg.exec('LISTEN cadence_local').then(refresh, () => undefined)))
-      cleanups.push(() => void unlisten())
+      const unlisten = await device.shared.listen('cadence_local', refresh)
+      cleanups.push(unlisten)
+      // When the database moves to another tab's worker, this tab listens there again; re-read
+      // what may have changed meanwhile.
+      cleanups.push(device.shared.onMoved(refresh))
       const online = () => c.kick()
       window.addEventListener('online', online)
       cleanups.push(() => window.removeEventListener('online', online))
@@ -103,7 +102,7 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
       cancelled = true
       for (const cleanup of cleanups) cleanup()
       void client?.stop()
-      void device?.pg.close()
+      void device?.shared.close()
     }
   }, [queryClient, router])
 

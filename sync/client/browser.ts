@@ -1,6 +1,7 @@
 /**
  * Opens the device database in a browser tab: a PGlite worker shared by every tab of the app,
- * with one leader owning the database (sync/SPEC.md B8).
+ * with one leader owning the database, reached through a connection that follows the leader when
+ * it moves (sync/SPEC.md B8, sync/client/failover.ts).
  */
 import 'client-only'
 import { PGliteWorker } from '@electric-sql/pglite/worker'
@@ -8,15 +9,21 @@ import { drizzle } from 'drizzle-orm/pglite'
 import type { PGlite } from '@electric-sql/pglite'
 import * as schema from '@/db/schema'
 import type { Db } from '@/db/types'
+import { isMoveError, SharedDatabase } from './failover'
 
-export type DeviceDatabase = { pg: PGliteWorker; db: Db }
+export type DeviceDatabase = { shared: SharedDatabase; db: Db }
 
 export async function openDeviceDatabase(dataDir = 'idb://cadence'): Promise<DeviceDatabase> {
-  const pg = await PGliteWorker.create(new Worker(new URL('./pglite-worker.ts', import.meta.url), { type: 'module' }), {
-    dataDir,
-    id: 'cadence',
+  // A connection closed because the database moved still runs PGlite's own "find the leader"
+  // timer once; its failure is expected and says nothing to the user.
+  window.addEventListener('unhandledrejection', (event) => {
+    if (isMoveError(event.reason)) event.preventDefault()
   })
-  // PGliteWorker speaks PGlite's query interface; drizzle only needs that.
-  const db = drizzle({ client: pg as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
-  return { pg, db }
+  const shared = new SharedDatabase(
+    () => new PGliteWorker(new Worker(new URL('./pglite-worker.ts', import.meta.url), { type: 'module' }), { dataDir, id: 'cadence' }),
+  )
+  await shared.ready
+  // The shared database speaks PGlite's query interface; drizzle only needs that.
+  const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
+  return { shared, db }
 }

@@ -103,9 +103,17 @@ export class SyncClient {
    * mutation anyway for the server to decide (SPEC B10).
    */
   async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, { queueIfNotFound = false } = {}): Promise<number> {
+    const now = this.now()
+    let attempted: number | undefined
     const id = await this.db.transaction(async (tx) => {
       const state = await readState(tx)
-      const now = this.now()
+      // Run again after the database moved to another tab (B8): the earlier run may have
+      // committed just before its owner closed; if its outbox entry is there, it did.
+      if (attempted !== undefined && state.nextMutationId > attempted) {
+        const [earlier] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, attempted))
+        if (earlier && earlier.name === name && earlier.createdAt.getTime() === now.getTime()) return attempted
+      }
+      attempted = state.nextMutationId
       const refusal = await runRecorded(tx, this.userId, name, args, now)
       // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
       const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
