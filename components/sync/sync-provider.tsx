@@ -80,17 +80,34 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
           await c.stop()
         })
         .catch(() => undefined)
-      const refresh = () => {
-        void queryClient.invalidateQueries({ queryKey: ['local'] })
+      // The database notifies once per table and statement; one commit can touch many tables,
+      // so changes are gathered and handled once per turn of the event loop.
+      const changed = new Set<string>()
+      let scheduled = false
+      const flush = () => {
+        scheduled = false
+        const tables = [...changed]
+        changed.clear()
+        // Pages read only synced tables; the local_* bookkeeping is the status bar's.
+        if (tables.some((table) => !table.startsWith('local_'))) void queryClient.invalidateQueries({ queryKey: ['local'] })
         c.refreshStatus().catch(() => undefined)
-        // A write made in another tab: the leader pushes it now (kick does nothing elsewhere).
-        c.kick()
+        // A write made in another tab: the leader pushes it now (only the leader runs the loop).
+        // Only for a write not yet pushed: the loop's own bookkeeping must not restart it, or
+        // every pull would end the long poll that follows it.
+        if (tables.includes('local_outbox')) c.kickIfUnpushed().catch(() => undefined)
+      }
+      const refresh = (table = '*') => {
+        changed.add(table)
+        if (!scheduled) {
+          scheduled = true
+          setTimeout(flush, 0)
+        }
       }
       const unlisten = await device.shared.listen('cadence_local', refresh)
       cleanups.push(unlisten)
       // When the database moves to another tab's worker, this tab listens there again; re-read
       // what may have changed meanwhile.
-      cleanups.push(device.shared.onMoved(refresh))
+      cleanups.push(device.shared.onMoved(() => refresh()))
       const online = () => c.kick()
       window.addEventListener('online', online)
       cleanups.push(() => window.removeEventListener('online', online))

@@ -296,8 +296,7 @@ export class SyncClient {
           const upToDate = await this.pull()
           backoff = 0
           if (!upToDate || !this.running) continue
-          const hasUnpushed = (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).where(isNull(localOutbox.settledSeq)).limit(1)).length > 0
-          if (hasUnpushed) continue
+          if (await this.hasUnpushed()) continue
           this.inFlight = new AbortController()
           await this.pull({ waitMs: liveWaitMs, signal: this.inFlight.signal })
         } catch (error) {
@@ -320,6 +319,15 @@ export class SyncClient {
   kick(): void {
     this.inFlight?.abort()
     this.wake?.()
+  }
+
+  /** Kicks when the outbox holds a write not yet pushed: one another tab made (B8). */
+  async kickIfUnpushed(): Promise<void> {
+    if (this.running && (await this.hasUnpushed())) this.kick()
+  }
+
+  private async hasUnpushed(): Promise<boolean> {
+    return (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).where(isNull(localOutbox.settledSeq)).limit(1)).length > 0
   }
 
   async stop(): Promise<void> {

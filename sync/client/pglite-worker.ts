@@ -3,7 +3,8 @@
  * PGlite persists in IndexedDB; the bundled device migrations run before any tab may query.
  * A device with no database yet starts from the migrated template the build ships
  * (scripts/device-template.ts), which skips initdb; without it (offline on a first visit that
- * the service worker has not cached) it creates the database from scratch.
+ * the service worker has not cached) it creates the database from scratch. It persists to
+ * IndexedDB after each statement that wrote, not after reads (persist-when-written.ts).
  */
 import { PGlite } from '@electric-sql/pglite'
 import { live } from '@electric-sql/pglite/live'
@@ -11,6 +12,7 @@ import { worker } from '@electric-sql/pglite/worker'
 import { migrate } from '@/db/migrate'
 import { deviceMigrations } from '@/db/device/migrations.generated'
 import { pgliteRunner } from '@/db/pglite'
+import { persistOnlyWhenWritten } from './persist-when-written'
 
 export const DEVICE_TEMPLATE_URL = '/device-template.tar.gz'
 
@@ -30,6 +32,7 @@ void worker({
   async init(options) {
     const dataDir = options.dataDir ?? 'idb://cadence'
     const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir), extensions: { live } })
+    persistOnlyWhenWritten(pg)
     await migrate(pgliteRunner(pg), deviceMigrations)
     return pg
   },
