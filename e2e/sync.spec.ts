@@ -1,12 +1,20 @@
 import { expect, signIn, signUp, test } from './fixtures'
 
-test('a change made on one device reaches another device of the same user', async ({ page, account, browser }) => {
+test('[B12] a change made on one device reaches another device of the same user, and an idle device waits on one long poll', async ({ page, account, browser }) => {
   await signUp(page, account)
   await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
   await page.getByLabel('New activity').fill('Back squat')
   await page.getByRole('button', { name: 'Add' }).click()
   await expect(page.getByRole('list', { name: 'Activities' }).getByText('Back squat')).toBeVisible()
   await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+
+  // [B12] Idle, the device holds one long poll open instead of pulling again and again.
+  const pulls: string[] = []
+  const countPull = (request: { url(): string }) => void (request.url().includes('/api/sync/pull') && pulls.push(request.url()))
+  page.on('request', countPull)
+  await page.waitForTimeout(5_000)
+  page.off('request', countPull)
+  expect(pulls.length).toBeLessThanOrEqual(1)
 
   const other = await browser.newContext()
   const laptop = await other.newPage()

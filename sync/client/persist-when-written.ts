@@ -1,11 +1,12 @@
 /**
- * PGlite persists its IndexedDB file system after every statement outside a transaction, reads
- * included, and each time Emscripten's IDBFS walks every file of the data directory and every
- * key of the store to find what changed: about 20 ms in Chromium here, 40 to 60 times in a
- * page's first seconds. Most of those statements only read. This makes `syncToFs` persist only
- * when a file of the database was written, created, renamed, truncated or removed since the
- * last time it persisted; a commit therefore still reaches IndexedDB before its query returns
- * (sync/SPEC.md B9), and a read costs no file-system walk.
+ * PGlite persists its IndexedDB file system after every protocol message the worker runs for a
+ * tab (several per statement), reads and the statements of an open transaction included, and
+ * each time Emscripten's IDBFS walks every file of the data directory and every key of the
+ * store to find what changed: about 20 ms in Chromium here, 40 to 60 times in a page's first
+ * seconds. This makes `syncToFs` persist only outside a transaction block, and only when a file
+ * of the database was written, created, renamed, truncated or removed since it last persisted.
+ * A commit still reaches IndexedDB before its COMMIT returns (sync/SPEC.md B9); a read, or a
+ * statement inside a transaction, costs no walk.
  */
 import type { PGlite } from '@electric-sql/pglite'
 
@@ -28,7 +29,8 @@ export function persistOnlyWhenWritten(pg: PGlite): { dirty(): boolean } {
   }
   const persist = pg.syncToFs.bind(pg)
   pg.syncToFs = async () => {
-    if (!dirty) return
+    // Inside a transaction nothing is committed yet: its files persist with its COMMIT.
+    if (!dirty || pg.isInTransaction()) return
     // Cleared before the walk: a write during it marks the next one.
     dirty = false
     try {
