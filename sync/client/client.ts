@@ -123,9 +123,13 @@ export class SyncClient {
       await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
       return state.nextMutationId
     })
+    // The status counts the new write before any page re-reads, so no page shows the new row
+    // beside "all synced"; and the caller gets control back at once, before the page re-renders.
+    this.statusValue = { ...this.statusValue, pending: this.statusValue.pending + 1, oldestPendingAt: this.statusValue.oldestPendingAt ?? now }
+    this.emit()
     this.options.onLocalWrite?.()
-    await this.refreshStatus()
     this.kick()
+    this.refreshStatus().catch(() => undefined)
     return id
   }
 
