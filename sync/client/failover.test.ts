@@ -239,3 +239,16 @@ test('[B8] an error that is not a move reaches the caller at once', async () => 
   await expect(shared.query('select * from no_such_table')).rejects.toThrow(/no_such_table/)
   expect(world.connections).toHaveLength(1)
 })
+
+test('[B8] a LISTEN cut by the move is made on the new owner, and each commit is heard once', async () => {
+  const heard: string[] = []
+  world.hold()
+  const listening = shared.listen('cadence_local', (payload) => heard.push(payload))
+  await sent()
+  world.moveLeader()
+  world.release()
+  await listening
+  world.notify('cadence_local', 'commit')
+  expect(heard).toEqual(['commit'])
+  expect(world.connections.map((c) => c.closed)).toEqual([true, false])
+})

@@ -47,6 +47,7 @@ export class SharedDatabase {
   private closed = false
   private readonly channels = new Map<string, Set<(payload: string) => void>>()
   private readonly movedListeners = new Set<() => void>()
+  private readonly subscribed = new WeakMap<Connection, Set<string>>()
 
   /** `connect` opens a new connection to the shared database (a new PGliteWorker). */
   constructor(private readonly connect: () => Connection) {
@@ -68,10 +69,9 @@ export class SharedDatabase {
     if (!callbacks) {
       callbacks = new Set()
       this.channels.set(channel, callbacks)
-      const slot = this.slot
-      await this.run((c) => this.subscribe(c, channel), slot)
     }
     callbacks.add(callback)
+    await this.run((c) => this.subscribe(c, channel))
     return () => void this.channels.get(channel)?.delete(callback)
   }
 
@@ -96,10 +96,20 @@ export class SharedDatabase {
     return slot
   }
 
-  private subscribe(connection: Connection, channel: string) {
-    return connection.listen(channel, (payload) => {
-      for (const callback of this.channels.get(channel) ?? []) callback(payload)
-    })
+  /** LISTENs on `channel` through `connection`, once per connection however often asked. */
+  private async subscribe(connection: Connection, channel: string) {
+    const channels = this.subscribed.get(connection) ?? new Set<string>()
+    this.subscribed.set(connection, channels)
+    if (channels.has(channel)) return
+    channels.add(channel)
+    try {
+      await connection.listen(channel, (payload) => {
+        for (const callback of this.channels.get(channel) ?? []) callback(payload)
+      })
+    } catch (error) {
+      channels.delete(channel)
+      throw error
+    }
   }
 
   private leaderChanged(slot: Slot) {
