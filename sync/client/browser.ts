@@ -13,12 +13,15 @@ import { isMoveError, SharedDatabase } from './failover'
 
 export type DeviceDatabase = { shared: SharedDatabase; db: Db }
 
+// A connection closed because the database moved still runs PGlite's own "find the leader"
+// timer once; its failure is expected and says nothing to the user.
+function ignoreMoveErrors(event: PromiseRejectionEvent) {
+  if (isMoveError(event.reason)) event.preventDefault()
+}
+
 export async function openDeviceDatabase(dataDir = 'idb://cadence'): Promise<DeviceDatabase> {
-  // A connection closed because the database moved still runs PGlite's own "find the leader"
-  // timer once; its failure is expected and says nothing to the user.
-  window.addEventListener('unhandledrejection', (event) => {
-    if (isMoveError(event.reason)) event.preventDefault()
-  })
+  // The same function each time, so opening again (a remount) adds no second listener.
+  window.addEventListener('unhandledrejection', ignoreMoveErrors)
   const shared = new SharedDatabase(
     () => new PGliteWorker(new Worker(new URL('./pglite-worker.ts', import.meta.url), { type: 'module' }), { dataDir, id: 'cadence' }),
   )
