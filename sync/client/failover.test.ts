@@ -26,6 +26,8 @@ class World {
   /** Channels each connection LISTENs on at the current leader. */
   readonly listening = new Map<FakeConnection, Set<string>>()
   gate: Promise<void> | null = null
+  /** When a new connection reaches a leader (never, to model a leader that is not there yet). */
+  leaderFound: Promise<void> = Promise.resolve()
   private open: (() => void) | undefined
   /** The next transaction commits, but its answer is lost to a move. */
   loseNextCommitAnswer = false
@@ -64,14 +66,18 @@ function leaderChangedError() {
 
 class FakeConnection implements Connection {
   closed = false
-  readonly waitReady = Promise.resolve()
+  readonly waitReady: Promise<void>
   readonly inFlight = new Set<(error: Error) => void>()
   private readonly leaderCallbacks = new Set<() => void>()
   private readonly callbacks = new Map<string, (payload: string) => void>()
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: World) {
+    this.waitReady = world.leaderFound
+  }
 
-  private send<T>(run: () => Promise<T>): Promise<T> {
+  private async send<T>(run: () => Promise<T>): Promise<T> {
+    // As PGliteWorker: every operation first waits to reach a leader, closed or not.
+    await this.waitReady
     if (this.closed) {
       const error = new Error("Failed to execute 'postMessage' on 'BroadcastChannel': Channel is closed")
       error.name = 'InvalidStateError'
@@ -251,4 +257,12 @@ test('[B8] a LISTEN cut by the move is made on the new owner, and each commit is
   world.notify('cadence_local', 'commit')
   expect(heard).toEqual(['commit'])
   expect(world.connections.map((c) => c.closed)).toEqual([true, false])
+})
+
+test('[B8] closing the database while an operation waits for a leader ends the operation', async () => {
+  world.leaderFound = new Promise(() => {})
+  const waiting = new SharedDatabase(world.connect)
+  const reading = waiting.query('select 1')
+  await waiting.close()
+  await expect(reading).rejects.toThrow('The device database is closed.')
 })

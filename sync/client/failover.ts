@@ -40,7 +40,16 @@ export function isMoveError(error: unknown): boolean {
 /** How many times one operation may be caught by a move before the error reaches the caller. */
 const MAX_ATTEMPTS = 5
 
-type Slot = { connection: Connection; inflight: number; replaced: Promise<void>; replace: () => void; unsubscribe: () => void }
+type Slot = {
+  connection: Connection
+  /** Operations sent on it and not yet answered. */
+  inflight: number
+  /** Connected to the current leader (cleared when the leader changes). */
+  connected: boolean
+  replaced: Promise<void>
+  replace: () => void
+  unsubscribe: () => void
+}
 
 export class SharedDatabase {
   private slot: Slot
@@ -91,7 +100,7 @@ export class SharedDatabase {
   private attach(connection: Connection): Slot {
     let replace!: () => void
     const replaced = new Promise<void>((resolve) => (replace = resolve))
-    const slot: Slot = { connection, inflight: 0, replaced, replace, unsubscribe: () => {} }
+    const slot: Slot = { connection, inflight: 0, connected: false, replaced, replace, unsubscribe: () => {} }
     slot.unsubscribe = connection.onLeaderChange(() => this.leaderChanged(slot))
     return slot
   }
@@ -114,6 +123,7 @@ export class SharedDatabase {
 
   private leaderChanged(slot: Slot) {
     if (slot !== this.slot || this.closed) return
+    slot.connected = false
     if (slot.inflight > 0) {
       // Opened before the old one closes, so its worker is already waiting in the election.
       this.slot = this.attach(this.connect())
@@ -145,7 +155,13 @@ export class SharedDatabase {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new Error('The device database is closed.')
       const slot = only ?? this.slot
-      await Promise.race([slot.connection.waitReady, slot.replaced])
+      if (!slot.connected) {
+        // Raced with `replaced` only while not connected: a reaction per operation on a promise
+        // that may stay pending for the tab's life would pile up.
+        await Promise.race([slot.connection.waitReady, slot.replaced])
+        if (this.closed) throw new Error('The device database is closed.')
+        if (slot === this.slot) slot.connected = true
+      }
       if (slot !== this.slot) {
         if (only) throw new Error('The device database moved to another tab.')
         continue

@@ -78,3 +78,19 @@ test('[B9] a transaction run through the worker is persisted when its COMMIT ret
   expect(beforeCommit).toBe(0)
   expect((await pg.query('select count(*)::int as n from sets where id >= 200')).rows).toEqual([{ n: 2 }])
 })
+
+test('[B9] a database opened from the template persists on its first statement, even a read', async () => {
+  // What the template wrote went to the file system before the hooks were in place.
+  const fresh = await PGlite.create('memory://')
+  let count = 0
+  const original = fresh.syncToFs.bind(fresh)
+  fresh.syncToFs = async () => {
+    count += 1
+    await original()
+  }
+  persistOnlyWhenWritten(fresh)
+  await fresh.query('select 1')
+  await fresh.query('select 2')
+  expect(count).toBe(1)
+  await fresh.close()
+})

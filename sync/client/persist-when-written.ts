@@ -18,7 +18,8 @@ type EmscriptenFs = Record<(typeof MUTATORS)[number], (...args: unknown[]) => un
 /** Returns whether the database has unpersisted file changes (for tests). */
 export function persistOnlyWhenWritten(pg: PGlite): { dirty(): boolean } {
   const fs = pg.Module.FS as unknown as EmscriptenFs
-  let dirty = false
+  // Dirty at first: the template a new device starts from was written before these hooks.
+  let dirty = true
   for (const name of MUTATORS) {
     const original = fs[name]
     if (typeof original !== 'function') throw new Error(`PGlite's file system has no ${name}(): persistOnlyWhenWritten needs updating`)

@@ -80,6 +80,8 @@ async function* pages(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType
       if (page.length < pageRows) return
     }
   } finally {
-    await tx.execute(sql`close ${cursor}`)
+    // After a failed FETCH the transaction is aborted and takes the cursor with it; closing
+    // would fail too and hide the first error.
+    await tx.execute(sql`close ${cursor}`).catch(() => undefined)
   }
 }
