@@ -118,5 +118,13 @@ export const deviceMigrations: readonly Migration[] = [
     "when": 1795608457569,
     "hash": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     "statements": []
+  },
+  {
+    "tag": "0004_write_tokens",
+    "when": 1796084187810,
+    "hash": "b059892bc6fac7e631ca4d4e19b6f99fb8c4ec89fa4bf8d0a383b275a541f2b6",
+    "statements": [
+      "CREATE TABLE \"local_write_tokens\" (\n\t\"token\" uuid PRIMARY KEY NOT NULL,\n\t\"mutation_id\" bigint NOT NULL\n);"
+    ]
   }
 ]

@@ -6,6 +6,9 @@
  * - `localRejections`: mutations the server refused, with its reason, for the UI to show.
  * - `localSyncState`: one row: this device's id and user, its synced offset, the next mutation
  *   id, the server's retention horizon.
+ * - `localWriteTokens`: which local write attempt made which mutation, so a write run again after
+ *   the database moved to another tab knows whether its first run committed (sync/SPEC.md B8),
+ *   even once that mutation has left the outbox. The last 100 are kept.
  * - `localUndo`: before-images of every synced row a pending mutation touched, recorded by
  *   triggers, so pending writes can be reverted before server changes are applied (sync/SPEC.md
  *   B2).
@@ -53,4 +56,9 @@ export const localUndo = pgTable('local_undo', {
   key: jsonb().$type<Record<string, unknown>>().notNull(),
   /** The row before the change; null when the change inserted it. */
   before: jsonb().$type<Record<string, unknown>>(),
+})
+
+export const localWriteTokens = pgTable('local_write_tokens', {
+  token: uuid().primaryKey(),
+  mutationId: bigint({ mode: 'number' }).notNull(),
 })

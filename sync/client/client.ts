@@ -7,10 +7,11 @@
  * likewise. The device can go offline, crash or close at any point and reopen consistent, with
  * nothing lost.
  */
-import { asc, eq, isNull, sql } from 'drizzle-orm'
-import { localOutbox, localRejections, localSyncState } from '@/db/schema/local'
+import { asc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { localOutbox, localRejections, localSyncState, localWriteTokens } from '@/db/schema/local'
 import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
+import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
 import { applyBesidePending, applyChanges, clearReplica, pendingCount, putRows, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
@@ -47,6 +48,9 @@ export type SyncClientOptions = {
   onLocalWrite?: () => void
 }
 
+/** How many write tokens a device keeps: a rerun comes within moments of its first run. */
+const WRITE_TOKENS_KEPT = 100
+
 /** Opens (or initialises) a device's sync state for a user. */
 export async function initDevice(db: Db, { deviceId, userId }: { deviceId: string; userId: string }) {
   const [state] = await db.select().from(localSyncState).where(eq(localSyncState.id, 1))
@@ -64,6 +68,7 @@ export async function clearDevice(db: Db) {
     await tx.execute(sql`delete from local_undo`)
     await tx.delete(localOutbox)
     await tx.delete(localRejections)
+    await tx.delete(localWriteTokens)
     await tx.delete(localSyncState)
   })
 }
@@ -104,16 +109,18 @@ export class SyncClient {
    */
   async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, { queueIfNotFound = false } = {}): Promise<number> {
     const now = this.now()
-    let attempted: number | undefined
+    const token = newId()
+    let rerun = false
     const id = await this.db.transaction(async (tx) => {
-      const state = await readState(tx)
       // Run again after the database moved to another tab (B8): the earlier run may have
-      // committed just before its owner closed; if its outbox entry is there, it did.
-      if (attempted !== undefined && state.nextMutationId > attempted) {
-        const [earlier] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, attempted))
-        if (earlier && earlier.name === name && earlier.createdAt.getTime() === now.getTime()) return attempted
+      // committed just before its owner closed. Its token says so, even once the mutation has
+      // been pushed, settled and removed from the outbox.
+      if (rerun) {
+        const [earlier] = await tx.select().from(localWriteTokens).where(eq(localWriteTokens.token, token))
+        if (earlier) return earlier.mutationId
       }
-      attempted = state.nextMutationId
+      rerun = true
+      const state = await readState(tx)
       const refusal = await runRecorded(tx, this.userId, name, args, now)
       // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
       const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
@@ -121,6 +128,8 @@ export class SyncClient {
       const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
       await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError })
       await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
+      await tx.insert(localWriteTokens).values({ token, mutationId: state.nextMutationId })
+      await tx.delete(localWriteTokens).where(lt(localWriteTokens.mutationId, state.nextMutationId - WRITE_TOKENS_KEPT))
       return state.nextMutationId
     })
     // The status counts the new write before any page re-reads, so no page shows the new row

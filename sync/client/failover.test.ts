@@ -31,6 +31,8 @@ class World {
   private open: (() => void) | undefined
   /** The next transaction commits, but its answer is lost to a move. */
   loseNextCommitAnswer = false
+  /** Runs between that commit and the move (another tab's sync loop, say). */
+  beforeMove: () => Promise<void> = async () => {}
 
   constructor(readonly pg: PGlite) {}
 
@@ -105,6 +107,7 @@ class FakeConnection implements Connection {
       )
       if (this.world.loseNextCommitAnswer) {
         this.world.loseNextCommitAnswer = false
+        await this.world.beforeMove()
         this.world.moveLeader()
         throw leaderChangedError()
       }
@@ -238,6 +241,21 @@ test('[B8] a mutation whose commit answer was lost to the move is queued once, n
   expect(world.connections).toHaveLength(2)
   const outbox = await local.pg.query<{ mutation_id: number }>('select mutation_id from local_outbox')
   expect(outbox.rows.map((r) => Number(r.mutation_id))).toEqual([id])
+  expect((await local.pg.query('select name from tags')).rows).toEqual([{ name: 'Heavy' }])
+})
+
+test('[B8] a mutation whose commit answer was lost is not queued again after it left the outbox', async () => {
+  const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
+  const userId = newId()
+  await initDevice(db, { deviceId: newId(), userId })
+  const client = new SyncClient({ db, transport: new DirectTransport(() => undefined as never, ''), deviceId: newId(), userId })
+  world.loseNextCommitAnswer = true
+  // Before this tab runs it again, another tab's sync loop pushed it and settled it.
+  world.beforeMove = async () => void (await local.pg.exec('delete from local_outbox'))
+  const id = await client.mutate('createTag', { id: newId(), name: 'Heavy' })
+  expect(id).toBe(1)
+  expect((await local.pg.query('select count(*)::int as n from local_outbox')).rows).toEqual([{ n: 0 }])
+  expect((await local.pg.query('select next_mutation_id from local_sync_state')).rows).toEqual([{ next_mutation_id: 2 }])
   expect((await local.pg.query('select name from tags')).rows).toEqual([{ name: 'Heavy' }])
 })
 
