@@ -167,6 +167,14 @@ afterEach(async () => {
 async function sent() {
   while (world.connections.at(-1)!.inFlight.size === 0) await new Promise((resolve) => setImmediate(resolve))
 }
+/** A sync client on the shared database that never syncs (only its local writes matter here). */
+async function offlineClient() {
+  const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
+  const userId = newId()
+  const { deviceId } = await initDevice(db, { deviceId: newId(), userId })
+  return new SyncClient({ db, transport: new DirectTransport(() => undefined as never, ''), deviceId, userId })
+}
+
 const moved = () => new Promise<void>((resolve) => shared.onMoved(resolve))
 const numbers = async () => (await local.pg.query<{ n: number }>('select n from moves order by n')).rows.map((r) => r.n)
 
@@ -232,10 +240,7 @@ test('[B8] after a replaced connection the page hears each commit once, through 
 })
 
 test('[B8] a mutation whose commit answer was lost to the move is queued once, not twice', async () => {
-  const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
-  const userId = newId()
-  await initDevice(db, { deviceId: newId(), userId })
-  const client = new SyncClient({ db, transport: new DirectTransport(() => undefined as never, ''), deviceId: newId(), userId })
+  const client = await offlineClient()
   world.loseNextCommitAnswer = true
   const id = await client.mutate('createTag', { id: newId(), name: 'Heavy' })
   expect(world.connections).toHaveLength(2)
@@ -245,10 +250,7 @@ test('[B8] a mutation whose commit answer was lost to the move is queued once, n
 })
 
 test('[B8] a mutation whose commit answer was lost is not queued again after it left the outbox', async () => {
-  const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
-  const userId = newId()
-  await initDevice(db, { deviceId: newId(), userId })
-  const client = new SyncClient({ db, transport: new DirectTransport(() => undefined as never, ''), deviceId: newId(), userId })
+  const client = await offlineClient()
   world.loseNextCommitAnswer = true
   // Before this tab runs it again, another tab's sync loop pushed it and settled it.
   world.beforeMove = async () => void (await local.pg.exec('delete from local_outbox'))
