@@ -88,9 +88,10 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
         scheduled = false
         const tables = [...changed]
         changed.clear()
-        // Pages read only synced tables; the local_* bookkeeping is the status bar's.
-        if (tables.some((table) => !table.startsWith('local_'))) void queryClient.invalidateQueries({ queryKey: ['local'] })
-        c.refreshStatus().catch(() => undefined)
+        // Pages read only synced tables; the local_* bookkeeping is the status bar's ('*': both).
+        const bookkeeping = (table: string) => table.startsWith('local_')
+        if (!tables.every(bookkeeping)) void queryClient.invalidateQueries({ queryKey: ['local'] })
+        if (tables.some((table) => table === '*' || bookkeeping(table))) c.refreshStatus().catch(() => undefined)
         // A write made in another tab: the leader pushes it now (only the leader runs the loop).
         // Only for a write not yet pushed: the loop's own bookkeeping must not restart it, or
         // every pull would end the long poll that follows it.
