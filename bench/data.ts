@@ -22,8 +22,18 @@ import { freshPglite, freshPostgres, rng, type Rng } from './lib'
 export { rawInsert } from './raw-insert'
 
 const EXERCISES = [
-  'Back squat', 'Front squat', 'Deadlift', 'Romanian deadlift', 'Bench press', 'Incline press',
-  'Overhead press', 'Barbell row', 'Pull-up', 'Dip', 'Hip thrust', 'Lunge',
+  'Back squat',
+  'Front squat',
+  'Deadlift',
+  'Romanian deadlift',
+  'Bench press',
+  'Incline press',
+  'Overhead press',
+  'Barbell row',
+  'Pull-up',
+  'Dip',
+  'Hip thrust',
+  'Lunge',
 ] as const
 const START = Date.UTC(2021, 0, 4, 7)
 const FIVE_YEARS = 5 * 365 * 24 * 3600 * 1000
@@ -46,34 +56,72 @@ export function generateAccount({ seed, scale = 1, libraryId }: { seed: number; 
   const t0 = START - 86_400_000
   const id = () => r.uuid7(t0)
   const attrs = { duration: id(), weight: id(), reps: id(), rpe: id() }
-  const set = { id: id(), libraryId, name: 'Set', kind: 'scalar' as const, attributes: [
-    { id: attrs.weight, name: 'Weight', type: 'mass' as const },
-    { id: attrs.reps, name: 'Reps', type: 'integer' as const, required: true },
-    { id: attrs.rpe, name: 'RPE', type: 'number' as const },
-  ] }
+  const set = {
+    id: id(),
+    libraryId,
+    name: 'Set',
+    kind: 'scalar' as const,
+    attributes: [
+      { id: attrs.weight, name: 'Weight', type: 'mass' as const },
+      { id: attrs.reps, name: 'Reps', type: 'integer' as const, required: true },
+      { id: attrs.rpe, name: 'RPE', type: 'number' as const },
+    ],
+  }
   const exercises = EXERCISES.map((name) => ({
-    id: id(), libraryId, name, kind: 'sequence' as const, attributes: [],
+    id: id(),
+    libraryId,
+    name,
+    kind: 'sequence' as const,
+    attributes: [],
     items: [{ id: id(), childId: set.id, repeat: 5 }],
   }))
   const workout = {
-    id: id(), libraryId, name: 'Strength workout', kind: 'sequence' as const,
+    id: id(),
+    libraryId,
+    name: 'Strength workout',
+    kind: 'sequence' as const,
     attributes: [{ id: attrs.duration, name: 'Duration', type: 'duration' as const }],
     items: exercises.slice(0, 5).map((e) => ({ id: id(), childId: e.id, repeat: 1 })),
   }
   const bodyweight = { activityId: id(), massId: id() }
-  const bw = { id: bodyweight.activityId, libraryId, name: 'Bodyweight', kind: 'scalar' as const,
-    attributes: [{ id: bodyweight.massId, name: 'Mass', type: 'mass' as const, required: true }] }
+  const bw = {
+    id: bodyweight.activityId,
+    libraryId,
+    name: 'Bodyweight',
+    kind: 'scalar' as const,
+    attributes: [{ id: bodyweight.massId, name: 'Mass', type: 'mass' as const, required: true }],
+  }
 
   const count = Math.max(1, Math.round(2000 * scale))
   const base = new Map(exercises.map((e) => [e.id, r.int(40, 140)]))
   const workouts = Array.from({ length: count }, (_, i) => {
     const at = START + Math.floor((i / count) * FIVE_YEARS) + r.int(0, 12) * 3600_000
-    return { entry: workoutEntry(r, at, i / count, workout.id, exercises.map((e) => e.id), set.id, attrs, base) }
+    return {
+      entry: workoutEntry(
+        r,
+        at,
+        i / count,
+        workout.id,
+        exercises.map((e) => e.id),
+        set.id,
+        attrs,
+        base,
+      ),
+    }
   })
   return { activities: [set, ...exercises, workout, bw], workouts, bodyweight, attrs }
 }
 
-function workoutEntry(r: Rng, at: number, progress: number, workoutId: string, exerciseIds: string[], setId: string, attrs: Account['attrs'], base: Map<string, number>): EntryInput {
+function workoutEntry(
+  r: Rng,
+  at: number,
+  progress: number,
+  workoutId: string,
+  exerciseIds: string[],
+  setId: string,
+  attrs: Account['attrs'],
+  base: Map<string, number>,
+): EntryInput {
   const chosen = [...exerciseIds].sort(() => r.next() - 0.5).slice(0, r.int(4, 6))
   return {
     id: r.uuid7(at),
@@ -85,7 +133,7 @@ function workoutEntry(r: Rng, at: number, progress: number, workoutId: string, e
       id: r.uuid7(at),
       activityId: exerciseId,
       children: Array.from({ length: r.int(3, 9) }, () => {
-        const weight = Math.round((base.get(exerciseId)! * (1 + 0.4 * progress) * (0.8 + 0.2 * r.next())) * 2) / 2
+        const weight = Math.round(base.get(exerciseId)! * (1 + 0.4 * progress) * (0.8 + 0.2 * r.next()) * 2) / 2
         const values: Record<string, number> = { [attrs.weight]: weight, [attrs.reps]: r.int(3, 12) }
         if (r.next() < 0.5) values[attrs.rpe] = r.int(12, 20) / 2
         return { id: r.uuid7(at), activityId: setId, values }
@@ -99,8 +147,18 @@ export function workoutRows(args: LogEntryArgs, userId: string, at: Date) {
   const entries: Record<string, unknown>[] = []
   const values: Record<string, unknown>[] = []
   const walk = (node: EntryInput, parentId: string | null, ordinal: number, rootTime: string) => {
-    entries.push({ id: node.id, user_id: userId, activity_id: node.activityId, parent_id: parentId, ordinal, template_version: 1,
-      performed_at: node.performedAt ?? rootTime, notes: node.notes ?? '', created_at: at.toISOString(), updated_at: at.toISOString() })
+    entries.push({
+      id: node.id,
+      user_id: userId,
+      activity_id: node.activityId,
+      parent_id: parentId,
+      ordinal,
+      template_version: 1,
+      performed_at: node.performedAt ?? rootTime,
+      notes: node.notes ?? '',
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    })
     for (const [attributeId, v] of Object.entries(node.values ?? {})) {
       values.push({ entry_id: node.id, attribute_id: attributeId, user_id: userId, num: v, text: null, bool: null, option_id: null })
     }
@@ -125,7 +183,12 @@ export function countRows(workouts: LogEntryArgs[]) {
 }
 
 /** Pushes mutations through the real push path, `batch` per request; fails on any rejection. */
-export async function pushAll(device: TestDevice, mutations: { name: string; args: unknown }[], batch: number, onPush?: (ms: number, n: number) => void) {
+export async function pushAll(
+  device: TestDevice,
+  mutations: { name: string; args: unknown }[],
+  batch: number,
+  onPush?: (ms: number, n: number) => void,
+) {
   for (let i = 0; i < mutations.length; i += batch) {
     const chunk = mutations.slice(i, i + batch).map((m) => device.mutation(m.name as 'logEntry', m.args as MutatorArgs<'logEntry'>))
     const start = performance.now()
@@ -137,7 +200,12 @@ export async function pushAll(device: TestDevice, mutations: { name: string; arg
 }
 
 /** A user on `server` with the account's activities created through a device. */
-export async function accountUser(server: TestServer, name: string, seed: number, scale: number): Promise<{ user: TestUser; device: TestDevice; account: Account }> {
+export async function accountUser(
+  server: TestServer,
+  name: string,
+  seed: number,
+  scale: number,
+): Promise<{ user: TestUser; device: TestDevice; account: Account }> {
   const user = await server.user(name)
   return { user, ...(await accountActivities(user, seed, scale)) }
 }
@@ -146,7 +214,11 @@ export async function accountUser(server: TestServer, name: string, seed: number
 export async function accountActivities(user: TestUser, seed: number, scale: number): Promise<{ device: TestDevice; account: Account }> {
   const account = generateAccount({ seed, scale, libraryId: user.libraryId })
   const device = user.device()
-  await pushAll(device, account.activities.map((args) => ({ name: 'createActivity', args })), 50)
+  await pushAll(
+    device,
+    account.activities.map((args) => ({ name: 'createActivity', args })),
+    50,
+  )
   return { device, account }
 }
 

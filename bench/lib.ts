@@ -53,7 +53,12 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export function latencies(samples: number[]) {
-  return { p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), p99: round(percentile(samples, 99)), n: samples.length }
+  return {
+    p50: round(percentile(samples, 50)),
+    p95: round(percentile(samples, 95)),
+    p99: round(percentile(samples, 99)),
+    n: samples.length,
+  }
 }
 
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits))
@@ -118,9 +123,11 @@ export async function loadPglite(dump: Blob) {
   return { pg, db: drizzlePglite(pg), close: () => pg.close() }
 }
 
-export const databaseUrl = () => process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export const databaseUrl = () =>
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 export type BenchPostgres = TestPostgres
 
 /** A new migrated database `cadence_bench_*` on the PostgreSQL server, dropped on close. */
-export const freshPostgres = ({ max = 10 } = {}): Promise<BenchPostgres> => testPostgres({ max, baseUrl: databaseUrl(), prefix: 'cadence_bench' })
+export const freshPostgres = ({ max = 10 } = {}): Promise<BenchPostgres> =>
+  testPostgres({ max, baseUrl: databaseUrl(), prefix: 'cadence_bench' })

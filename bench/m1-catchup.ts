@@ -12,7 +12,10 @@ import { ReplayTransport, benchDevice, rawInsert, streamRows, type Seeded } from
 import { freshPglite, latencies, now, percentile, printTable, round, timed, type Row } from './lib'
 
 async function counts(db: Db) {
-  const [r] = await queryRows<{ entries: number; values: number }>(db, sql`select (select count(*)::int from entries) as entries, (select count(*)::int from entry_values) as values`)
+  const [r] = await queryRows<{ entries: number; values: number }>(
+    db,
+    sql`select (select count(*)::int from entries) as entries, (select count(*)::int from entry_values) as values`,
+  )
   return r!
 }
 
@@ -60,8 +63,26 @@ export async function m1(world: Seeded, { rawRuns = 3 } = {}) {
     raw: { ms: round(rawBest), runsMs: rawMs.map((x) => round(x)), rowsPerSec: Math.round(rawRate) },
   }
   const table: Row[] = [
-    { path: 'SyncClient.pull (real)', rows: changes, ms: result.real.ms, 'rows/s': result.real.rowsPerSec, 'p50 ms/pull': result.real.perPullMs.p50, 'p95': result.real.perPullMs.p95, 'p99': result.real.perPullMs.p99, ratio: result.ratio },
-    { path: 'raw multi-row INSERT', rows: rowCount, ms: result.raw.ms, 'rows/s': result.raw.rowsPerSec, 'p50 ms/pull': '', 'p95': '', 'p99': '', ratio: 1 },
+    {
+      path: 'SyncClient.pull (real)',
+      rows: changes,
+      ms: result.real.ms,
+      'rows/s': result.real.rowsPerSec,
+      'p50 ms/pull': result.real.perPullMs.p50,
+      p95: result.real.perPullMs.p95,
+      p99: result.real.perPullMs.p99,
+      ratio: result.ratio,
+    },
+    {
+      path: 'raw multi-row INSERT',
+      rows: rowCount,
+      ms: result.raw.ms,
+      'rows/s': result.raw.rowsPerSec,
+      'p50 ms/pull': '',
+      p95: '',
+      p99: '',
+      ratio: 1,
+    },
   ]
   printTable(`M1 catch-up (${changes} changes in ${world.stream.length} pulls; goal ratio >= 0.7)`, table)
   return result

@@ -19,7 +19,16 @@ type Job = { device: TestDevice; workouts: LogEntryArgs[]; userId: string }
 async function pushRun(jobs: Job[]) {
   const perPush: number[] = []
   const run = await timed(() =>
-    Promise.all(jobs.map((j) => pushAll(j.device, j.workouts.map((args) => ({ name: 'logEntry', args })), BATCH, (ms) => perPush.push(ms)))),
+    Promise.all(
+      jobs.map((j) =>
+        pushAll(
+          j.device,
+          j.workouts.map((args) => ({ name: 'logEntry', args })),
+          BATCH,
+          (ms) => perPush.push(ms),
+        ),
+      ),
+    ),
   )
   const n = jobs.reduce((s, j) => s + j.workouts.length, 0)
   return { n, ms: run.ms, perSec: n / (run.ms / 1000), perPushMs: latencies(perPush) }
@@ -57,9 +66,15 @@ export async function m2({ scale = 1, devices = 8 } = {}) {
       create table raw.entries (like public.entries including defaults including constraints including indexes);
       create table raw.entry_values (like public.entry_values including defaults including constraints including indexes);`)
     // Each device is its own user with the account's activities; seeds differ so ids never collide.
-    const users = await Promise.all(Array.from({ length: devices + 1 }, (_, i) => accountUser(server, `Device${i}`, 100 + i, (20 + 2 * each * devices) / 2000)))
+    const users = await Promise.all(
+      Array.from({ length: devices + 1 }, (_, i) => accountUser(server, `Device${i}`, 100 + i, (20 + 2 * each * devices) / 2000)),
+    )
     const [solo, ...many] = users
-    const job = (u: (typeof users)[number], from: number, n: number): Job => ({ device: u.device, userId: u.user.id, workouts: u.account.workouts.slice(from, from + n) })
+    const job = (u: (typeof users)[number], from: number, n: number): Job => ({
+      device: u.device,
+      userId: u.user.id,
+      workouts: u.account.workouts.slice(from, from + n),
+    })
 
     // Warm-up (JIT, plans, pools): untimed.
     await pushRun([job(solo!, 0, 20)])
@@ -69,11 +84,18 @@ export async function m2({ scale = 1, devices = 8 } = {}) {
     const pushN = await pushRun(many.map((u) => job(u, 0, each)))
     // The raw copies take the same workouts again (no conflicts: separate tables), from other users' rows.
     const raw1 = await rawRun(database, [job(solo!, 20, each * devices)])
-    const rawN = await rawRun(database, many.map((u) => job(u, 0, each)))
+    const rawN = await rawRun(
+      database,
+      many.map((u) => job(u, 0, each)),
+    )
     // For the breakdown: the same kind of rows into the synced tables themselves (capture
     // triggers, foreign keys, the commit seq), with no push path around them.
     const captured1 = await rawRun(database, [job(solo!, 20 + each * devices, each * devices)], 'public')
-    const capturedN = await rawRun(database, many.map((u) => job(u, each, each)), 'public')
+    const capturedN = await rawRun(
+      database,
+      many.map((u) => job(u, each, each)),
+      'public',
+    )
 
     const result = {
       ratio: round(pushN.perSec / rawN.perSec, 3),
@@ -88,17 +110,35 @@ export async function m2({ scale = 1, devices = 8 } = {}) {
       captured1: { ...captured1, ms: round(captured1.ms), perSec: round(captured1.perSec, 1) },
       capturedN: { ...capturedN, ms: round(capturedN.ms), perSec: round(capturedN.perSec, 1) },
     }
-    const line = (path: string, conc: number, r: typeof push1 | typeof raw1, lat: ReturnType<typeof latencies>, unit: string, ratio: number | string): Row => ({
-      path, concurrency: conc, workouts: r.n, ms: round(r.ms), 'workouts/s': round(r.perSec, 1), [`p50 ms/${unit}`]: lat.p50, p95: lat.p95, p99: lat.p99, ratio,
+    const line = (
+      path: string,
+      conc: number,
+      r: typeof push1 | typeof raw1,
+      lat: ReturnType<typeof latencies>,
+      unit: string,
+      ratio: number | string,
+    ): Row => ({
+      path,
+      concurrency: conc,
+      workouts: r.n,
+      ms: round(r.ms),
+      'workouts/s': round(r.perSec, 1),
+      [`p50 ms/${unit}`]: lat.p50,
+      p95: lat.p95,
+      p99: lat.p99,
+      ratio,
     })
-    printTable(`M2 push (${BATCH} workouts a push; latency per push for the real path, per transaction for raw; goal ratio >= 0.5 at ${devices})`, [
-      line('push (real)', 1, push1, push1.perPushMs, 'req', result.ratio1),
-      line('raw INSERT', 1, raw1, raw1.perTxMs, 'req', 1),
-      line('(info) INSERT into synced tables', 1, captured1, captured1.perTxMs, 'req', round(captured1.perSec / raw1.perSec, 3)),
-      line('push (real)', devices, pushN, pushN.perPushMs, 'req', result.ratio),
-      line('raw INSERT', devices, rawN, rawN.perTxMs, 'req', 1),
-      line('(info) INSERT into synced tables', devices, capturedN, capturedN.perTxMs, 'req', round(capturedN.perSec / rawN.perSec, 3)),
-    ])
+    printTable(
+      `M2 push (${BATCH} workouts a push; latency per push for the real path, per transaction for raw; goal ratio >= 0.5 at ${devices})`,
+      [
+        line('push (real)', 1, push1, push1.perPushMs, 'req', result.ratio1),
+        line('raw INSERT', 1, raw1, raw1.perTxMs, 'req', 1),
+        line('(info) INSERT into synced tables', 1, captured1, captured1.perTxMs, 'req', round(captured1.perSec / raw1.perSec, 3)),
+        line('push (real)', devices, pushN, pushN.perPushMs, 'req', result.ratio),
+        line('raw INSERT', devices, rawN, rawN.perTxMs, 'req', 1),
+        line('(info) INSERT into synced tables', devices, capturedN, capturedN.perTxMs, 'req', round(capturedN.perSec / rawN.perSec, 3)),
+      ],
+    )
     console.log(`scaling 1 → ${devices}: push ×${result.scaling.push}, raw ×${result.scaling.raw}`)
     return result
   } finally {

@@ -69,10 +69,14 @@ type Child = { kind: 'real' | 'floor'; port: number; stats(gc?: boolean): Promis
 
 /** Starts `m3-server.ts` (with --expose-gc, the react-server condition and tsx) on the database. */
 async function startChild(kind: Child['kind'], databaseUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--expose-gc', '--conditions=react-server', '--import', 'tsx', join(import.meta.dirname, 'm3-server.ts'), kind, databaseUrl], {
-    cwd: join(import.meta.dirname, '..'),
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--conditions=react-server', '--import', 'tsx', join(import.meta.dirname, 'm3-server.ts'), kind, databaseUrl],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port))
     child.once('exit', (code) => reject(new Error(`M3: the ${kind} server exited (${code}) before listening`)))
@@ -113,17 +117,29 @@ function realSide(server: Child, userId: string, devices: string[], pusher: stri
     headers,
     round(n) {
       const tag = newId()
-      const push = { protocolVersion: PROTOCOL_VERSION, deviceId: pusher, mutations: [{ id: ++mutationId, name: 'createTag', args: { id: tag, name: `Fan-out ${mutationId}` } }] }
+      const push = {
+        protocolVersion: PROTOCOL_VERSION,
+        deviceId: pusher,
+        mutations: [{ id: ++mutationId, name: 'createTag', args: { id: tag, name: `Fan-out ${mutationId}` } }],
+      }
       return {
         paths: devices.slice(0, n).map((id) => pullPath(id, offset, WAIT_MS)),
         async trigger() {
-          const answer = ok(await call(server.port, '/api/sync/push', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(push) }), 'push')
+          const answer = ok(
+            await call(server.port, '/api/sync/push', {
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'application/json' },
+              body: JSON.stringify(push),
+            }),
+            'push',
+          )
           const result = pushResponseSchema.parse(JSON.parse(answer.body)).results[0]
           if (result?.status !== 'applied') throw new Error(`M3: the push was not applied: ${answer.body}`)
         },
         check(body) {
           const pulled = pullResponseSchema.parse(JSON.parse(body))
-          if (!pulled.changes.some((c) => c.table === 'tags' && c.key.id === tag)) throw new Error(`M3: a pull answered without the new tag: ${body.slice(0, 300)}`)
+          if (!pulled.changes.some((c) => c.table === 'tags' && c.key.id === tag))
+            throw new Error(`M3: a pull answered without the new tag: ${body.slice(0, 300)}`)
           offset = pulled.offset
         },
       }
@@ -179,7 +195,15 @@ async function measure(side: Side, n: number, rounds: number) {
       ms: latencies(timed.flatMap((r) => r.fromStart)),
       lastMs: round(percentile(lastOf('fromStart'), 50)),
       worstLastMs: round(Math.max(...lastOf('fromStart'))),
-      fromAck: { p50: round(percentile(timed.flatMap((r) => r.fromAck), 50)), lastMs: round(percentile(lastOf('fromAck'), 50)) },
+      fromAck: {
+        p50: round(
+          percentile(
+            timed.flatMap((r) => r.fromAck),
+            50,
+          ),
+        ),
+        lastMs: round(percentile(lastOf('fromAck'), 50)),
+      },
       memory: {
         heapKbPerDevice: round((waiting!.heapUsed - idle.heapUsed) / n / 1024, 1),
         rssKbPerDevice: round((waiting!.rss - idle.rss) / n / 1024, 1),
@@ -198,7 +222,11 @@ async function measure(side: Side, n: number, rounds: number) {
 async function registerDevices(server: Child, userId: string, ids: string[]) {
   const agent = new Agent({ keepAlive: true, maxSockets: 20 })
   try {
-    await Promise.all(ids.map(async (id) => ok(await call(server.port, pullPath(id, 0, 0, 1), { agent, headers: { authorization: `Bearer ${userId}` } }), 'registration')))
+    await Promise.all(
+      ids.map(async (id) =>
+        ok(await call(server.port, pullPath(id, 0, 0, 1), { agent, headers: { authorization: `Bearer ${userId}` } }), 'registration'),
+      ),
+    )
   } finally {
     agent.destroy()
   }
@@ -233,7 +261,12 @@ export async function m3({ levels = [1, 100, 1000], rounds = 5 } = {}) {
       console.log(`M3: ${n} live devices measured`)
     }
     print(result, rounds)
-    return { goal: `last device <= 2x floor at ${Math.max(...levels)}`, ratio: result[result.length - 1]!.ratioLast, rounds, levels: result }
+    return {
+      goal: `last device <= 2x floor at ${Math.max(...levels)}`,
+      ratio: result[result.length - 1]!.ratioLast,
+      rounds,
+      levels: result,
+    }
   } finally {
     await Promise.all(children.map((c) => c.close()))
     await setup.close()
@@ -242,14 +275,37 @@ export async function m3({ levels = [1, 100, 1000], rounds = 5 } = {}) {
 
 function print(result: Level[], rounds: number) {
   const latency = (devices: number, server: string, f: Figures, ratioP50: number, ratioLast: number): Row => ({
-    devices, server, 'p50 ms': f.ms.p50, p95: f.ms.p95, p99: f.ms.p99, 'last ms': f.lastMs, 'worst last': f.worstLastMs,
-    'p50 from ack': f.fromAck.p50, 'last from ack': f.fromAck.lastMs, 'ratio p50': ratioP50, 'ratio last': ratioLast,
+    devices,
+    server,
+    'p50 ms': f.ms.p50,
+    p95: f.ms.p95,
+    p99: f.ms.p99,
+    'last ms': f.lastMs,
+    'worst last': f.worstLastMs,
+    'p50 from ack': f.fromAck.p50,
+    'last from ack': f.fromAck.lastMs,
+    'ratio p50': ratioP50,
+    'ratio last': ratioLast,
   })
-  printTable(`M3 fan-out (ms from just before the push / NOTIFY to each device's answer; ${rounds} rounds after a warm-up; goal: last <= 2x floor at 1000)`,
-    result.flatMap((l) => [latency(l.devices, 'floor (bare LISTEN)', l.floor, 1, 1), latency(l.devices, 'real (handlePull)', l.real, l.ratioP50, l.ratioLast)]))
+  printTable(
+    `M3 fan-out (ms from just before the push / NOTIFY to each device's answer; ${rounds} rounds after a warm-up; goal: last <= 2x floor at 1000)`,
+    result.flatMap((l) => [
+      latency(l.devices, 'floor (bare LISTEN)', l.floor, 1, 1),
+      latency(l.devices, 'real (handlePull)', l.real, l.ratioP50, l.ratioLast),
+    ]),
+  )
   const memory = (devices: number, server: string, f: Figures): Row => ({
-    devices, server, 'heap KB/device': f.memory.heapKbPerDevice, 'rss KB/device': f.memory.rssKbPerDevice, 'idle heap MB': f.memory.idleHeapMb, 'idle rss MB': f.memory.idleRssMb,
+    devices,
+    server,
+    'heap KB/device': f.memory.heapKbPerDevice,
+    'rss KB/device': f.memory.rssKbPerDevice,
+    'idle heap MB': f.memory.idleHeapMb,
+    'idle rss MB': f.memory.idleRssMb,
   })
-  printTable('M3 server memory per live device (after a full GC: N waiting minus none, / N)',
-    result.filter((l) => l.devices >= 100).flatMap((l) => [memory(l.devices, 'floor (bare LISTEN)', l.floor), memory(l.devices, 'real (handlePull)', l.real)]))
+  printTable(
+    'M3 server memory per live device (after a full GC: N waiting minus none, / N)',
+    result
+      .filter((l) => l.devices >= 100)
+      .flatMap((l) => [memory(l.devices, 'floor (bare LISTEN)', l.floor), memory(l.devices, 'real (handlePull)', l.real)]),
+  )
 }

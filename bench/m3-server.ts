@@ -101,7 +101,9 @@ async function main() {
   const client = connectPostgres(url, { max: kind === 'real' ? 10 : 1 })
   const app = kind === 'real' ? await realApp(client) : await floorApp(client)
   const server: Server = createServer((req, res) => {
-    const handled = req.url!.startsWith('/stats') ? stats(app, server, req.url!).then((s) => answer(res, 200, JSON.stringify(s))) : app.route(req, res)
+    const handled = req.url!.startsWith('/stats')
+      ? stats(app, server, req.url!).then((s) => answer(res, 200, JSON.stringify(s)))
+      : app.route(req, res)
     handled.catch((error: unknown) => {
       console.error('m3-server:', error)
       if (!res.headersSent) answer(res, 500, '{}')

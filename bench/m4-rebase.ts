@@ -28,20 +28,40 @@ export async function m4(world: Seeded, { levels = [0, 1, 10, 100, 1000] } = {})
   const transport = new ReplayTransport([batch])
   const device = await benchDevice(world.user, transport, stream[at - 1]!.offset)
   const last = batch.changes.at(-1)!
-  const ack = { ...last, op: last.op + 1, scope: `device:${device.deviceId}`, table: 'mutation_results', kind: 'insert' as const, key: { mutation_id: 0 }, row: { mutation_id: 0, status: 'applied', error_code: null, error_message: null } }
+  const ack = {
+    ...last,
+    op: last.op + 1,
+    scope: `device:${device.deviceId}`,
+    table: 'mutation_results',
+    kind: 'insert' as const,
+    key: { mutation_id: 0 },
+    row: { mutation_id: 0, status: 'applied', error_code: null, error_message: null },
+  }
   const batches = { beside: batch, rebase: { ...batch, changes: [...batch.changes, ack] } }
   await rawInsert(device.pg, streamRows(stream.slice(0, at)))
   const { activityId, massId } = world.account.bodyweight
 
   const rows: Row[] = []
-  const result: { path: string; pending: number; medianMs: number; ratio: number; extraMsPerPending: number | null; ms: ReturnType<typeof latencies> }[] = []
+  const result: {
+    path: string
+    pending: number
+    medianMs: number
+    ratio: number
+    extraMsPerPending: number | null
+    ms: ReturnType<typeof latencies>
+  }[] = []
   let pending = 0
   const base: Record<string, number> = {}
   try {
     for (const k of levels) {
       for (; pending < k; pending++) {
         await device.client.mutate('logEntry', {
-          entry: { id: newId(), activityId, performedAt: new Date(Date.UTC(2026, 0, 1) + pending * 60_000).toISOString(), values: { [massId]: 80 + (pending % 50) / 10 } },
+          entry: {
+            id: newId(),
+            activityId,
+            performedAt: new Date(Date.UTC(2026, 0, 1) + pending * 60_000).toISOString(),
+            values: { [massId]: 80 + (pending % 50) / 10 },
+          },
         })
       }
       for (const [path, response] of Object.entries(batches)) {
@@ -58,14 +78,33 @@ export async function m4(world: Seeded, { levels = [0, 1, 10, 100, 1000] } = {})
         const median = percentile(samples, 50)
         if (k === 0) base[path] = median
         const b = base[path]!
-        const entry = { path, pending: k, medianMs: round(median), ratio: round(median / b, 3), extraMsPerPending: k ? round((median - b) / k, 3) : null, ms: latencies(samples) }
+        const entry = {
+          path,
+          pending: k,
+          medianMs: round(median),
+          ratio: round(median / b, 3),
+          extraMsPerPending: k ? round((median - b) / k, 3) : null,
+          ms: latencies(samples),
+        }
         result.push(entry)
-        rows.push({ path, pending: k, 'median ms': entry.medianMs, p95: entry.ms.p95, p99: entry.ms.p99, reps, 'extra ms/pending': entry.extraMsPerPending ?? '', ratio: entry.ratio })
+        rows.push({
+          path,
+          pending: k,
+          'median ms': entry.medianMs,
+          p95: entry.ms.p95,
+          p99: entry.ms.p99,
+          reps,
+          'extra ms/pending': entry.extraMsPerPending ?? '',
+          ratio: entry.ratio,
+        })
       }
     }
   } finally {
     await device.close()
   }
-  printTable(`M4 rebase (batch of ${batch.changes.length} changes; goal ratio <= 1.2 at 100, linear; beside = SPEC B11, rebase = B2 forced)`, rows)
+  printTable(
+    `M4 rebase (batch of ${batch.changes.length} changes; goal ratio <= 1.2 at 100, linear; beside = SPEC B11, rebase = B2 forced)`,
+    rows,
+  )
   return { batchChanges: batch.changes.length, goal: '<= 1.2 at 100 pending; linear', levels: result }
 }

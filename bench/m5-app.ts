@@ -44,7 +44,10 @@ async function waitUntilUp(url: string, server: ChildProcess, log: () => string)
   const deadline = Date.now() + 180_000
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`the app exited (${server.exitCode}):\n${log()}`)
-    const ok = await fetch(url).then((r) => r.ok, () => false)
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok) return
     await new Promise((done) => setTimeout(done, 250))
   }
@@ -67,7 +70,11 @@ export async function startApp(dir: string) {
   }
   // The benchmark runs under tsx with the react-server condition; the server must not inherit it.
   delete env.NODE_OPTIONS
-  const server = spawn(process.execPath, [join(dir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const server = spawn(process.execPath, [join(dir, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk))
   server.stderr!.on('data', (chunk: Buffer) => (output += chunk))
@@ -116,7 +123,13 @@ export async function seedAccount(database: BenchPostgres, user: AppUser, scale:
   try {
     // The harness authenticates its own users by token; this one signed up through the app.
     const service = { ...harness.service, authenticate: async () => user.id }
-    const testUser: TestUser = { id: user.id, email: user.email, libraryId: library.id, token: '', device: () => new TestDevice(service, testUser) }
+    const testUser: TestUser = {
+      id: user.id,
+      email: user.email,
+      libraryId: library.id,
+      token: '',
+      device: () => new TestDevice(service, testUser),
+    }
     const { account } = await accountActivities(testUser, 1, scale)
     await insertWorkouts(database.client, account.workouts, user.id)
     return account

@@ -56,7 +56,12 @@ async function floorBundle(dir: string) {
     if (!name) throw new Error(`the build has no ${pattern} in .next/static/media`)
     return `/_next/static/media/${name}`
   }
-  return { script: out.outputFiles[0]!.text, wasm: asset(/^pglite\..*wasm$/), data: asset(/^pglite\..*data$/), initdb: asset(/^initdb\..*wasm$/) }
+  return {
+    script: out.outputFiles[0]!.text,
+    wasm: asset(/^pglite\..*wasm$/),
+    data: asset(/^pglite\..*data$/),
+    initdb: asset(/^initdb\..*wasm$/),
+  }
 }
 type Floor = Awaited<ReturnType<typeof floorBundle>>
 
@@ -67,13 +72,21 @@ async function launch(profile: string, baseURL: string, floor?: Floor): Promise<
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, baseURL })
   if (floor) {
     await context.route(`**${FLOOR}/floor.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: floor.script }))
-    await context.route(`**${FLOOR}/floor.html*`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>M5 floor</title><script type="module" src="${FLOOR}/floor.js"></script>` }))
+    await context.route(`**${FLOOR}/floor.html*`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><title>M5 floor</title><script type="module" src="${FLOOR}/floor.js"></script>`,
+      }),
+    )
   }
   return context
 }
 
 async function signIn(context: BrowserContext, user: AppUser, baseUrl: string) {
-  const response = await context.request.post('/api/auth/sign-in/email', { data: { email: user.email, password: user.password }, headers: { origin: baseUrl } })
+  const response = await context.request.post('/api/auth/sign-in/email', {
+    data: { email: user.email, password: user.password },
+    headers: { origin: baseUrl },
+  })
   if (!response.ok()) throw new Error(`sign-in answered ${response.status()}: ${await response.text()}`)
 }
 
@@ -124,7 +137,9 @@ type AppClock = Clock & { controlled: boolean; snapshot?: Snapshot }
 async function appVisit(context: BrowserContext, path: string, what: Watch): Promise<AppClock> {
   const page = await context.newPage()
   await page.addInitScript({ content: watchFor(what) })
-  const idle = page.waitForRequest((r) => r.url().includes('/api/sync/pull') && new URL(r.url()).searchParams.get('waitMs') !== '0', { timeout: WAIT_MS })
+  const idle = page.waitForRequest((r) => r.url().includes('/api/sync/pull') && new URL(r.url()).searchParams.get('waitMs') !== '0', {
+    timeout: WAIT_MS,
+  })
   idle.catch(() => undefined) // awaited below; if the visit fails first, the browser's closing rejects it
   const clock = await visit<Clock>(page, path)
   await idle
@@ -132,7 +147,8 @@ async function appVisit(context: BrowserContext, path: string, what: Watch): Pro
     const controlled = Boolean(navigator.serviceWorker.controller)
     await navigator.serviceWorker.ready
     // The snapshot's request, on the same clock: sent, and its last byte received.
-    const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/sync/snapshot')) as PerformanceResourceTiming | undefined
+    const entry = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/sync/snapshot')) as
+      PerformanceResourceTiming | undefined
     const snapshot = entry ? { startMs: entry.startTime, endMs: entry.responseEnd } : undefined
     return { ...clock, controlled, snapshot }
   }, clock)
@@ -149,7 +165,12 @@ async function floorVisit(context: BrowserContext, query: Record<string, string>
   return visit<FloorResult>(page, `${FLOOR}/floor.html?${new URLSearchParams(query)}`)
 }
 
-async function withBrowser<T>(profile: string, baseUrl: string, floor: Floor | undefined, fn: (context: BrowserContext) => Promise<T>): Promise<T> {
+async function withBrowser<T>(
+  profile: string,
+  baseUrl: string,
+  floor: Floor | undefined,
+  fn: (context: BrowserContext) => Promise<T>,
+): Promise<T> {
   const context = await launch(profile, baseUrl, floor)
   try {
     return await fn(context)
@@ -165,7 +186,10 @@ const runs = (xs: { doneMs: number }[]) => xs.map((x) => round(x.doneMs, 0))
 function phases(marks: Record<string, number>[], names: string[]): Record<string, number> {
   return Object.fromEntries(names.map((name, i) => [name, median(marks.map((m) => m[name]! - (i === 0 ? 0 : m[names[i - 1]!]!)))]))
 }
-const shown = (p: Record<string, number>) => Object.entries(p).map(([name, ms]) => `${name} +${ms}`).join(' · ')
+const shown = (p: Record<string, number>) =>
+  Object.entries(p)
+    .map(([name, ms]) => `${name} +${ms}`)
+    .join(' · ')
 
 type Context = { baseUrl: string; user: AppUser; floor: Floor; assets: Record<string, string>; newProfile(): string }
 
@@ -176,14 +200,18 @@ async function initialSync(ctx: Context, n: number) {
   let profile = ''
   for (let i = 0; i < n; i++) {
     profile = ctx.newProfile()
-    app.push(await withBrowser(profile, ctx.baseUrl, undefined, async (context) => {
-      await signIn(context, ctx.user, ctx.baseUrl)
-      return appVisit(context, '/', 'synced')
-    }))
-    floor.push(await withBrowser(ctx.newProfile(), ctx.baseUrl, ctx.floor, async (context) => {
-      await signIn(context, ctx.user, ctx.baseUrl)
-      return floorVisit(context, { mode: 'initial', ...ctx.assets })
-    }))
+    app.push(
+      await withBrowser(profile, ctx.baseUrl, undefined, async (context) => {
+        await signIn(context, ctx.user, ctx.baseUrl)
+        return appVisit(context, '/', 'synced')
+      }),
+    )
+    floor.push(
+      await withBrowser(ctx.newProfile(), ctx.baseUrl, ctx.floor, async (context) => {
+        await signIn(context, ctx.user, ctx.baseUrl)
+        return floorVisit(context, { mode: 'initial', ...ctx.assets })
+      }),
+    )
     console.log(`  initial sync ${i + 1}/${n}: app ${Math.round(app[i]!.doneMs)} ms, floor ${Math.round(floor[i]!.doneMs)} ms`)
   }
   return { app, floor, profile }
@@ -195,7 +223,9 @@ async function coldStart(ctx: Context, profile: string, n: number) {
   const floor: FloorResult[] = []
   for (let i = -1; i < n; i++) {
     const a = await withBrowser(profile, ctx.baseUrl, undefined, (context) => appVisit(context, '/history', 'history'))
-    const f = await withBrowser(profile, ctx.baseUrl, ctx.floor, (context) => floorVisit(context, { mode: 'history', user: ctx.user.id, ...ctx.assets }))
+    const f = await withBrowser(profile, ctx.baseUrl, ctx.floor, (context) =>
+      floorVisit(context, { mode: 'history', user: ctx.user.id, ...ctx.assets }),
+    )
     if (i < 0) continue
     app.push(a)
     floor.push(f)
@@ -215,15 +245,25 @@ export async function m5({ scale, initialRuns = 3, coldRuns = 5 }: { scale: numb
     const user = await signUp(app.baseUrl, 'Athlete')
     const account = await seedAccount(app.database, user, scale)
     const counts = countRows(account.workouts)
-    console.log(`M5: app in ${dir} on ${app.baseUrl}; seeded ${counts.workouts} workouts (${counts.entries} entries, ${counts.values} values)`)
-    const ctx: Context = { baseUrl: app.baseUrl, user, floor, assets: { wasm: floor.wasm, data: floor.data, initdb: floor.initdb }, newProfile: () => join(profiles, `profile-${++n}`) }
+    console.log(
+      `M5: app in ${dir} on ${app.baseUrl}; seeded ${counts.workouts} workouts (${counts.entries} entries, ${counts.values} values)`,
+    )
+    const ctx: Context = {
+      baseUrl: app.baseUrl,
+      user,
+      floor,
+      assets: { wasm: floor.wasm, data: floor.data, initdb: floor.initdb },
+      newProfile: () => join(profiles, `profile-${++n}`),
+    }
     const initial = await initialSync(ctx, initialRuns)
     const cold = await coldStart(ctx, initial.profile, coldRuns)
 
     // The app's device must hold what the floor loaded, and its history must be the floor's.
     const loaded = initial.floor[0]!.entries
     if (loaded !== counts.entries || cold.floor.some((f) => f.entries !== loaded || f.roots !== Math.min(100, counts.workouts))) {
-      throw new Error(`M5: the devices differ: ${JSON.stringify({ seeded: counts.entries, floorLoaded: loaded, appDevice: cold.floor.map((f) => ({ entries: f.entries, roots: f.roots })) })}`)
+      throw new Error(
+        `M5: the devices differ: ${JSON.stringify({ seeded: counts.entries, floorLoaded: loaded, appDevice: cold.floor.map((f) => ({ entries: f.entries, roots: f.roots })) })}`,
+      )
     }
     return report(counts, initial, cold)
   } finally {
@@ -232,14 +272,20 @@ export async function m5({ scale, initialRuns = 3, coldRuns = 5 }: { scale: numb
   }
 }
 
-function report(counts: ReturnType<typeof countRows>, initial: Awaited<ReturnType<typeof initialSync>>, cold: Awaited<ReturnType<typeof coldStart>>) {
+function report(
+  counts: ReturnType<typeof countRows>,
+  initial: Awaited<ReturnType<typeof initialSync>>,
+  cold: Awaited<ReturnType<typeof coldStart>>,
+) {
   const ms = {
     initialApp: median(initial.app.map((r) => r.doneMs)),
     initialFloor: median(initial.floor.map((r) => r.doneMs)),
     coldApp: median(cold.app.map((r) => r.doneMs)),
     coldFloor: median(cold.floor.map((r) => r.doneMs)),
   }
-  const appMarks = initial.app.flatMap((r) => (r.snapshot ? [{ 'snapshot sent': r.snapshot.startMs, 'snapshot received': r.snapshot.endMs, synced: r.doneMs }] : []))
+  const appMarks = initial.app.flatMap((r) =>
+    r.snapshot ? [{ 'snapshot sent': r.snapshot.startMs, 'snapshot received': r.snapshot.endMs, synced: r.doneMs }] : [],
+  )
   const res = {
     goal: '<= 1.5',
     workouts: counts.workouts,
@@ -247,21 +293,70 @@ function report(counts: ReturnType<typeof countRows>, initial: Awaited<ReturnTyp
     snapshotRows: initial.floor[0]!.rows,
     initialSync: {
       ratio: round(ms.initialApp / ms.initialFloor, 2),
-      app: { medianMs: ms.initialApp, runsMs: runs(initial.app), phases: phases(appMarks, ['snapshot sent', 'snapshot received', 'synced']) },
-      floor: { medianMs: ms.initialFloor, runsMs: runs(initial.floor), phases: phases(initial.floor.map((r) => r.steps), ['opened', 'downloaded', 'inserted']) },
+      app: {
+        medianMs: ms.initialApp,
+        runsMs: runs(initial.app),
+        phases: phases(appMarks, ['snapshot sent', 'snapshot received', 'synced']),
+      },
+      floor: {
+        medianMs: ms.initialFloor,
+        runsMs: runs(initial.floor),
+        phases: phases(
+          initial.floor.map((r) => r.steps),
+          ['opened', 'downloaded', 'inserted'],
+        ),
+      },
     },
     coldStart: {
       ratio: round(ms.coldApp / ms.coldFloor, 2),
       app: { medianMs: ms.coldApp, runsMs: runs(cold.app), serviceWorker: cold.app.every((r) => r.controlled) },
-      floor: { medianMs: ms.coldFloor, runsMs: runs(cold.floor), phases: phases(cold.floor.map((r) => r.steps), ['opened', 'queried']) },
+      floor: {
+        medianMs: ms.coldFloor,
+        runsMs: runs(cold.floor),
+        phases: phases(
+          cold.floor.map((r) => r.steps),
+          ['opened', 'queried'],
+        ),
+      },
     },
   }
   const table: Row[] = [
-    { measure: 'initial sync', path: 'app: / until synced', 'median ms': ms.initialApp, runs: res.initialSync.app.runsMs.join(', '), phases: shown(res.initialSync.app.phases), ratio: res.initialSync.ratio },
-    { measure: 'initial sync', path: 'floor: template, snapshot, raw insert', 'median ms': ms.initialFloor, runs: res.initialSync.floor.runsMs.join(', '), phases: shown(res.initialSync.floor.phases), ratio: 1 },
-    { measure: 'cold start', path: 'app: /history until first entry', 'median ms': ms.coldApp, runs: res.coldStart.app.runsMs.join(', '), phases: res.coldStart.app.serviceWorker ? '(page under the service worker)' : '(not always under the service worker)', ratio: res.coldStart.ratio },
-    { measure: 'cold start', path: 'floor: open PGlite, history query', 'median ms': ms.coldFloor, runs: res.coldStart.floor.runsMs.join(', '), phases: shown(res.coldStart.floor.phases), ratio: 1 },
+    {
+      measure: 'initial sync',
+      path: 'app: / until synced',
+      'median ms': ms.initialApp,
+      runs: res.initialSync.app.runsMs.join(', '),
+      phases: shown(res.initialSync.app.phases),
+      ratio: res.initialSync.ratio,
+    },
+    {
+      measure: 'initial sync',
+      path: 'floor: template, snapshot, raw insert',
+      'median ms': ms.initialFloor,
+      runs: res.initialSync.floor.runsMs.join(', '),
+      phases: shown(res.initialSync.floor.phases),
+      ratio: 1,
+    },
+    {
+      measure: 'cold start',
+      path: 'app: /history until first entry',
+      'median ms': ms.coldApp,
+      runs: res.coldStart.app.runsMs.join(', '),
+      phases: res.coldStart.app.serviceWorker ? '(page under the service worker)' : '(not always under the service worker)',
+      ratio: res.coldStart.ratio,
+    },
+    {
+      measure: 'cold start',
+      path: 'floor: open PGlite, history query',
+      'median ms': ms.coldFloor,
+      runs: res.coldStart.floor.runsMs.join(', '),
+      phases: shown(res.coldStart.floor.phases),
+      ratio: 1,
+    },
   ]
-  printTable(`M5 cold start (${counts.workouts} workouts, ${res.snapshotRows} snapshot rows; ms since navigation start; goal ratio <= 1.5)`, table)
+  printTable(
+    `M5 cold start (${counts.workouts} workouts, ${res.snapshotRows} snapshot rows; ms since navigation start; goal ratio <= 1.5)`,
+    table,
+  )
   return res
 }

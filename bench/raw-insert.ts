@@ -15,11 +15,16 @@ export async function rawInsert(pg: PGlite, rows: Map<string, Record<string, unk
       for (let i = 0; i < list.length; i += 1000) {
         const chunk = list.slice(i, i + 1000)
         const params: unknown[] = []
-        const tuples = chunk.map((row) => `(${columns.map((c) => {
-          const v = row[c]
-          params.push(v !== null && typeof v === 'object' ? JSON.stringify(v) : v)
-          return `$${params.length}`
-        }).join(', ')})`)
+        const tuples = chunk.map(
+          (row) =>
+            `(${columns
+              .map((c) => {
+                const v = row[c]
+                params.push(v !== null && typeof v === 'object' ? JSON.stringify(v) : v)
+                return `$${params.length}`
+              })
+              .join(', ')})`,
+        )
         await tx.query(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}`, params)
       }
     }

@@ -15,10 +15,20 @@ import { m4 } from './m4-rebase'
 import { m5 } from './m5-coldstart'
 
 const { values } = parseArgs({ options: { only: { type: 'string', default: 'M1,M2,M3,M4' }, scale: { type: 'string', default: '1' } } })
-const only = new Set(values.only.toUpperCase().split(',').map((s) => s.trim()))
+const only = new Set(
+  values.only
+    .toUpperCase()
+    .split(',')
+    .map((s) => s.trim()),
+)
 const scale = Number(values.scale)
 if (!(scale > 0)) throw new Error('--scale must be a positive number')
-const meta = { scale, node: process.version, cpus: cpus().length, command: `npm run bench -- --only ${[...only].join(',')} --scale ${scale}` }
+const meta = {
+  scale,
+  node: process.version,
+  cpus: cpus().length,
+  command: `npm run bench -- --only ${[...only].join(',')} --scale ${scale}`,
+}
 
 let world: Seeded | undefined
 const seeded = async () => {
@@ -26,7 +36,9 @@ const seeded = async () => {
     const start = performance.now()
     world = await seededServer(scale)
     const changes = world.stream.reduce((n, r) => n + r.changes.length, 0)
-    console.log(`seeded a ${world.account.workouts.length}-workout account on PostgreSQL: ${changes} changes in its stream (${Math.round(performance.now() - start)} ms)`)
+    console.log(
+      `seeded a ${world.account.workouts.length}-workout account on PostgreSQL: ${changes} changes in its stream (${Math.round(performance.now() - start)} ms)`,
+    )
   }
   return world
 }

@@ -21,7 +21,12 @@ export function SignOutButton() {
       disabled={pending}
       onClick={async () => {
         const unsynced = sync ? (await sync.client.refreshStatus()).pending : 0
-        if (unsynced > 0 && !window.confirm(`${unsynced} change${unsynced === 1 ? ' has' : 's have'} not reached the server yet and will be lost if you sign out now. Sign out anyway?`)) {
+        if (
+          unsynced > 0 &&
+          !window.confirm(
+            `${unsynced} change${unsynced === 1 ? ' has' : 's have'} not reached the server yet and will be lost if you sign out now. Sign out anyway?`,
+          )
+        ) {
           return
         }
         setPending(true)

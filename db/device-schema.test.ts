@@ -16,7 +16,17 @@ const tableNames = (schema: Record<string, unknown>) =>
     .map((t) => getTableConfig(t).name)
     .sort()
 
-const serverOnly = ['accounts', 'sessions', 'verifications', 'rate_limits', 'media_blobs', 'change_log', 'mutation_results', 'sync_state', 'change_transactions']
+const serverOnly = [
+  'accounts',
+  'sessions',
+  'verifications',
+  'rate_limits',
+  'media_blobs',
+  'change_log',
+  'mutation_results',
+  'sync_state',
+  'change_transactions',
+]
 
 test('the device schema is the synced tables plus local bookkeeping, and nothing server-only', async () => {
   const { db, close } = await testPglite('device')

@@ -66,9 +66,7 @@ export async function migrate(runner: SqlRunner, migrations: readonly Migration[
         applied_at timestamptz not null default now()
       );
     `)
-    const applied = await tx.query<{ tag: string; hash: string }>(
-      'select tag, hash from cadence_meta.migrations order by tag',
-    )
+    const applied = await tx.query<{ tag: string; hash: string }>('select tag, hash from cadence_meta.migrations order by tag')
     const known = new Map(migrations.map((m) => [m.tag, m]))
     const unknown = applied.filter((a) => !known.has(a.tag)).map((a) => a.tag)
     if (unknown.length > 0) throw new SchemaTooNewError(unknown)
@@ -80,9 +78,7 @@ export async function migrate(runner: SqlRunner, migrations: readonly Migration[
     const pending = migrations.filter((m) => !done.has(m.tag))
     for (const m of pending) {
       for (const statement of m.statements) await tx.exec(statement)
-      await tx.exec(
-        `insert into cadence_meta.migrations (tag, hash) values (${quote(m.tag)}, ${quote(m.hash)})`,
-      )
+      await tx.exec(`insert into cadence_meta.migrations (tag, hash) values (${quote(m.tag)}, ${quote(m.hash)})`)
     }
     return pending.map((m) => m.tag)
   })

@@ -47,12 +47,20 @@ beforeAll(async () => {
   await w.ok(owner, 'createActivity', scalar.args)
   f.sequence = newId()
   f.item = newId()
-  await w.ok(owner, 'createActivity', { id: f.sequence, libraryId: f.shared, name: 'Day', kind: 'sequence', items: [{ id: f.item, childId: f.scalar.id, repeat: 3 }] })
+  await w.ok(owner, 'createActivity', {
+    id: f.sequence,
+    libraryId: f.shared,
+    name: 'Day',
+    kind: 'sequence',
+    items: [{ id: f.item, childId: f.scalar.id, repeat: 3 }],
+  })
   // The owner's log lives against an activity in her default library.
   const mine = strengthActivity(users.owner.libraryId)
   await w.ok(owner, 'createActivity', mine.args)
   f.ownEntry = newId()
-  await w.ok(owner, 'logEntry', { entry: { id: f.ownEntry, activityId: mine.ids.id, performedAt: '2026-11-01T08:00:00Z', values: { [mine.ids.reps]: 5 } } })
+  await w.ok(owner, 'logEntry', {
+    entry: { id: f.ownEntry, activityId: mine.ids.id, performedAt: '2026-11-01T08:00:00Z', values: { [mine.ids.reps]: 5 } },
+  })
   f.ownTag = newId()
   await w.ok(owner, 'createTag', { id: f.ownTag, name: 'Heavy' })
 })
@@ -103,7 +111,18 @@ const matrix: Row[] = [
   ['createActivity', () => ({ id: newId(), libraryId: f.shared, name: 'Lunge', kind: 'scalar' as const }), editors],
   ['renameActivity', () => ({ activityId: f.scalar.id, name: 'Front squat' }), editors],
   ['deleteActivity', () => ({ activityId: f.sequence }), editors],
-  ['setAttributes', () => ({ activityId: f.scalar.id, attributes: [{ id: f.scalar.weight, name: 'Load', type: 'mass' as const }, { id: f.scalar.reps, name: 'Reps', type: 'integer' as const }, { id: f.scalar.grip, name: 'Grip', type: 'choice' as const }] }), editors],
+  [
+    'setAttributes',
+    () => ({
+      activityId: f.scalar.id,
+      attributes: [
+        { id: f.scalar.weight, name: 'Load', type: 'mass' as const },
+        { id: f.scalar.reps, name: 'Reps', type: 'integer' as const },
+        { id: f.scalar.grip, name: 'Grip', type: 'choice' as const },
+      ],
+    }),
+    editors,
+  ],
   ['appendAttribute', () => ({ activityId: f.scalar.id, attribute: { id: newId(), name: 'RPE', type: 'number' as const } }), editors],
   ['appendChoiceOption', () => ({ attributeId: f.scalar.grip, option: { id: newId(), label: 'Mixed' } }), editors],
   ['renameAttribute', () => ({ attributeId: f.scalar.weight, name: 'Load' }), editors],
@@ -113,7 +132,11 @@ const matrix: Row[] = [
   ['removeTemplateItem', () => ({ activityId: f.sequence, itemId: f.item }), editors],
   ['moveTemplateItem', () => ({ activityId: f.sequence, itemId: f.item, position: 0 }), editors],
   ['addActivityToLibrary', (role) => ({ id: newId(), sourceActivityId: f.sequence, libraryId: users[role].libraryId }), readers],
-  ['logEntry', () => ({ entry: { id: newId(), activityId: f.scalar.id, performedAt: '2026-11-02T08:00:00Z', values: { [f.scalar.reps]: 3 } } }), logging],
+  [
+    'logEntry',
+    () => ({ entry: { id: newId(), activityId: f.scalar.id, performedAt: '2026-11-02T08:00:00Z', values: { [f.scalar.reps]: 3 } } }),
+    logging,
+  ],
   ['editEntry', () => ({ entryId: f.ownEntry, notes: 'edited' }), selfOnly],
   ['deleteEntry', () => ({ entryId: f.ownEntry }), selfOnly],
   ['createTag', () => ({ id: newId(), name: 'Deload' }), everyone],
@@ -138,12 +161,20 @@ describe.each(matrix)('%s', (name, args, expected) => {
 test('a published library is readable by anyone: a stranger may copy from it, but not edit it', async () => {
   await w.ok(users.owner.id, 'publishLibrary', { libraryId: f.shared })
   try {
-    expect(await probe(w.db, users.stranger.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: f.sequence, libraryId: users.stranger.libraryId })).toEqual({ status: 'applied' })
+    expect(
+      await probe(w.db, users.stranger.id, 'addActivityToLibrary', {
+        id: newId(),
+        sourceActivityId: f.sequence,
+        libraryId: users.stranger.libraryId,
+      }),
+    ).toEqual({ status: 'applied' })
     expect(await probe(w.db, users.stranger.id, 'renameActivity', { activityId: f.scalar.id, name: 'Mine now' })).toMatchObject({
       code: 'forbidden',
       message: 'You cannot change activities in the library "Team programme": you can only view it.',
     })
-    expect(await probe(w.db, users.stranger.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: f.sequence, libraryId: f.shared })).toMatchObject({ code: 'forbidden' })
+    expect(
+      await probe(w.db, users.stranger.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: f.sequence, libraryId: f.shared }),
+    ).toMatchObject({ code: 'forbidden' })
   } finally {
     await w.ok(users.owner.id, 'unpublishLibrary', { libraryId: f.shared })
   }

@@ -21,7 +21,9 @@ test('a copy is qualitatively equal to its original; "last time" finds entries o
   const copy = newId()
   await w.ok(ann.id, 'addActivityToLibrary', { id: copy, sourceActivityId: ids.id, libraryId: ann.libraryId })
   const first = newId()
-  await w.ok(ann.id, 'logEntry', { entry: { id: first, activityId: ids.id, performedAt: '2026-11-01T08:00:00Z', values: { [ids.reps]: 5 } } })
+  await w.ok(ann.id, 'logEntry', {
+    entry: { id: first, activityId: ids.id, performedAt: '2026-11-01T08:00:00Z', values: { [ids.reps]: 5 } },
+  })
   const found = await previousQualitativelyEqualEntry(w.db, ann.id, copy, new Date('2026-11-10T00:00:00Z'))
   expect(found?.id).toBe(first)
   expect(await previousQualitativelyEqualEntry(w.db, ann.id, copy, new Date('2026-10-01T00:00:00Z'))).toBeUndefined()
@@ -34,18 +36,32 @@ test('after a template edit, new workouts stay qualitatively equal but diverge s
   await w.ok(ann.id, 'createActivity', squat.args)
   await w.ok(ann.id, 'createActivity', bench.args)
   const day = newId()
-  await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Day', kind: 'sequence', items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }] })
-  const sets = (id: string, reps: string, n: number) => Array.from({ length: n }, () => ({ id: newId(), activityId: id, values: { [reps]: 5 } }))
+  await w.ok(ann.id, 'createActivity', {
+    id: day,
+    libraryId: ann.libraryId,
+    name: 'Day',
+    kind: 'sequence',
+    items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }],
+  })
+  const sets = (id: string, reps: string, n: number) =>
+    Array.from({ length: n }, () => ({ id: newId(), activityId: id, values: { [reps]: 5 } }))
 
   const v1 = newId()
-  await w.ok(ann.id, 'logEntry', { entry: { id: v1, activityId: day, performedAt: '2026-11-01T08:00:00Z', children: sets(squat.ids.id, squat.ids.reps, 2) } })
+  await w.ok(ann.id, 'logEntry', {
+    entry: { id: v1, activityId: day, performedAt: '2026-11-01T08:00:00Z', children: sets(squat.ids.id, squat.ids.reps, 2) },
+  })
   const shapeV1 = (await templateTree(w.db, day))!
   expect(structurallyEqual((await loadEntryTree(w.db, v1))!, shapeV1)).toBe(true)
 
   await w.ok(ann.id, 'addTemplateItem', { activityId: day, item: { id: newId(), childId: bench.ids.id, repeat: 1 } })
   const v2 = newId()
   await w.ok(ann.id, 'logEntry', {
-    entry: { id: v2, activityId: day, performedAt: '2026-11-08T08:00:00Z', children: [...sets(squat.ids.id, squat.ids.reps, 2), ...sets(bench.ids.id, bench.ids.reps, 1)] },
+    entry: {
+      id: v2,
+      activityId: day,
+      performedAt: '2026-11-08T08:00:00Z',
+      children: [...sets(squat.ids.id, squat.ids.reps, 2), ...sets(bench.ids.id, bench.ids.reps, 1)],
+    },
   })
   const [t1, t2] = [(await loadEntryTree(w.db, v1))!, (await loadEntryTree(w.db, v2))!]
   expect(qualitativelyEqual(t1, t2)).toBe(true)

@@ -24,5 +24,4 @@ export class MutationError extends Error {
   }
 }
 
-export const notFound = (what: string) =>
-  new MutationError('not_found', `${what} was not found, or is not shared with you.`)
+export const notFound = (what: string) => new MutationError('not_found', `${what} was not found, or is not shared with you.`)

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { estimatedOneRepMax, personalRecords, type RecordAttribute, type RecordEntry } from './records'
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d))
-const entry = (id: string, d: number, values: Record<string, number>): RecordEntry => ({ entryId: id, performedAt: day(d), values: new Map(Object.entries(values)) })
+const entry = (id: string, d: number, values: Record<string, number>): RecordEntry => ({
+  entryId: id,
+  performedAt: day(d),
+  values: new Map(Object.entries(values)),
+})
 const summary = (records: ReturnType<typeof personalRecords>) => records.map((r) => [r.label, Math.round(r.value * 1000) / 1000, r.entryId])
 
 describe('personal records', () => {
@@ -12,7 +16,11 @@ describe('personal records', () => {
   ]
 
   it('a lift: heaviest weight, most reps, estimated one-rep max and heaviest set, each from its own entry', () => {
-    const records = personalRecords(lift, [entry('a', 1, { w: 100, r: 1 }), entry('b', 2, { w: 80, r: 10 }), entry('c', 3, { w: 60, r: 20 })])
+    const records = personalRecords(lift, [
+      entry('a', 1, { w: 100, r: 1 }),
+      entry('b', 2, { w: 80, r: 10 }),
+      entry('c', 3, { w: 60, r: 20 }),
+    ])
     expect(summary(records)).toEqual([
       ['Heaviest Weight', 100, 'a'],
       ['Most Reps', 20, 'c'],
@@ -31,7 +39,11 @@ describe('personal records', () => {
       { id: 'd', name: 'Distance', type: 'distance' },
       { id: 't', name: 'Time', type: 'duration' },
     ]
-    const records = personalRecords(run, [entry('easy', 1, { d: 10_000, t: 3600 }), entry('fast', 2, { d: 5000, t: 1350 }), entry('short', 3, { d: 1000, t: 330 })])
+    const records = personalRecords(run, [
+      entry('easy', 1, { d: 10_000, t: 3600 }),
+      entry('fast', 2, { d: 5000, t: 1350 }),
+      entry('short', 3, { d: 1000, t: 330 }),
+    ])
     expect(summary(records)).toEqual([
       ['Longest Distance', 10_000, 'easy'],
       ['Longest Time', 3600, 'easy'],

@@ -75,7 +75,15 @@ export function personalRecords(attributes: readonly RecordAttribute[], entries:
       return w === null || r === null ? null : f(w, r)
     }
     push('oneRepMax', 'Estimated one-rep max', 'mass', best(byTime, pair(estimatedOneRepMax)))
-    push('setVolume', 'Heaviest set (weight × reps)', 'volume', best(byTime, pair((w, r) => w * r)))
+    push(
+      'setVolume',
+      'Heaviest set (weight × reps)',
+      'volume',
+      best(
+        byTime,
+        pair((w, r) => w * r),
+      ),
+    )
   }
   const distance = attributes.find((a) => a.type === 'distance')
   const time = attributes.find((a) => a.type === 'duration')

@@ -11,7 +11,12 @@ async function offline(context: BrowserContext, page: Page) {
   await expect(page.getByTestId('sync-online')).toHaveText('Offline')
 }
 
-test('logs an entry and a whole workout with the network off; another device gets both when it returns', async ({ context, page, account, browser }) => {
+test('logs an entry and a whole workout with the network off; another device gets both when it returns', async ({
+  context,
+  page,
+  account,
+  browser,
+}) => {
   // Two devices, offline and back, edits and a delete: minutes on a loaded two-core machine.
   test.setTimeout(360_000)
   await readyOffline(page, account)
@@ -144,7 +149,10 @@ for (const viewport of [
     ] as const) {
       await page.goto(path)
       await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
-      await page.screenshot({ path: testInfo.outputPath(`${viewport.name}${path === '/' ? '-library' : path.replace('/', '-')}.png`), fullPage: true })
+      await page.screenshot({
+        path: testInfo.outputPath(`${viewport.name}${path === '/' ? '-library' : path.replace('/', '-')}.png`),
+        fullPage: true,
+      })
     }
     await page.goto(`/progress`)
     await page.getByLabel('Activity').selectOption({ label: 'Bench press' })

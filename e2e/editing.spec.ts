@@ -14,7 +14,10 @@ async function signUpWithLegs(page: Page, account: Account, sets: number) {
   await createWorkout(page, 'Legs', 'Squat', sets)
 }
 
-test('the activity editor renames, appends and retires fields, explains why none can be removed, and shows a workout template', async ({ page, account }) => {
+test('the activity editor renames, appends and retires fields, explains why none can be removed, and shows a workout template', async ({
+  page,
+  account,
+}) => {
   test.setTimeout(300_000)
   await signUpWithLegs(page, account, 3)
 
@@ -92,7 +95,10 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
   await laptopContext.close()
 })
 
-test("a workout's template is rebuilt in the editor, each change a new version, and the next workout says the plan changed", async ({ page, account }) => {
+test("a workout's template is rebuilt in the editor, each change a new version, and the next workout says the plan changed", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(300_000)
   await signUpWithLegs(page, account, 1)
 

@@ -5,7 +5,9 @@
  */
 import { expect, newAccount, signUp, test } from './fixtures'
 
-test('[B7][B3] a revoked library disappears from an offline device on reconnect, and its pending write is reported with the reason', async ({ browser }) => {
+test('[B7][B3] a revoked library disappears from an offline device on reconnect, and its pending write is reported with the reason', async ({
+  browser,
+}) => {
   test.setTimeout(300_000)
   const bob = newAccount('Bob')
   const bobContext = await browser.newContext()

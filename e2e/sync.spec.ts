@@ -1,6 +1,10 @@
 import { expect, signIn, signUp, test } from './fixtures'
 
-test('[B12] a change made on one device reaches another device of the same user, and an idle device waits on one long poll', async ({ page, account, browser }) => {
+test('[B12] a change made on one device reaches another device of the same user, and an idle device waits on one long poll', async ({
+  page,
+  account,
+  browser,
+}) => {
   await signUp(page, account)
   await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
   await page.getByLabel('New activity').fill('Back squat')
@@ -28,7 +32,11 @@ test('[B12] a change made on one device reaches another device of the same user,
   await other.close()
 })
 
-test('[B8] two tabs share one database; closing the leader tab loses nothing and the other keeps syncing', async ({ context, account, browser }) => {
+test('[B8] two tabs share one database; closing the leader tab loses nothing and the other keeps syncing', async ({
+  context,
+  account,
+  browser,
+}) => {
   const first = await context.newPage()
   await signUp(first, account)
   await expect(first.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()

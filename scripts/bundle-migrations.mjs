@@ -28,7 +28,11 @@ export function render({ from, name, keep }) {
   const journal = JSON.parse(readFileSync(join(from, 'meta/_journal.json'), 'utf8'))
   const migrations = journal.entries.map((e) => {
     const sql = readFileSync(join(from, `${e.tag}.sql`), 'utf8')
-    const statements = sql.split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean).filter(keep)
+    const statements = sql
+      .split('--> statement-breakpoint')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .filter(keep)
     return {
       tag: e.tag,
       when: e.when,

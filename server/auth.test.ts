@@ -20,8 +20,7 @@ afterEach(async () => {
   await t.close()
 })
 
-const signUp = (email: string, password = 'correct horse', name = 'Ann') =>
-  auth.api.signUpEmail({ body: { email, password, name } })
+const signUp = (email: string, password = 'correct horse', name = 'Ann') => auth.api.signUpEmail({ body: { email, password, name } })
 
 /** The error code better-auth answers with, or 'ok'. */
 async function codeOf(promise: Promise<unknown>): Promise<string> {

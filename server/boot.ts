@@ -8,8 +8,7 @@ import { describeStartupError } from './startup-error'
 export async function boot(): Promise<void> {
   try {
     const server = await getServer()
-    const where =
-      server.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${server.env.dataDir}`
+    const where = server.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${server.env.dataDir}`
     console.log(`Cadence: database ready on ${where}`)
   } catch (error) {
     console.error(`Cadence could not start: ${describeStartupError(error)}`)

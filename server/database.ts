@@ -31,9 +31,7 @@ async function openPostgres(url: string): Promise<ServerDatabase> {
     await client`select 1`
   } catch (error) {
     await client.end({ timeout: 1 }).catch(() => {})
-    throw new ConfigError(
-      `DATABASE_URL: cannot connect to PostgreSQL at ${describeUrl(url)} (${messageOf(error)})`,
-    )
+    throw new ConfigError(`DATABASE_URL: cannot connect to PostgreSQL at ${describeUrl(url)} (${messageOf(error)})`)
   }
   await migrate(postgresRunner(client), serverMigrations)
   return {

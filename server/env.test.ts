@@ -28,9 +28,7 @@ describe('readEnv', () => {
   })
 
   test('production on PostgreSQL needs a secret; the embedded default makes its own', () => {
-    expect(() => readEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cadence' })).toThrow(
-      /^BETTER_AUTH_SECRET must be set/,
-    )
+    expect(() => readEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/cadence' })).toThrow(/^BETTER_AUTH_SECRET must be set/)
     expect(readEnv({ NODE_ENV: 'production' }).authSecret).toBeUndefined()
   })
 

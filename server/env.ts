@@ -57,9 +57,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   const e = parsed.data
   const production = e.NODE_ENV === 'production'
   if (production && e.DATABASE_URL && !e.BETTER_AUTH_SECRET) {
-    throw new ConfigError(
-      'BETTER_AUTH_SECRET must be set (32+ characters) when running in production on DATABASE_URL',
-    )
+    throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ characters) when running in production on DATABASE_URL')
   }
   return {
     databaseUrl: e.DATABASE_URL,

@@ -12,7 +12,9 @@ import { PROTOCOL_VERSION, protocolSchemas } from './protocol'
 const PINNED = { version: 1, hash: '9c01772f113377b4' }
 
 test('the protocol schemas match the pinned hash for this protocol version', () => {
-  const shape = Object.fromEntries(Object.entries(protocolSchemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })]))
+  const shape = Object.fromEntries(
+    Object.entries(protocolSchemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })]),
+  )
   const hash = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16)
   expect({ version: PROTOCOL_VERSION, hash }).toEqual(PINNED)
 })

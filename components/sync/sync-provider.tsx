@@ -134,7 +134,16 @@ export function useSync() {
   return value
 }
 
-const emptyStatus: SyncStatus = { online: true, pending: 0, oldestPendingAt: null, lastSyncedAt: null, lag: 0, rejected: [], lastError: null, loading: null }
+const emptyStatus: SyncStatus = {
+  online: true,
+  pending: 0,
+  oldestPendingAt: null,
+  lastSyncedAt: null,
+  lag: 0,
+  rejected: [],
+  lastError: null,
+  loading: null,
+}
 
 export function useSyncStatus(): SyncStatus {
   const sync = useSync()

@@ -37,7 +37,11 @@ export function SyncStatusBar() {
   const online = status.online && browserOnline
   return (
     <div className="flex flex-col gap-2">
-      <p role="status" aria-label="Sync status" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+      <p
+        role="status"
+        aria-label="Sync status"
+        className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400"
+      >
         <span className="inline-flex items-center gap-1.5">
           <span aria-hidden className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`} />
           <span data-testid="sync-online">{online ? 'Online' : 'Offline'}</span>
@@ -47,14 +51,26 @@ export function SyncStatusBar() {
         {status.loading ? (
           <span>
             Loading {status.loading.rows.toLocaleString()} rows{status.loading.percent === null ? '' : ` (${status.loading.percent}%)`}
-            {status.loading.percent === null ? null : <progress className="ml-2 h-1.5 w-24 align-middle" max={100} value={status.loading.percent} aria-label="First sync progress" />}
+            {status.loading.percent === null ? null : (
+              <progress
+                className="ml-2 h-1.5 w-24 align-middle"
+                max={100}
+                value={status.loading.percent}
+                aria-label="First sync progress"
+              />
+            )}
           </span>
         ) : null}
         {sync && !('error' in sync) && sync.isLeader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
       </p>
       {status.rejected.length > 0 ? (
-        <section aria-label="Rejected changes" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
-          <p className="font-medium">{status.rejected.length === 1 ? 'A change was not accepted' : `${status.rejected.length} changes were not accepted`}</p>
+        <section
+          aria-label="Rejected changes"
+          className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
+        >
+          <p className="font-medium">
+            {status.rejected.length === 1 ? 'A change was not accepted' : `${status.rejected.length} changes were not accepted`}
+          </p>
           <ul className="mt-1 flex flex-col gap-1">
             {status.rejected.map((r) => (
               <li key={r.mutationId} className="flex items-start justify-between gap-3">

@@ -1,11 +1,7 @@
 import { useId, type InputHTMLAttributes } from 'react'
 
 /** A labelled input with an optional error that screen readers announce with the field. */
-export function TextField({
-  label,
-  error,
-  ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string }) {
+export function TextField({ label, error, ...props }: InputHTMLAttributes<HTMLInputElement> & { label: string; error?: string }) {
   const id = useId()
   const errorId = `${id}-error`
   return (

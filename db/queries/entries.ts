@@ -26,7 +26,10 @@ export async function loadEntryTrees(db: Queryable, rootIds: string[]): Promise<
     db,
     sql`with recursive tree as (
           select e.id, e.parent_id, e.ordinal, e.activity_id, e.id as root_id
-            from entries e where e.id in (${sql.join(rootIds.map((id) => sql`${id}::uuid`), sql`, `)})
+            from entries e where e.id in (${sql.join(
+              rootIds.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})
           union all
           select c.id, c.parent_id, c.ordinal, c.activity_id, t.root_id
             from entries c join tree t on c.parent_id = t.id
@@ -37,7 +40,10 @@ export async function loadEntryTrees(db: Queryable, rootIds: string[]): Promise<
   )
   const out = new Map<string, EntryTree>()
   for (const rootId of rootIds) {
-    const tree = assemble(nodes.filter((n) => n.rootId === rootId), rootId)
+    const tree = assemble(
+      nodes.filter((n) => n.rootId === rootId),
+      rootId,
+    )
     if (tree) out.set(rootId, tree)
   }
   return out
@@ -125,7 +131,10 @@ export async function previousStructurallyEqualEntry(
       .limit(pageSize)
       .offset(offset)
     if (candidates.length === 0) return undefined
-    const trees = await loadEntryTrees(db, candidates.map((c) => c.id))
+    const trees = await loadEntryTrees(
+      db,
+      candidates.map((c) => c.id),
+    )
     const match = candidates.find((c) => {
       const t = trees.get(c.id)
       return t !== undefined && structureKey(t) === key && structurallyEqual(t, tree)
@@ -146,4 +155,3 @@ export async function listRootEntries(db: Queryable, userId: string, { limit = 5
     .orderBy(desc(entries.performedAt))
     .limit(limit)
 }
-

@@ -35,10 +35,7 @@ export async function listLibraries(db: Queryable, userId: string): Promise<Libr
       activityCount: sql<number>`(select count(*)::int from ${activities} where ${activities.libraryId} = ${libraries.id} and ${activities.deletedAt} is null)`,
     })
     .from(libraries)
-    .leftJoin(
-      libraryMembers,
-      and(eq(libraryMembers.libraryId, libraries.id), eq(libraryMembers.userId, userId)),
-    )
+    .leftJoin(libraryMembers, and(eq(libraryMembers.libraryId, libraries.id), eq(libraryMembers.userId, userId)))
     .where(or(eq(libraries.ownerId, userId), eq(libraryMembers.userId, userId)))
     .orderBy(sql`${libraries.isDefault} desc`, asc(libraries.name))
   return rows.map((r) => ({
@@ -50,7 +47,12 @@ export async function listLibraries(db: Queryable, userId: string): Promise<Libr
   }))
 }
 
-export type CatalogueLibrary = { id: string; name: string; description: string; activities: { id: string; name: string; kind: 'scalar' | 'sequence' }[] }
+export type CatalogueLibrary = {
+  id: string
+  name: string
+  description: string
+  activities: { id: string; name: string; kind: 'scalar' | 'sequence' }[]
+}
 
 /**
  * The public catalogue: published libraries of other users with their live activities, by name.

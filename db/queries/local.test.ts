@@ -45,14 +45,32 @@ describe('history', () => {
     const squat = strengthActivity(ann.libraryId, 'Squat')
     await w.ok(ann.id, 'createActivity', squat.args)
     const legs = newId()
-    await w.ok(ann.id, 'createActivity', { id: legs, libraryId: ann.libraryId, name: 'Legs', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }] })
+    await w.ok(ann.id, 'createActivity', {
+      id: legs,
+      libraryId: ann.libraryId,
+      name: 'Legs',
+      kind: 'sequence',
+      attributes: [],
+      items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }],
+    })
     const workout = newId()
     const sets = [newId(), newId(), newId()]
     await w.ok(ann.id, 'logEntry', {
-      entry: { id: workout, activityId: legs, performedAt: day(2), children: sets.map((id, i) => ({ id, activityId: squat.ids.id, values: { [squat.ids.weight]: 100 + i * 10, [squat.ids.reps]: 5 } })) },
+      entry: {
+        id: workout,
+        activityId: legs,
+        performedAt: day(2),
+        children: sets.map((id, i) => ({
+          id,
+          activityId: squat.ids.id,
+          values: { [squat.ids.weight]: 100 + i * 10, [squat.ids.reps]: 5 },
+        })),
+      },
     })
     const single = newId()
-    await w.ok(ann.id, 'logEntry', { entry: { id: single, activityId: squat.ids.id, performedAt: day(3), values: { [squat.ids.reps]: 12 } } })
+    await w.ok(ann.id, 'logEntry', {
+      entry: { id: single, activityId: squat.ids.id, performedAt: day(3), values: { [squat.ids.reps]: 12 } },
+    })
     const older = newId()
     await w.ok(ann.id, 'logEntry', { entry: { id: older, activityId: squat.ids.id, performedAt: day(1), values: { [squat.ids.reps]: 8 } } })
 
@@ -85,7 +103,9 @@ describe('attributeSeries', () => {
     await w.ok(ann.id, 'addActivityToLibrary', { id: copy, sourceActivityId: squat.ids.id, libraryId: ann.libraryId })
     const copied = (await activityInfo(w.db, copy))!
     const reps = copied.attributes.find((a) => a.name === 'Reps')!
-    await w.ok(ann.id, 'logEntry', { entry: { id: newId(), activityId: squat.ids.id, performedAt: day(2), values: { [squat.ids.reps]: 5 } } })
+    await w.ok(ann.id, 'logEntry', {
+      entry: { id: newId(), activityId: squat.ids.id, performedAt: day(2), values: { [squat.ids.reps]: 5 } },
+    })
     await w.ok(ann.id, 'logEntry', { entry: { id: newId(), activityId: copy, performedAt: day(1), values: { [reps.id]: 3 } } })
 
     const series = await attributeSeries(w.db, ann.id, squat.ids.id, reps.ordinal)

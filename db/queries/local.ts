@@ -30,10 +30,19 @@ export async function sharedLibraries(db: Queryable, userId: string) {
 
 /** The user's own libraries with their members and invitations. */
 export async function ownedLibraries(db: Queryable, userId: string) {
-  const owned = await db.select().from(libraries).where(eq(libraries.ownerId, userId)).orderBy(desc(libraries.isDefault), asc(libraries.name))
+  const owned = await db
+    .select()
+    .from(libraries)
+    .where(eq(libraries.ownerId, userId))
+    .orderBy(desc(libraries.isDefault), asc(libraries.name))
   const ids = owned.map((l) => l.id)
   const members = ids.length ? await db.select().from(libraryMembers).where(inArray(libraryMembers.libraryId, ids)) : []
-  const invites = ids.length ? await db.select().from(libraryInvites).where(and(inArray(libraryInvites.libraryId, ids), isNull(libraryInvites.revokedAt))) : []
+  const invites = ids.length
+    ? await db
+        .select()
+        .from(libraryInvites)
+        .where(and(inArray(libraryInvites.libraryId, ids), isNull(libraryInvites.revokedAt)))
+    : []
   return owned.map((l) => ({
     ...l,
     members: members.filter((m) => m.libraryId === l.id && m.userId !== userId),
@@ -106,7 +115,14 @@ export async function valuesOf(db: Queryable, entryIds: string[]): Promise<Map<s
   const out = new Map<string, StoredValues>()
   if (entryIds.length === 0) return out
   const found = await db
-    .select({ entryId: entryValues.entryId, attributeId: entryValues.attributeId, num: entryValues.num, text: entryValues.text, bool: entryValues.bool, ordinal: attributes.ordinal })
+    .select({
+      entryId: entryValues.entryId,
+      attributeId: entryValues.attributeId,
+      num: entryValues.num,
+      text: entryValues.text,
+      bool: entryValues.bool,
+      ordinal: attributes.ordinal,
+    })
     .from(entryValues)
     .innerJoin(attributes, eq(attributes.id, entryValues.attributeId))
     .where(inArray(entryValues.entryId, entryIds))
@@ -139,12 +155,16 @@ export async function history(db: Queryable, userId: string, { limit = 100 } = {
     .where(and(eq(entries.userId, userId), isNull(entries.parentId)))
     .orderBy(desc(entries.performedAt), desc(entries.id))
     .limit(limit)
-  if (roots.length === 0) return { roots: [] as HistoryEntry[], children: new Map<string, HistoryEntry[]>(), values: new Map<string, StoredValues>() }
+  if (roots.length === 0)
+    return { roots: [] as HistoryEntry[], children: new Map<string, HistoryEntry[]>(), values: new Map<string, StoredValues>() }
   const nodes = await rows<HistoryEntry & { depth: number }>(
     db,
     sql`with recursive tree as (
           select e.id, e.parent_id, e.activity_id, e.performed_at, e.notes, e.ordinal
-            from entries e where e.id in (${sql.join(roots.map((r) => sql`${r.id}::uuid`), sql`, `)})
+            from entries e where e.id in (${sql.join(
+              roots.map((r) => sql`${r.id}::uuid`),
+              sql`, `,
+            )})
           union all
           select c.id, c.parent_id, c.activity_id, c.performed_at, c.notes, c.ordinal
             from entries c join tree t on c.parent_id = t.id
@@ -164,7 +184,10 @@ export async function history(db: Queryable, userId: string, { limit = 100 } = {
   for (const list of children.values()) list.sort((a, b) => a.ordinal - b.ordinal || a.id.localeCompare(b.id))
   const order = new Map(roots.map((r, i) => [r.id, i]))
   const rootRows = withDates.filter((n) => !n.parentId).sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-  const values = await valuesOf(db, withDates.map((n) => n.id))
+  const values = await valuesOf(
+    db,
+    withDates.map((n) => n.id),
+  )
   return { roots: rootRows, children, values }
 }
 
@@ -206,7 +229,10 @@ export async function entryChildren(db: Queryable, parentId: string) {
     .from(entries)
     .where(eq(entries.parentId, parentId))
     .orderBy(asc(entries.ordinal), asc(entries.id))
-  const values = await valuesOf(db, children.map((c) => c.id))
+  const values = await valuesOf(
+    db,
+    children.map((c) => c.id),
+  )
   return children.map((c) => ({ ...c, values: values.get(c.id) ?? (new Map() as StoredValues) }))
 }
 

@@ -17,17 +17,7 @@
  * nothing).
  */
 import { sql } from 'drizzle-orm'
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, instant, updatedAt } from './columns'
 import { libraries } from './libraries'
 import { users } from './auth'
@@ -35,16 +25,7 @@ import { users } from './auth'
 export const activityKinds = ['scalar', 'sequence'] as const
 export type ActivityKind = (typeof activityKinds)[number]
 
-export const attributeTypes = [
-  'number',
-  'integer',
-  'duration',
-  'distance',
-  'mass',
-  'text',
-  'choice',
-  'boolean',
-] as const
+export const attributeTypes = ['number', 'integer', 'duration', 'distance', 'mass', 'text', 'choice', 'boolean'] as const
 export type AttributeType = (typeof attributeTypes)[number]
 
 /** Canonical storage unit per attribute type; values are always stored in these. */
@@ -85,10 +66,7 @@ export const activities = pgTable(
     check('activities_kind_valid', sql`${t.kind} in ('scalar', 'sequence')`),
     check('activities_name_not_blank', sql`length(trim(${t.name})) > 0`),
     check('activities_template_version_positive', sql`${t.templateVersion} >= 1`),
-    check(
-      'activities_copy_provenance_complete',
-      sql`(${t.copiedFromId} is null) = (${t.copiedAt} is null)`,
-    ),
+    check('activities_copy_provenance_complete', sql`(${t.copiedFromId} is null) = (${t.copiedAt} is null)`),
   ],
 )
 
@@ -115,10 +93,7 @@ export const attributes = pgTable(
     unique('attributes_activity_ordinal_unique').on(t.activityId, t.ordinal),
     index().on(t.libraryId),
     check('attributes_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
-    check(
-      'attributes_type_valid',
-      sql`${t.type} in ('number', 'integer', 'duration', 'distance', 'mass', 'text', 'choice', 'boolean')`,
-    ),
+    check('attributes_type_valid', sql`${t.type} in ('number', 'integer', 'duration', 'distance', 'mass', 'text', 'choice', 'boolean')`),
     check(
       'attributes_unit_matches_type',
       sql`${t.unit} is not distinct from (case ${t.type} when 'duration' then 's' when 'distance' then 'm' when 'mass' then 'kg' else null end)`,

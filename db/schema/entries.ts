@@ -79,10 +79,7 @@ export const entryValues = pgTable(
     primaryKey({ columns: [t.entryId, t.attributeId] }),
     index().on(t.attributeId),
     index().on(t.userId),
-    check(
-      'entry_values_exactly_one_value',
-      sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`,
-    ),
+    check('entry_values_exactly_one_value', sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`),
   ],
 )
 
@@ -97,10 +94,7 @@ export const tags = pgTable(
     color: text(),
     createdAt: createdAt(),
   },
-  (t) => [
-    unique('tags_user_name_unique').on(t.userId, t.name),
-    check('tags_name_not_blank', sql`length(trim(${t.name})) > 0`),
-  ],
+  (t) => [unique('tags_user_name_unique').on(t.userId, t.name), check('tags_name_not_blank', sql`length(trim(${t.name})) > 0`)],
 )
 
 export const entryTags = pgTable(

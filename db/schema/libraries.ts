@@ -31,9 +31,13 @@ export const libraries = pgTable(
   },
   (t) => [
     index().on(t.ownerId),
-    index('libraries_published_idx').on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
+    index('libraries_published_idx')
+      .on(t.publishedAt)
+      .where(sql`${t.publishedAt} is not null`),
     // One default library per owner.
-    uniqueIndex('libraries_one_default_per_owner').on(t.ownerId).where(sql`${t.isDefault}`),
+    uniqueIndex('libraries_one_default_per_owner')
+      .on(t.ownerId)
+      .where(sql`${t.isDefault}`),
     check('libraries_name_not_blank', sql`length(trim(${t.name})) > 0`),
   ],
 )
@@ -76,9 +80,5 @@ export const libraryInvites = pgTable(
     revokedAt: instant(),
     createdAt: createdAt(),
   },
-  (t) => [
-    index().on(t.libraryId),
-    index().on(t.email),
-    check('library_invites_role_valid', sql`${t.role} in ('viewer', 'editor')`),
-  ],
+  (t) => [index().on(t.libraryId), index().on(t.email), check('library_invites_role_valid', sql`${t.role} in ('viewer', 'editor')`)],
 )

@@ -31,10 +31,7 @@ export const userSettings = pgTable(
     check('user_settings_mass_unit_valid', sql`${t.massUnit} in ('kg', 'lb')`),
     check('user_settings_distance_unit_valid', sql`${t.distanceUnit} in ('km', 'mi')`),
     check('user_settings_week_start_valid', sql`${t.weekStartsOn} between 0 and 6`),
-    check(
-      'user_settings_storage_window_positive',
-      sql`${t.storageWindowDays} is null or ${t.storageWindowDays} > 0`,
-    ),
+    check('user_settings_storage_window_positive', sql`${t.storageWindowDays} is null or ${t.storageWindowDays} > 0`),
   ],
 )
 

@@ -23,7 +23,9 @@ export type ChangeOp = (typeof changeOps)[number]
 export const changeLog = pgTable(
   'change_log',
   {
-    tx: xid8().notNull().default(sql`pg_current_xact_id()`),
+    tx: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     op: integer().notNull(),
     /** Permission scope the change belongs to: `user:<id>`, `library:<id>` or `device:<id>`. */
     scope: text().notNull(),
@@ -35,11 +37,7 @@ export const changeLog = pgTable(
     row: jsonb().$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tx, t.op] }),
-    index().on(t.scope, t.tx, t.op),
-    check('change_log_op_nonnegative', sql`${t.op} >= 0`),
-  ],
+  (t) => [primaryKey({ columns: [t.tx, t.op] }), index().on(t.scope, t.tx, t.op), check('change_log_op_nonnegative', sql`${t.op} >= 0`)],
 )
 
 export const mutationStatuses = ['applied', 'rejected'] as const
@@ -54,7 +52,9 @@ export const mutationResults = pgTable(
     name: text().notNull(),
     status: text({ enum: mutationStatuses }).notNull(),
     /** Log offset of the mutation's effects (applied) or of its reject record. */
-    tx: xid8().notNull().default(sql`pg_current_xact_id()`),
+    tx: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     errorCode: text(),
     errorMessage: text(),
     createdAt: createdAt(),
@@ -74,14 +74,11 @@ export const mutationResults = pgTable(
  * time (a deferred trigger updates `syncState.seq`, whose row lock is held until the commit
  * ends), so `seq` order is commit order. sync/SPEC.md L1-L3 explain why `tx` alone is not enough.
  */
-export const changeTransactions = pgTable(
-  'change_transactions',
-  {
-    tx: xid8().primaryKey(),
-    seq: bigint({ mode: 'number' }).notNull().unique(),
-    committedAt: instant().notNull().defaultNow(),
-  },
-)
+export const changeTransactions = pgTable('change_transactions', {
+  tx: xid8().primaryKey(),
+  seq: bigint({ mode: 'number' }).notNull().unique(),
+  committedAt: instant().notNull().defaultNow(),
+})
 
 /**
  * One row: the last commit sequence number handed out, and the retention horizon (changes with

@@ -17,7 +17,12 @@ export function testDatabaseUrl(): string {
 export type TestPostgres = { url: string; client: PostgresClient; db: Db; close(): Promise<void> }
 
 /** A new empty database on the test server; `migrated: false` leaves it without tables. */
-export async function testPostgres({ migrated = true, max = 10, baseUrl = testDatabaseUrl(), prefix = 'cadence_test' } = {}): Promise<TestPostgres> {
+export async function testPostgres({
+  migrated = true,
+  max = 10,
+  baseUrl = testDatabaseUrl(),
+  prefix = 'cadence_test',
+} = {}): Promise<TestPostgres> {
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   await admin.unsafe(`create database ${name}`)

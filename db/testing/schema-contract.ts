@@ -15,11 +15,33 @@ import { newId } from '@/domain/ids'
 export type ContractDb = { db: Db; runner: SqlRunner; close(): Promise<void> }
 
 export const domainTables = [
-  'users', 'sessions', 'accounts', 'verifications', 'rate_limits', 'devices', 'libraries',
-  'library_members', 'library_invites', 'activities', 'attributes', 'attribute_options',
-  'sequence_items', 'template_versions', 'entries', 'entry_values', 'tags', 'entry_tags', 'media',
-  'entry_media', 'media_blobs', 'user_settings', 'goals', 'change_log', 'mutation_results',
-  'sync_state', 'change_transactions',
+  'users',
+  'sessions',
+  'accounts',
+  'verifications',
+  'rate_limits',
+  'devices',
+  'libraries',
+  'library_members',
+  'library_invites',
+  'activities',
+  'attributes',
+  'attribute_options',
+  'sequence_items',
+  'template_versions',
+  'entries',
+  'entry_values',
+  'tags',
+  'entry_tags',
+  'media',
+  'entry_media',
+  'media_blobs',
+  'user_settings',
+  'goals',
+  'change_log',
+  'mutation_results',
+  'sync_state',
+  'change_transactions',
 ]
 
 /** Resolves when `promise` fails because of the named constraint. */
@@ -104,10 +126,7 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
     test('names may not be blank and kinds, roles and types are closed sets', async () => {
       const ann = await user()
       const lib = await library(ann)
-      await expectViolation(
-        db.insert(s.libraries).values({ id: newId(), ownerId: ann, name: '  ' }),
-        'libraries_name_not_blank',
-      )
+      await expectViolation(db.insert(s.libraries).values({ id: newId(), ownerId: ann, name: '  ' }), 'libraries_name_not_blank')
       const id = newId()
       await expectViolation(
         db.execute(sql`insert into activities (id, library_id, name, kind, origin_id) values (${id}, ${lib}, 'Run', 'loop', ${id})`),
@@ -123,9 +142,13 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
     test('an attribute stores its canonical unit and keeps its ordinal unique', async () => {
       const lib = await library(await user())
       const act = await activity(lib)
-      await db.insert(s.attributes).values({ id: newId(), activityId: act, libraryId: lib, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 })
+      await db
+        .insert(s.attributes)
+        .values({ id: newId(), activityId: act, libraryId: lib, name: 'Weight', type: 'mass', unit: 'kg', ordinal: 0 })
       await expectViolation(
-        db.insert(s.attributes).values({ id: newId(), activityId: act, libraryId: lib, name: 'Load', type: 'mass', unit: 'lb', ordinal: 1 }),
+        db
+          .insert(s.attributes)
+          .values({ id: newId(), activityId: act, libraryId: lib, name: 'Load', type: 'mass', unit: 'lb', ordinal: 1 }),
         'attributes_unit_matches_type',
       )
       await expectViolation(
@@ -138,7 +161,9 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
       const ann = await user()
       const act = await activity(await library(ann))
       const attr = newId()
-      await db.insert(s.attributes).values({ id: attr, activityId: act, libraryId: await libraryOf(act), name: 'Reps', type: 'integer', ordinal: 0 })
+      await db
+        .insert(s.attributes)
+        .values({ id: attr, activityId: act, libraryId: await libraryOf(act), name: 'Reps', type: 'integer', ordinal: 0 })
       const entry = newId()
       await db.insert(s.entries).values({ id: entry, userId: ann, activityId: act, performedAt: new Date() })
       const value = { entryId: entry, attributeId: attr, userId: ann }

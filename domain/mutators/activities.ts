@@ -111,7 +111,10 @@ export const createActivity = defineMutator(
     if (args.kind === 'scalar' && args.items?.length) {
       throw new MutationError('invalid_args', 'A scalar activity has no template items; make it a sequence to give it children.')
     }
-    uniqueIds(args.attributes.map((a) => a.id), 'attributes')
+    uniqueIds(
+      args.attributes.map((a) => a.id),
+      'attributes',
+    )
     const [activity] = await ctx.tx
       .insert(activities)
       .values({
@@ -128,7 +131,12 @@ export const createActivity = defineMutator(
       .returning()
     await insertAttributes(ctx, activity!, args.attributes, 0)
     if (args.kind === 'sequence') {
-      await writeTemplate(ctx, activity!, (args.items ?? []).map((i) => templateItemSchema.parse(i)), { initial: true })
+      await writeTemplate(
+        ctx,
+        activity!,
+        (args.items ?? []).map((i) => templateItemSchema.parse(i)),
+        { initial: true },
+      )
     }
   },
 )
@@ -149,25 +157,21 @@ export const renameActivity = defineMutator(
  * Hides an activity from its library. Its rows stay, so entries logged against it (and copies
  * made from it) keep everything they point at.
  */
-export const deleteActivity = defineMutator(
-  'deleteActivity',
-  z.object({ activityId: idSchema }),
-  async (ctx, args) => {
-    const { activity } = await requireActivity(ctx, args.activityId, 'edit')
-    const parents = await ctx.tx
-      .selectDistinct({ name: activities.name })
-      .from(sequenceItems)
-      .innerJoin(activities, eq(activities.id, sequenceItems.parentId))
-      .where(and(eq(sequenceItems.childId, activity.id), isNull(activities.deletedAt)))
-    if (parents.length > 0) {
-      throw new MutationError(
-        'in_use',
-        `"${activity.name}" is part of ${parents.map((p) => `"${p.name}"`).join(', ')}; remove it from ${parents.length === 1 ? 'that template' : 'those templates'} first.`,
-      )
-    }
-    await ctx.tx.update(activities).set({ deletedAt: ctx.now, updatedAt: ctx.now }).where(eq(activities.id, activity.id))
-  },
-)
+export const deleteActivity = defineMutator('deleteActivity', z.object({ activityId: idSchema }), async (ctx, args) => {
+  const { activity } = await requireActivity(ctx, args.activityId, 'edit')
+  const parents = await ctx.tx
+    .selectDistinct({ name: activities.name })
+    .from(sequenceItems)
+    .innerJoin(activities, eq(activities.id, sequenceItems.parentId))
+    .where(and(eq(sequenceItems.childId, activity.id), isNull(activities.deletedAt)))
+  if (parents.length > 0) {
+    throw new MutationError(
+      'in_use',
+      `"${activity.name}" is part of ${parents.map((p) => `"${p.name}"`).join(', ')}; remove it from ${parents.length === 1 ? 'that template' : 'those templates'} first.`,
+    )
+  }
+  await ctx.tx.update(activities).set({ deletedAt: ctx.now, updatedAt: ctx.now }).where(eq(activities.id, activity.id))
+})
 
 // Templates ------------------------------------------------------------------------------------
 
@@ -203,11 +207,12 @@ async function writeTemplate(ctx: MutationContext, activity: ActivityRow, items:
   if (activity.kind !== 'sequence') {
     throw new MutationError('invalid_args', `"${activity.name}" is a scalar activity; only sequences have templates.`)
   }
-  uniqueIds(items.map((i) => i.id), 'template items')
+  uniqueIds(
+    items.map((i) => i.id),
+    'template items',
+  )
   const childIds = [...new Set(items.map((i) => i.childId))]
-  const children = childIds.length
-    ? await ctx.tx.select().from(activities).where(inArray(activities.id, childIds))
-    : []
+  const children = childIds.length ? await ctx.tx.select().from(activities).where(inArray(activities.id, childIds)) : []
   for (const childId of childIds) {
     const child = children.find((c) => c.id === childId)
     if (!child || child.deletedAt || child.libraryId !== activity.libraryId) {
@@ -295,7 +300,11 @@ export const removeTemplateItem = defineMutator(
     const { activity } = await requireActivity(ctx, args.activityId, 'edit')
     const items = await currentItems(ctx.tx, activity.id)
     if (!items.some((i) => i.id === args.itemId)) throw notFound('That template item')
-    await writeTemplate(ctx, activity, items.filter((i) => i.id !== args.itemId))
+    await writeTemplate(
+      ctx,
+      activity,
+      items.filter((i) => i.id !== args.itemId),
+    )
   },
 )
 
@@ -378,20 +387,32 @@ export const setAttributes = defineMutator(
   z.object({ activityId: idSchema, attributes: z.array(attributeInputSchema).max(MAX_ATTRIBUTES) }),
   async (ctx, args) => {
     const { activity } = await requireActivity(ctx, args.activityId, 'edit')
-    uniqueIds(args.attributes.map((a) => a.id), 'attributes')
+    uniqueIds(
+      args.attributes.map((a) => a.id),
+      'attributes',
+    )
     const current = await currentAttributes(ctx.tx, activity.id)
     checkAppendOnly(current, args.attributes)
     const options = current.length
       ? await ctx.tx
           .select()
           .from(attributeOptions)
-          .where(inArray(attributeOptions.attributeId, current.map((a) => a.id)))
+          .where(
+            inArray(
+              attributeOptions.attributeId,
+              current.map((a) => a.id),
+            ),
+          )
           .orderBy(asc(attributeOptions.ordinal))
       : []
     for (const [i, existing] of current.entries()) {
       const next = args.attributes[i]!
       const retiredAt = next.retired ? (existing.retiredAt ?? ctx.now) : null
-      if (next.name !== existing.name || (retiredAt === null) !== (existing.retiredAt === null) || (next.required ?? existing.required) !== existing.required) {
+      if (
+        next.name !== existing.name ||
+        (retiredAt === null) !== (existing.retiredAt === null) ||
+        (next.required ?? existing.required) !== existing.required
+      ) {
         await ctx.tx
           .update(attributes)
           .set({ name: next.name, retiredAt, required: next.required ?? existing.required, updatedAt: ctx.now })
@@ -401,7 +422,10 @@ export const setAttributes = defineMutator(
       const own = options.filter((o) => o.attributeId === existing.id)
       const proposed = next.options ?? own.map((o) => ({ id: o.id, label: o.label, retired: o.retiredAt !== null }))
       checkOptionsAppendOnly(existing.name, own, proposed)
-      uniqueIds(proposed.map((o) => o.id), `choices of "${existing.name}"`)
+      uniqueIds(
+        proposed.map((o) => o.id),
+        `choices of "${existing.name}"`,
+      )
       for (const [j, option] of proposed.entries()) {
         const old = own[j]
         if (!old) {
@@ -452,7 +476,10 @@ export const appendChoiceOption = defineMutator(
     if (attribute.type !== 'choice') {
       throw new MutationError('invalid_args', `"${attribute.name}" is a ${attribute.type} attribute; only choice attributes have options.`)
     }
-    const own = await ctx.tx.select({ ordinal: attributeOptions.ordinal }).from(attributeOptions).where(eq(attributeOptions.attributeId, attribute.id))
+    const own = await ctx.tx
+      .select({ ordinal: attributeOptions.ordinal })
+      .from(attributeOptions)
+      .where(eq(attributeOptions.attributeId, attribute.id))
     await ctx.tx.insert(attributeOptions).values({
       id: args.option.id,
       attributeId: attribute.id,
@@ -510,7 +537,7 @@ export const addActivityToLibrary = defineMutator(
     // The source tree, breadth first; a child used twice is copied once.
     const tree: ActivityRow[] = [source]
     const items: (typeof sequenceItems.$inferSelect)[] = []
-    for (let level = [source.id]; level.length > 0; ) {
+    for (let level = [source.id]; level.length > 0;) {
       const found = await ctx.tx.select().from(sequenceItems).where(inArray(sequenceItems.parentId, level))
       items.push(...found)
       const fresh = [...new Set(found.map((i) => i.childId))].filter((id) => !tree.some((a) => a.id === id))
@@ -521,7 +548,15 @@ export const addActivityToLibrary = defineMutator(
     const ids = tree.map((a) => a.id)
     const attrs = await ctx.tx.select().from(attributes).where(inArray(attributes.activityId, ids)).orderBy(asc(attributes.ordinal))
     const opts = attrs.length
-      ? await ctx.tx.select().from(attributeOptions).where(inArray(attributeOptions.attributeId, attrs.map((a) => a.id)))
+      ? await ctx.tx
+          .select()
+          .from(attributeOptions)
+          .where(
+            inArray(
+              attributeOptions.attributeId,
+              attrs.map((a) => a.id),
+            ),
+          )
       : []
     const owners = await ctx.tx
       .select({ id: libraries.id, ownerId: libraries.ownerId })
@@ -548,14 +583,25 @@ export const addActivityToLibrary = defineMutator(
       })),
     )
     if (attrs.length > 0) {
-      await ctx.tx.insert(attributes).values(
-        attrs.map((a) => ({ ...a, id: newIdOf(a.id), activityId: newIdOf(a.activityId), libraryId: target.id, createdAt: ctx.now, updatedAt: ctx.now })),
-      )
+      await ctx.tx
+        .insert(attributes)
+        .values(
+          attrs.map((a) => ({
+            ...a,
+            id: newIdOf(a.id),
+            activityId: newIdOf(a.activityId),
+            libraryId: target.id,
+            createdAt: ctx.now,
+            updatedAt: ctx.now,
+          })),
+        )
     }
     if (opts.length > 0) {
-      await ctx.tx.insert(attributeOptions).values(
-        opts.map((o) => ({ ...o, id: newIdOf(o.id), attributeId: newIdOf(o.attributeId), libraryId: target.id, createdAt: ctx.now })),
-      )
+      await ctx.tx
+        .insert(attributeOptions)
+        .values(
+          opts.map((o) => ({ ...o, id: newIdOf(o.id), attributeId: newIdOf(o.attributeId), libraryId: target.id, createdAt: ctx.now })),
+        )
     }
     if (items.length > 0) {
       await ctx.tx.insert(sequenceItems).values(

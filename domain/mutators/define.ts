@@ -49,9 +49,7 @@ export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an
 
 /** "name: must not be blank; attributes.2.type: …" — every problem, each with its path. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ')
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
 }
 
 /** Parses a mutation's arguments; a problem becomes an `invalid_args` refusal naming each field. */

@@ -1,16 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import {
-  activities,
-  attributeOptions,
-  attributes,
-  entries,
-  entryMedia,
-  entryTags,
-  entryValues,
-  libraries,
-  tags,
-} from '@/db/schema'
+import { activities, attributeOptions, attributes, entries, entryMedia, entryTags, entryValues, libraries, tags } from '@/db/schema'
 import { rows } from '@/db/rows'
 import type { Tx } from '@/db/types'
 import { roleIn } from '../access'
@@ -51,7 +41,8 @@ function flatten(root: EntryInput) {
   const walk = (node: EntryInput, parentId: string | null, ordinal: number, depth: number) => {
     if (depth > MAX_ENTRY_DEPTH) throw new MutationError('invalid_args', `An entry tree may be at most ${MAX_ENTRY_DEPTH} levels deep.`)
     nodes.push({ node, parentId, ordinal, depth })
-    if (nodes.length > MAX_ENTRY_NODES) throw new MutationError('invalid_args', `An entry tree may hold at most ${MAX_ENTRY_NODES} entries.`)
+    if (nodes.length > MAX_ENTRY_NODES)
+      throw new MutationError('invalid_args', `An entry tree may hold at most ${MAX_ENTRY_NODES} entries.`)
     node.children?.forEach((child, i) => walk(child, node.id, i, depth + 1))
   }
   walk(root, null, 0, 1)
@@ -87,7 +78,15 @@ async function ownActivities(ctx: MutationContext, ids: string[]) {
 async function schemaOf(tx: Tx, activityIds: string[]) {
   const attrs = activityIds.length ? await tx.select().from(attributes).where(inArray(attributes.activityId, activityIds)) : []
   const opts = attrs.length
-    ? await tx.select({ id: attributeOptions.id, attributeId: attributeOptions.attributeId }).from(attributeOptions).where(inArray(attributeOptions.attributeId, attrs.map((a) => a.id)))
+    ? await tx
+        .select({ id: attributeOptions.id, attributeId: attributeOptions.attributeId })
+        .from(attributeOptions)
+        .where(
+          inArray(
+            attributeOptions.attributeId,
+            attrs.map((a) => a.id),
+          ),
+        )
     : []
   return { attrs, opts }
 }
@@ -146,7 +145,11 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
     }
     return encoded.flatMap((v) => (v.stored ? [v.stored] : []))
   })
-  const [existing] = await ctx.tx.select({ id: entries.id }).from(entries).where(inArray(entries.id, [...ids])).limit(1)
+  const [existing] = await ctx.tx
+    .select({ id: entries.id })
+    .from(entries)
+    .where(inArray(entries.id, [...ids]))
+    .limit(1)
   if (existing) throw new MutationError('conflict', `An entry with id ${existing.id} exists already.`)
   await ctx.tx.insert(entries).values(entryRows)
   if (values.length > 0) await ctx.tx.insert(entryValues).values(values)
@@ -180,7 +183,12 @@ export const editEntry = defineMutator(
       .where(eq(entries.id, entry.id))
     if (!args.values) return
     const schema = await schemaOf(ctx.tx, [entry.activityId])
-    const changes = valueRows({ id: entry.id, activityId: entry.activityId, name: activity?.name ?? 'this activity' }, args.values, schema, ctx.userId)
+    const changes = valueRows(
+      { id: entry.id, activityId: entry.activityId, name: activity?.name ?? 'this activity' },
+      args.values,
+      schema,
+      ctx.userId,
+    )
     for (const change of changes) {
       if (change.stored) {
         const { entryId, attributeId, userId, ...value } = change.stored
@@ -231,7 +239,10 @@ export const createTag = defineMutator(
   'createTag',
   z.object({ id: idSchema, name: nameSchema.max(50, 'must be at most 50 characters'), color: colorSchema.optional() }),
   async (ctx, args) => {
-    const [same] = await ctx.tx.select().from(tags).where(and(eq(tags.userId, ctx.userId), eq(tags.name, args.name)))
+    const [same] = await ctx.tx
+      .select()
+      .from(tags)
+      .where(and(eq(tags.userId, ctx.userId), eq(tags.name, args.name)))
     if (same) throw new MutationError('conflict', `You have a tag called "${args.name}" already.`)
     await ctx.tx.insert(tags).values({ id: args.id, userId: ctx.userId, name: args.name, color: args.color ?? null, createdAt: ctx.now })
   },
@@ -252,7 +263,10 @@ export const deleteTag = defineMutator('deleteTag', z.object({ tagId: idSchema }
 export const tagEntry = defineMutator('tagEntry', z.object({ entryId: idSchema, tagId: idSchema }), async (ctx, args) => {
   await requireOwnEntry(ctx, args.entryId)
   await requireOwnTag(ctx, args.tagId)
-  await ctx.tx.insert(entryTags).values({ entryId: args.entryId, tagId: args.tagId, userId: ctx.userId, createdAt: ctx.now }).onConflictDoNothing()
+  await ctx.tx
+    .insert(entryTags)
+    .values({ entryId: args.entryId, tagId: args.tagId, userId: ctx.userId, createdAt: ctx.now })
+    .onConflictDoNothing()
 })
 
 export const untagEntry = defineMutator('untagEntry', z.object({ entryId: idSchema, tagId: idSchema }), async (ctx, args) => {

@@ -52,34 +52,30 @@ export const renameLibrary = defineMutator(
  * Deletes a library and its activities. Refused for the default library, and for a library whose
  * activities have logged entries: deleting it would delete what was logged.
  */
-export const deleteLibrary = defineMutator(
-  'deleteLibrary',
-  z.object({ libraryId: idSchema }),
-  async ({ tx, userId }, args) => {
-    const library = await requireLibrary(tx, userId, args.libraryId, 'own')
-    if (library.isDefault) {
-      throw new MutationError('in_use', `"${library.name}" is your default library and cannot be deleted.`)
-    }
-    const [logged] = await tx
-      .select({ n: count() })
-      .from(entries)
-      .where(inArray(entries.activityId, tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))))
-    if (logged && logged.n > 0) {
-      throw new MutationError(
-        'in_use',
-        `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities. Delete those entries first, or keep the library.`,
-      )
-    }
-    // Every row of the library goes explicitly, children first: the device's schema has no
-    // foreign keys to cascade, and both runtimes must delete the same rows.
-    const activityIds = tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))
-    await tx.delete(goals).where(inArray(goals.activityId, activityIds))
-    for (const table of [templateVersions, sequenceItems, attributeOptions, attributes, activities, libraryInvites, libraryMembers]) {
-      await tx.delete(table).where(eq(table.libraryId, library.id))
-    }
-    await tx.delete(libraries).where(eq(libraries.id, library.id))
-  },
-)
+export const deleteLibrary = defineMutator('deleteLibrary', z.object({ libraryId: idSchema }), async ({ tx, userId }, args) => {
+  const library = await requireLibrary(tx, userId, args.libraryId, 'own')
+  if (library.isDefault) {
+    throw new MutationError('in_use', `"${library.name}" is your default library and cannot be deleted.`)
+  }
+  const [logged] = await tx
+    .select({ n: count() })
+    .from(entries)
+    .where(inArray(entries.activityId, tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))))
+  if (logged && logged.n > 0) {
+    throw new MutationError(
+      'in_use',
+      `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities. Delete those entries first, or keep the library.`,
+    )
+  }
+  // Every row of the library goes explicitly, children first: the device's schema has no
+  // foreign keys to cascade, and both runtimes must delete the same rows.
+  const activityIds = tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))
+  await tx.delete(goals).where(inArray(goals.activityId, activityIds))
+  for (const table of [templateVersions, sequenceItems, attributeOptions, attributes, activities, libraryInvites, libraryMembers]) {
+    await tx.delete(table).where(eq(table.libraryId, library.id))
+  }
+  await tx.delete(libraries).where(eq(libraries.id, library.id))
+})
 
 /**
  * Shares a library by email. The invitation is a row the device can write offline; the server
@@ -115,7 +111,14 @@ export async function acceptInvite(tx: Parameters<typeof requireLibrary>[0], inv
   if (!invite) throw notFound('The invitation')
   await tx
     .insert(libraryMembers)
-    .values({ libraryId: invite.libraryId, userId: inviteeId, role: invite.role, grantedBy: invite.invitedBy, createdAt: now, updatedAt: now })
+    .values({
+      libraryId: invite.libraryId,
+      userId: inviteeId,
+      role: invite.role,
+      grantedBy: invite.invitedBy,
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({ target: [libraryMembers.libraryId, libraryMembers.userId], set: { role: invite.role, updatedAt: now } })
   await tx.update(libraryInvites).set({ acceptedAt: now }).where(eq(libraryInvites.id, inviteId))
 }
@@ -148,27 +151,17 @@ export const revokeMember = defineMutator(
   async ({ tx, userId }, args) => {
     await requireLibrary(tx, userId, args.libraryId, 'own')
     await requireMember(tx, args.libraryId, args.userId)
-    await tx
-      .delete(libraryMembers)
-      .where(and(eq(libraryMembers.libraryId, args.libraryId), eq(libraryMembers.userId, args.userId)))
+    await tx.delete(libraryMembers).where(and(eq(libraryMembers.libraryId, args.libraryId), eq(libraryMembers.userId, args.userId)))
   },
 )
 
-export const publishLibrary = defineMutator(
-  'publishLibrary',
-  z.object({ libraryId: idSchema }),
-  async ({ tx, userId, now }, args) => {
-    const library = await requireLibrary(tx, userId, args.libraryId, 'own')
-    if (library.publishedAt) return
-    await tx.update(libraries).set({ publishedAt: now, updatedAt: now }).where(eq(libraries.id, library.id))
-  },
-)
+export const publishLibrary = defineMutator('publishLibrary', z.object({ libraryId: idSchema }), async ({ tx, userId, now }, args) => {
+  const library = await requireLibrary(tx, userId, args.libraryId, 'own')
+  if (library.publishedAt) return
+  await tx.update(libraries).set({ publishedAt: now, updatedAt: now }).where(eq(libraries.id, library.id))
+})
 
-export const unpublishLibrary = defineMutator(
-  'unpublishLibrary',
-  z.object({ libraryId: idSchema }),
-  async ({ tx, userId, now }, args) => {
-    await requireLibrary(tx, userId, args.libraryId, 'own')
-    await tx.update(libraries).set({ publishedAt: null, updatedAt: now }).where(eq(libraries.id, args.libraryId))
-  },
-)
+export const unpublishLibrary = defineMutator('unpublishLibrary', z.object({ libraryId: idSchema }), async ({ tx, userId, now }, args) => {
+  await requireLibrary(tx, userId, args.libraryId, 'own')
+  await tx.update(libraries).set({ publishedAt: null, updatedAt: now }).where(eq(libraries.id, args.libraryId))
+})

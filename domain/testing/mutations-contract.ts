@@ -39,7 +39,13 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(lib?.publishedAt).toBeNull()
       const squat = strengthActivity(id, 'Squat')
       await w.ok(ann.id, 'createActivity', squat.args)
-      await w.ok(ann.id, 'createActivity', { id: newId(), libraryId: id, name: 'Day', kind: 'sequence', items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }] })
+      await w.ok(ann.id, 'createActivity', {
+        id: newId(),
+        libraryId: id,
+        name: 'Day',
+        kind: 'sequence',
+        items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }],
+      })
       await w.ok(ann.id, 'deleteLibrary', { libraryId: id })
       expect(await w.db.select().from(s.libraries).where(eq(s.libraries.id, id))).toEqual([])
       for (const table of [s.activities, s.attributes, s.attributeOptions, s.sequenceItems, s.templateVersions]) {
@@ -58,12 +64,20 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       const { ids, args } = strengthActivity(lib)
       await w.ok(ann.id, 'createActivity', args)
       await w.ok(ann.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 5 } } })
-      expect(await w.run(ann.id, 'deleteLibrary', { libraryId: lib })).toMatchObject({ code: 'in_use', message: expect.stringContaining('1 logged entry uses its activities') })
+      expect(await w.run(ann.id, 'deleteLibrary', { libraryId: lib })).toMatchObject({
+        code: 'in_use',
+        message: expect.stringContaining('1 logged entry uses its activities'),
+      })
     })
 
     test('sharing: invite by email, change role, revoke', async () => {
       const inviteId = newId()
-      await w.ok(ann.id, 'shareLibrary', { inviteId, libraryId: ann.libraryId, email: (await emailOf(w, bob.id)).toUpperCase(), role: 'viewer' })
+      await w.ok(ann.id, 'shareLibrary', {
+        inviteId,
+        libraryId: ann.libraryId,
+        email: (await emailOf(w, bob.id)).toUpperCase(),
+        role: 'viewer',
+      })
       const [invite] = await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.id, inviteId))
       expect(invite).toMatchObject({ role: 'viewer', invitedBy: ann.id })
       if (w.runtime === 'server') {
@@ -89,7 +103,11 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
         ['Reps', 'integer', null, 1],
         ['Grip', 'choice', null, 2],
       ])
-      const options = await w.db.select().from(s.attributeOptions).where(eq(s.attributeOptions.attributeId, ids.grip)).orderBy(asc(s.attributeOptions.ordinal))
+      const options = await w.db
+        .select()
+        .from(s.attributeOptions)
+        .where(eq(s.attributeOptions.attributeId, ids.grip))
+        .orderBy(asc(s.attributeOptions.ordinal))
       expect(options.map((o) => o.label)).toEqual(['Wide', 'Narrow'])
       await w.ok(ann.id, 'renameActivity', { activityId: ids.id, name: 'High-bar squat' })
       await w.ok(ann.id, 'deleteActivity', { activityId: ids.id })
@@ -114,8 +132,16 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
         ['Grip', 2, false],
         ['RPE', 3, false],
       ])
-      const options = await w.db.select().from(s.attributeOptions).where(eq(s.attributeOptions.attributeId, ids.grip)).orderBy(asc(s.attributeOptions.ordinal))
-      expect(options.map((o) => [o.label, o.ordinal])).toEqual([['Wide', 0], ['Narrow', 1], ['Close', 2]])
+      const options = await w.db
+        .select()
+        .from(s.attributeOptions)
+        .where(eq(s.attributeOptions.attributeId, ids.grip))
+        .orderBy(asc(s.attributeOptions.ordinal))
+      expect(options.map((o) => [o.label, o.ordinal])).toEqual([
+        ['Wide', 0],
+        ['Narrow', 1],
+        ['Close', 2],
+      ])
       expect(await w.run(ann.id, 'appendChoiceOption', { attributeId: ids.reps, option: { id: newId(), label: 'x' } })).toMatchObject({
         code: 'invalid_args',
         message: '"Reps" is a integer attribute; only choice attributes have options.',
@@ -130,14 +156,21 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(await set([weight!, grip!])).toEqual({
         status: 'rejected',
         code: 'append_only',
-        message: 'Attribute "Reps" cannot be removed: entries logged with it must keep their values. Retire it instead: it is then hidden for new entries and still shown for old ones.',
+        message:
+          'Attribute "Reps" cannot be removed: entries logged with it must keep their values. Retire it instead: it is then hidden for new entries and still shown for old ones.',
       })
-      expect(await set([reps!, weight!, grip!])).toMatchObject({ code: 'append_only', message: expect.stringMatching(/^Attribute "Weight" cannot move from position 1 to 2/) })
+      expect(await set([reps!, weight!, grip!])).toMatchObject({
+        code: 'append_only',
+        message: expect.stringMatching(/^Attribute "Weight" cannot move from position 1 to 2/),
+      })
       expect(await set([{ ...weight!, type: 'number' }, reps!, grip!])).toMatchObject({
         code: 'append_only',
         message: expect.stringMatching(/^Attribute "Weight" cannot change type from mass to number: .* Retire it instead/),
       })
-      expect(await set([weight!, reps!, { ...grip!, options: [grip!.options![1]!] }])).toMatchObject({ code: 'append_only', message: expect.stringMatching(/^Choice "Wide" of "Grip" cannot be removed/) })
+      expect(await set([weight!, reps!, { ...grip!, options: [grip!.options![1]!] }])).toMatchObject({
+        code: 'append_only',
+        message: expect.stringMatching(/^Choice "Wide" of "Grip" cannot be removed/),
+      })
       // The same list with a rename, a retirement, a new choice and a new attribute is fine.
       const tempo = newId()
       await w.ok(ann.id, 'setAttributes', {
@@ -165,17 +198,40 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       await w.ok(ann.id, 'createActivity', bench.args)
       const day = newId()
       const [i1, i2] = [newId(), newId()]
-      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: i1, childId: squat.ids.id, repeat: 5 }] })
+      await w.ok(ann.id, 'createActivity', {
+        id: day,
+        libraryId: ann.libraryId,
+        name: 'Leg day',
+        kind: 'sequence',
+        attributes: [],
+        items: [{ id: i1, childId: squat.ids.id, repeat: 5 }],
+      })
       await w.ok(ann.id, 'addTemplateItem', { activityId: day, item: { id: i2, childId: bench.ids.id, repeat: 3 } })
       await w.ok(ann.id, 'moveTemplateItem', { activityId: day, itemId: i2, position: 0 })
       await w.ok(ann.id, 'removeTemplateItem', { activityId: day, itemId: i1 })
       const [activity] = await w.db.select().from(s.activities).where(eq(s.activities.id, day))
       expect(activity?.templateVersion).toBe(4)
-      const versions = await w.db.select().from(s.templateVersions).where(eq(s.templateVersions.activityId, day)).orderBy(asc(s.templateVersions.version))
+      const versions = await w.db
+        .select()
+        .from(s.templateVersions)
+        .where(eq(s.templateVersions.activityId, day))
+        .orderBy(asc(s.templateVersions.version))
       expect(versions.map((v) => [v.version, v.structure])).toEqual([
         [1, [{ childId: squat.ids.id, repeat: 5 }]],
-        [2, [{ childId: squat.ids.id, repeat: 5 }, { childId: bench.ids.id, repeat: 3 }]],
-        [3, [{ childId: bench.ids.id, repeat: 3 }, { childId: squat.ids.id, repeat: 5 }]],
+        [
+          2,
+          [
+            { childId: squat.ids.id, repeat: 5 },
+            { childId: bench.ids.id, repeat: 3 },
+          ],
+        ],
+        [
+          3,
+          [
+            { childId: bench.ids.id, repeat: 3 },
+            { childId: squat.ids.id, repeat: 5 },
+          ],
+        ],
         [4, [{ childId: bench.ids.id, repeat: 3 }]],
       ])
       // Setting the same structure again changes nothing.
@@ -187,7 +243,14 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       const a = newId()
       const b = newId()
       await w.ok(ann.id, 'createActivity', { id: a, libraryId: ann.libraryId, name: 'A', kind: 'sequence', attributes: [] })
-      await w.ok(ann.id, 'createActivity', { id: b, libraryId: ann.libraryId, name: 'B', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: a, repeat: 1 }] })
+      await w.ok(ann.id, 'createActivity', {
+        id: b,
+        libraryId: ann.libraryId,
+        name: 'B',
+        kind: 'sequence',
+        attributes: [],
+        items: [{ id: newId(), childId: a, repeat: 1 }],
+      })
       expect(await w.run(ann.id, 'addTemplateItem', { activityId: a, item: { id: newId(), childId: b, repeat: 1 } })).toEqual({
         status: 'rejected',
         code: 'invalid_args',
@@ -195,25 +258,40 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       })
       const other = strengthActivity(bob.libraryId)
       await w.ok(bob.id, 'createActivity', other.args)
-      expect(await w.run(ann.id, 'addTemplateItem', { activityId: a, item: { id: newId(), childId: other.ids.id, repeat: 1 } })).toMatchObject({ code: 'invalid_args' })
+      expect(
+        await w.run(ann.id, 'addTemplateItem', { activityId: a, item: { id: newId(), childId: other.ids.id, repeat: 1 } }),
+      ).toMatchObject({ code: 'invalid_args' })
       const scalar = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', scalar.args)
-      expect(await w.run(ann.id, 'setTemplate', { activityId: scalar.ids.id, items: [] })).toMatchObject({ code: 'invalid_args', message: expect.stringContaining('only sequences have templates') })
+      expect(await w.run(ann.id, 'setTemplate', { activityId: scalar.ids.id, items: [] })).toMatchObject({
+        code: 'invalid_args',
+        message: expect.stringContaining('only sequences have templates'),
+      })
     })
 
     test('entries: log a scalar entry in canonical units, edit and delete it', async () => {
       const { ids, args } = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', args)
       const entry = newId()
-      await w.ok(ann.id, 'logEntry', { entry: { id: entry, activityId: ids.id, performedAt: at, values: { [ids.weight]: 102.5, [ids.reps]: 5, [ids.grip]: ids.wide } } })
+      await w.ok(ann.id, 'logEntry', {
+        entry: { id: entry, activityId: ids.id, performedAt: at, values: { [ids.weight]: 102.5, [ids.reps]: 5, [ids.grip]: ids.wide } },
+      })
       const values = await w.db.select().from(s.entryValues).where(eq(s.entryValues.entryId, entry))
       expect(values).toHaveLength(3)
       expect(values.find((v) => v.attributeId === ids.weight)).toMatchObject({ num: 102.5, userId: ann.id })
       expect(values.find((v) => v.attributeId === ids.grip)).toMatchObject({ optionId: ids.wide, num: null })
       await w.ok(ann.id, 'editEntry', { entryId: entry, notes: 'Felt strong', values: { [ids.weight]: 105, [ids.grip]: null } })
       const after = await w.db.select().from(s.entryValues).where(eq(s.entryValues.entryId, entry))
-      expect(after.map((v) => [v.attributeId, v.num]).sort()).toEqual([[ids.reps, 5], [ids.weight, 105]].sort())
-      expect((await w.db.select().from(s.entries).where(eq(s.entries.id, entry)))[0]).toMatchObject({ notes: 'Felt strong', templateVersion: 1 })
+      expect(after.map((v) => [v.attributeId, v.num]).sort()).toEqual(
+        [
+          [ids.reps, 5],
+          [ids.weight, 105],
+        ].sort(),
+      )
+      expect((await w.db.select().from(s.entries).where(eq(s.entries.id, entry)))[0]).toMatchObject({
+        notes: 'Felt strong',
+        templateVersion: 1,
+      })
       await w.ok(ann.id, 'deleteEntry', { entryId: entry })
       expect(await w.db.select().from(s.entries)).toEqual([])
       expect(await w.db.select().from(s.entryValues)).toEqual([])
@@ -222,11 +300,18 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
     test('entries: a value of the wrong type, a foreign attribute or a missing required value is refused and writes nothing', async () => {
       const { ids, args } = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', args)
-      const log = (values: Record<string, number | string | boolean>) => w.run(ann.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values } })
+      const log = (values: Record<string, number | string | boolean>) =>
+        w.run(ann.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values } })
       expect(await log({ [ids.reps]: 5.5 })).toMatchObject({ code: 'invalid_args', message: '"Reps" takes a whole number; got 5.5.' })
-      expect(await log({ [ids.reps]: 5, [ids.grip]: 'sideways' })).toMatchObject({ code: 'invalid_args', message: '"Grip" takes the id of one of its choices; got "sideways".' })
+      expect(await log({ [ids.reps]: 5, [ids.grip]: 'sideways' })).toMatchObject({
+        code: 'invalid_args',
+        message: '"Grip" takes the id of one of its choices; got "sideways".',
+      })
       expect(await log({ [ids.weight]: 100 })).toMatchObject({ code: 'invalid_args', message: '"Back squat" needs a value for "Reps".' })
-      expect(await log({ [ids.reps]: 5, [newId()]: 1 })).toMatchObject({ code: 'invalid_args', message: expect.stringContaining('is not an attribute of "Back squat"') })
+      expect(await log({ [ids.reps]: 5, [newId()]: 1 })).toMatchObject({
+        code: 'invalid_args',
+        message: expect.stringContaining('is not an attribute of "Back squat"'),
+      })
       expect(await w.run(ann.id, 'logEntry', { entry: { id: 'nope', activityId: ids.id } } as never)).toMatchObject({
         code: 'invalid_args',
         message: 'Invalid arguments for logEntry: entry.id: must be a UUID',
@@ -238,7 +323,14 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       const squat = strengthActivity(ann.libraryId, 'Squat')
       await w.ok(ann.id, 'createActivity', squat.args)
       const day = newId()
-      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }] })
+      await w.ok(ann.id, 'createActivity', {
+        id: day,
+        libraryId: ann.libraryId,
+        name: 'Leg day',
+        kind: 'sequence',
+        attributes: [],
+        items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }],
+      })
       const root = newId()
       const sets = [newId(), newId()]
       await w.ok(ann.id, 'logEntry', {
@@ -260,14 +352,23 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
     test('entries only point at activities in a library the user owns', async () => {
       const { ids, args } = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', args)
-      expect(await w.run(bob.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 1 } } })).toMatchObject({ code: 'not_found' })
+      expect(
+        await w.run(bob.id, 'logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 1 } } }),
+      ).toMatchObject({ code: 'not_found' })
     })
 
     test('duplicate-on-add copies the whole tree with provenance, into a library the caller owns', async () => {
       const squat = strengthActivity(ann.libraryId, 'Squat')
       await w.ok(ann.id, 'createActivity', squat.args)
       const day = newId()
-      await w.ok(ann.id, 'createActivity', { id: day, libraryId: ann.libraryId, name: 'Leg day', kind: 'sequence', attributes: [], items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }] })
+      await w.ok(ann.id, 'createActivity', {
+        id: day,
+        libraryId: ann.libraryId,
+        name: 'Leg day',
+        kind: 'sequence',
+        attributes: [],
+        items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }],
+      })
       await w.ok(ann.id, 'publishLibrary', { libraryId: ann.libraryId })
       const copy = newId()
       await w.ok(bob.id, 'addActivityToLibrary', { id: copy, sourceActivityId: day, libraryId: bob.libraryId })
@@ -285,7 +386,9 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       // Bob logs against his copy, never against Ann's original.
       const reps = attrs.find((a) => a.name === 'Reps')!
       await w.ok(bob.id, 'logEntry', { entry: { id: newId(), activityId: child.id, performedAt: at, values: { [reps.id]: 5 } } })
-      expect(await w.run(ann.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: day, libraryId: bob.libraryId })).toMatchObject({ code: 'not_found' })
+      expect(await w.run(ann.id, 'addActivityToLibrary', { id: newId(), sourceActivityId: day, libraryId: bob.libraryId })).toMatchObject({
+        code: 'not_found',
+      })
     })
 
     test('tags: create, tag, untag, delete; names are unique per user', async () => {
@@ -295,7 +398,10 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       await w.ok(ann.id, 'logEntry', { entry: { id: entry, activityId: ids.id, performedAt: at, values: { [ids.reps]: 5 } } })
       const tag = newId()
       await w.ok(ann.id, 'createTag', { id: tag, name: 'PR', color: '#ff8800' })
-      expect(await w.run(ann.id, 'createTag', { id: newId(), name: 'PR' })).toMatchObject({ code: 'conflict', message: 'You have a tag called "PR" already.' })
+      expect(await w.run(ann.id, 'createTag', { id: newId(), name: 'PR' })).toMatchObject({
+        code: 'conflict',
+        message: 'You have a tag called "PR" already.',
+      })
       await w.ok(ann.id, 'tagEntry', { entryId: entry, tagId: tag })
       await w.ok(ann.id, 'tagEntry', { entryId: entry, tagId: tag })
       expect(await w.db.select().from(s.entryTags)).toHaveLength(1)
@@ -311,7 +417,10 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       await w.ok(ann.id, 'updateSettings', { massUnit: 'lb', distanceUnit: 'mi' })
       const [row] = await w.db.select().from(s.userSettings).where(eq(s.userSettings.userId, ann.id))
       expect(row).toMatchObject({ massUnit: 'lb', distanceUnit: 'mi' })
-      expect(await w.run(ann.id, 'updateSettings', { massUnit: 'stone' } as never)).toMatchObject({ code: 'invalid_args', message: 'Invalid arguments for updateSettings: massUnit: must be kg or lb' })
+      expect(await w.run(ann.id, 'updateSettings', { massUnit: 'stone' } as never)).toMatchObject({
+        code: 'invalid_args',
+        message: 'Invalid arguments for updateSettings: massUnit: must be kg or lb',
+      })
     })
 
     test('an unknown mutation is refused by name', async () => {

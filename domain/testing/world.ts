@@ -41,7 +41,13 @@ export function world(backend: Backend): World {
 }
 
 /** Arguments for a scalar strength exercise with weight, reps and a choice of grip. */
-export function strengthActivity(libraryId: string, name = 'Back squat'): { ids: Record<'id' | 'weight' | 'reps' | 'grip' | 'wide' | 'narrow', string>; args: MutatorArgs<'createActivity'> & { attributes: AttributeInput[] } } {
+export function strengthActivity(
+  libraryId: string,
+  name = 'Back squat',
+): {
+  ids: Record<'id' | 'weight' | 'reps' | 'grip' | 'wide' | 'narrow', string>
+  args: MutatorArgs<'createActivity'> & { attributes: AttributeInput[] }
+} {
   const ids = { id: newId(), weight: newId(), reps: newId(), grip: newId(), wide: newId(), narrow: newId() }
   return {
     ids,
@@ -53,7 +59,15 @@ export function strengthActivity(libraryId: string, name = 'Back squat'): { ids:
       attributes: [
         { id: ids.weight, name: 'Weight', type: 'mass' as const },
         { id: ids.reps, name: 'Reps', type: 'integer' as const, required: true },
-        { id: ids.grip, name: 'Grip', type: 'choice' as const, options: [{ id: ids.wide, label: 'Wide' }, { id: ids.narrow, label: 'Narrow' }] },
+        {
+          id: ids.grip,
+          name: 'Grip',
+          type: 'choice' as const,
+          options: [
+            { id: ids.wide, label: 'Wide' },
+            { id: ids.narrow, label: 'Narrow' },
+          ],
+        },
       ],
     },
   }

@@ -89,7 +89,9 @@ test('[B2] pending writes are replayed on top of new server state', async () => 
   // The phone logs offline; meanwhile the laptop renames the activity.
   phone.direct.online = false
   const entry = newId()
-  await phone.client.mutate('logEntry', { entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  await phone.client.mutate('logEntry', {
+    entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } },
+  })
   await laptop.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Pause squat' })
   await laptop.client.sync()
   await expect(phone.client.push()).rejects.toThrow(/network is off/)
@@ -116,7 +118,9 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
   expect(recorded.length).toBeGreaterThan(0)
   // The laptop logs another entry and a tag: rows the phone's pending write never touched.
   const theirs = newId()
-  await laptop.client.mutate('logEntry', { entry: { id: theirs, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 8 } } })
+  await laptop.client.mutate('logEntry', {
+    entry: { id: theirs, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 8 } },
+  })
   await laptop.client.mutate('createTag', { id: newId(), name: 'Heavy' })
   await laptop.client.sync()
 
@@ -124,7 +128,9 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
   await phone.client.pull()
   // Nothing was reverted and replayed: the undo log is the one the write recorded, not a new one.
   expect(await undoIds(phone.db)).toEqual(recorded)
-  expect((await rows<{ id: string }>(phone.db, sql`select id from entries order by id`)).map((r) => r.id).sort()).toEqual([mine, theirs].sort())
+  expect((await rows<{ id: string }>(phone.db, sql`select id from entries order by id`)).map((r) => r.id).sort()).toEqual(
+    [mine, theirs].sort(),
+  )
   expect(await names(phone.db, 'tags')).toEqual(['Heavy'])
   expect(phone.client.status.pending).toBe(1)
   // The write's own result then comes back with its rows: that batch rebases as usual.
@@ -224,7 +230,9 @@ test('[B4] a rejected write is reported with its reason; a later write that depe
   const squat = strengthActivity(ann.libraryId)
   await phone.client.mutate('createActivity', squat.args)
   const entry = newId()
-  await phone.client.mutate('logEntry', { entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  await phone.client.mutate('logEntry', {
+    entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } },
+  })
   await phone.client.sync()
   await laptop.client.sync()
   // Both devices create a tag called "PR" offline; the laptop's reaches the server first.

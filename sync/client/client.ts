@@ -14,7 +14,19 @@ import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
-import { applyBesidePending, applyChanges, clearReplica, pendingCount, putRows, readState, replayPending, revertPending, runRecorded, settle, type MutationResultRow } from './replica'
+import {
+  applyBesidePending,
+  applyChanges,
+  clearReplica,
+  pendingCount,
+  putRows,
+  readState,
+  replayPending,
+  revertPending,
+  runRecorded,
+  settle,
+  type MutationResultRow,
+} from './replica'
 import { syncTables } from '@/db/schema/synced'
 import { TransportError, type Transport } from './transport'
 
@@ -127,14 +139,21 @@ export class SyncClient {
       if (refusal && !queued) throw new MutationError(refusal.code, refusal.message)
       const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
       await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError })
-      await tx.update(localSyncState).set({ nextMutationId: state.nextMutationId + 1 }).where(eq(localSyncState.id, 1))
+      await tx
+        .update(localSyncState)
+        .set({ nextMutationId: state.nextMutationId + 1 })
+        .where(eq(localSyncState.id, 1))
       await tx.insert(localWriteTokens).values({ token, mutationId: state.nextMutationId })
       await tx.delete(localWriteTokens).where(lt(localWriteTokens.mutationId, state.nextMutationId - WRITE_TOKENS_KEPT))
       return state.nextMutationId
     })
     // The status counts the new write before any page re-reads, so no page shows the new row
     // beside "all synced"; and the caller gets control back at once, before the page re-renders.
-    this.statusValue = { ...this.statusValue, pending: this.statusValue.pending + 1, oldestPendingAt: this.statusValue.oldestPendingAt ?? now }
+    this.statusValue = {
+      ...this.statusValue,
+      pending: this.statusValue.pending + 1,
+      oldestPendingAt: this.statusValue.oldestPendingAt ?? now,
+    }
     this.emit()
     this.options.onLocalWrite?.()
     this.kick()
@@ -183,7 +202,10 @@ export class SyncClient {
     await this.db.transaction(async (tx) => {
       for (const r of results) {
         // A rejected one waits for its record in the stream, which brings the reason durably.
-        await tx.update(localOutbox).set({ settledSeq: r.status === 'applied' ? r.seq : -1 }).where(eq(localOutbox.mutationId, r.id))
+        await tx
+          .update(localOutbox)
+          .set({ settledSeq: r.status === 'applied' ? r.seq : -1 })
+          .where(eq(localOutbox.mutationId, r.id))
       }
     })
   }
@@ -237,7 +259,8 @@ export class SyncClient {
    * for a new device, and for one behind the server's retention horizon.
    */
   async refetch(): Promise<void> {
-    const since = (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).orderBy(asc(localOutbox.mutationId)).limit(1))[0]?.id ?? 0
+    const since =
+      (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).orderBy(asc(localOutbox.mutationId)).limit(1))[0]?.id ?? 0
     this.statusValue.loading = { rows: 0, percent: null }
     this.emit()
     try {
@@ -273,7 +296,7 @@ export class SyncClient {
         await replayPending(tx, this.userId)
         await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
       })
-      } finally {
+    } finally {
       this.statusValue.loading = null
       await this.refreshStatus()
     }
@@ -340,7 +363,9 @@ export class SyncClient {
   }
 
   private async hasUnpushed(): Promise<boolean> {
-    return (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).where(isNull(localOutbox.settledSeq)).limit(1)).length > 0
+    return (
+      (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).where(isNull(localOutbox.settledSeq)).limit(1)).length > 0
+    )
   }
 
   async stop(): Promise<void> {
@@ -388,14 +413,24 @@ export class SyncClient {
     const [pending] = await this.db
       .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${localOutbox.createdAt})::text` })
       .from(localOutbox)
-    const rejected = await this.db.select().from(localRejections).where(isNull(localRejections.dismissedAt)).orderBy(asc(localRejections.mutationId))
+    const rejected = await this.db
+      .select()
+      .from(localRejections)
+      .where(isNull(localRejections.dismissedAt))
+      .orderBy(asc(localRejections.mutationId))
     const state = (await this.db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]
     this.statusValue = {
       ...this.statusValue,
       pending: Number(pending?.n ?? 0),
       oldestPendingAt: pending?.oldest ? new Date(pending.oldest) : null,
       lastSyncedAt: state?.lastSyncedAt ?? null,
-      rejected: rejected.map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.errorCode, message: r.errorMessage, at: r.rejectedAt })),
+      rejected: rejected.map((r) => ({
+        mutationId: r.mutationId,
+        name: r.name,
+        code: r.errorCode,
+        message: r.errorMessage,
+        at: r.rejectedAt,
+      })),
     }
     this.emit()
     return this.statusValue

@@ -38,29 +38,32 @@ const chunks: { from: number; to: number }[] = []
 for (let from = first; from < first + count; from += CHUNK) chunks.push({ from, to: Math.min(first + count, from + CHUNK) - 1 })
 
 describe('convergence', () => {
-  for (const { from, to } of chunks) test(`seeds ${from}..${to}`, async () => {
-    const failures: { seed: number; message: string }[] = []
-    for (let seed = from; seed <= to; seed++) {
-      try {
-        reports.push(await run(seed))
-      } catch (error) {
-        failures.push({ seed, message: error instanceof Error ? error.message : String(error) })
-        if (report) await appendFile(report, `${JSON.stringify({ seed, message: failures.at(-1)!.message })}\n`)
+  for (const { from, to } of chunks)
+    test(`seeds ${from}..${to}`, async () => {
+      const failures: { seed: number; message: string }[] = []
+      for (let seed = from; seed <= to; seed++) {
+        try {
+          reports.push(await run(seed))
+        } catch (error) {
+          failures.push({ seed, message: error instanceof Error ? error.message : String(error) })
+          if (report) await appendFile(report, `${JSON.stringify({ seed, message: failures.at(-1)!.message })}\n`)
+        }
       }
-    }
-    if (failures.length > 0) {
-      const seeds = failures.map((f) => f.seed).join(', ')
-      throw new Error(
-        `[fuzz] failing seeds: ${seeds} (rerun one: CADENCE_FUZZ_FIRST=<seed> CADENCE_FUZZ_SEEDS=1 npx vitest run sync/client/convergence.test.ts)\n\n` +
-          failures.map((f) => f.message).join('\n\n'),
-      )
-    }
-    // CADENCE_FUZZ_VERBOSE=1 shows each seed's timings, =2 its trace too.
-    const verbose = Number(process.env.CADENCE_FUZZ_VERBOSE ?? 0)
-    for (const r of verbose > 0 ? reports.slice(-(to - from + 1)) : []) {
-      process.stdout.write(`seed ${r.seed}: ${r.steps} steps ${JSON.stringify(r.timings)}\n${verbose > 1 ? `${r.trace.join('\n')}\n` : ''}`)
-    }
-  }, 600_000)
+      if (failures.length > 0) {
+        const seeds = failures.map((f) => f.seed).join(', ')
+        throw new Error(
+          `[fuzz] failing seeds: ${seeds} (rerun one: CADENCE_FUZZ_FIRST=<seed> CADENCE_FUZZ_SEEDS=1 npx vitest run sync/client/convergence.test.ts)\n\n` +
+            failures.map((f) => f.message).join('\n\n'),
+        )
+      }
+      // CADENCE_FUZZ_VERBOSE=1 shows each seed's timings, =2 its trace too.
+      const verbose = Number(process.env.CADENCE_FUZZ_VERBOSE ?? 0)
+      for (const r of verbose > 0 ? reports.slice(-(to - from + 1)) : []) {
+        process.stdout.write(
+          `seed ${r.seed}: ${r.steps} steps ${JSON.stringify(r.timings)}\n${verbose > 1 ? `${r.trace.join('\n')}\n` : ''}`,
+        )
+      }
+    }, 600_000)
 
   // Over a full run every kind of fault and event happens somewhere; a change that made one
   // unreachable would leave the test blind to it.

@@ -89,7 +89,10 @@ class FakeConnection implements Connection {
       this.inFlight.add(reject)
       void (this.world.gate ?? Promise.resolve())
         .then(() => (this.inFlight.has(reject) ? run() : undefined))
-        .then((value) => this.inFlight.has(reject) && resolve(value as T), (error: unknown) => reject(error))
+        .then(
+          (value) => this.inFlight.has(reject) && resolve(value as T),
+          (error: unknown) => reject(error),
+        )
         .finally(() => this.inFlight.delete(reject))
     })
   }
@@ -103,7 +106,11 @@ class FakeConnection implements Connection {
   transaction: Connection['transaction'] = (callback) =>
     this.send(async () => {
       const result = await this.world.pg.transaction((tx) =>
-        callback({ ...tx, query: (...args) => this.send(() => tx.query(...args)), exec: (...args) => this.send(() => tx.exec(...args)) } as Transaction),
+        callback({
+          ...tx,
+          query: (...args) => this.send(() => tx.query(...args)),
+          exec: (...args) => this.send(() => tx.exec(...args)),
+        } as Transaction),
       )
       if (this.world.loseNextCommitAnswer) {
         this.world.loseNextCommitAnswer = false

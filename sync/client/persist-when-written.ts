@@ -11,7 +11,20 @@
 import type { PGlite } from '@electric-sql/pglite'
 
 /** The Emscripten FS calls through which every change to a file passes. */
-const MUTATORS = ['write', 'msync', 'truncate', 'ftruncate', 'mknod', 'mkdir', 'symlink', 'rename', 'unlink', 'rmdir', 'utime', 'chmod'] as const
+const MUTATORS = [
+  'write',
+  'msync',
+  'truncate',
+  'ftruncate',
+  'mknod',
+  'mkdir',
+  'symlink',
+  'rename',
+  'unlink',
+  'rmdir',
+  'utime',
+  'chmod',
+] as const
 
 type EmscriptenFs = Record<(typeof MUTATORS)[number], (...args: unknown[]) => unknown>
 

@@ -22,7 +22,10 @@ function tableOf(name: string): SyncTable {
 
 function keyMatch(table: SyncTable, key: Record<string, unknown>) {
   const name = sql.identifier(table.table)
-  const columns = sql.join(table.key.map((k) => sql.identifier(k)), sql`, `)
+  const columns = sql.join(
+    table.key.map((k) => sql.identifier(k)),
+    sql`, `,
+  )
   return sql`(${columns}) = (select ${columns} from jsonb_populate_record(null::${name}, ${JSON.stringify(key)}::jsonb))`
 }
 
@@ -47,7 +50,10 @@ function recordset(table: SyncTable, images: Record<string, unknown>[]) {
 /** Deletes the rows with these keys in one statement. */
 export async function deleteRows(tx: Tx, table: SyncTable, keys: Record<string, unknown>[]) {
   if (keys.length === 0) return
-  const columns = sql.join(table.key.map((k) => sql.identifier(k)), sql`, `)
+  const columns = sql.join(
+    table.key.map((k) => sql.identifier(k)),
+    sql`, `,
+  )
   await tx.execute(sql`delete from ${sql.identifier(table.table)} where (${columns}) in (select ${columns} from ${recordset(table, keys)})`)
 }
 
@@ -61,7 +67,11 @@ export async function putRows(tx: Tx, table: SyncTable, images: Record<string, u
   if (images.length === 0) return
   const latest = new Map(images.map((row) => [JSON.stringify(table.key.map((k) => row[k])), row]))
   const unique = [...latest.values()]
-  await deleteRows(tx, table, unique.map((row) => keyOf(table, row)))
+  await deleteRows(
+    tx,
+    table,
+    unique.map((row) => keyOf(table, row)),
+  )
   await tx.execute(sql`insert into ${sql.identifier(table.table)} select * from ${recordset(table, unique)}`)
 }
 
@@ -79,13 +89,23 @@ export async function applyChanges(tx: Tx, changes: Change[], deviceId: string) 
     for (const change of segment) byTable.set(change.table, [...(byTable.get(change.table) ?? []), change])
     for (const [name, list] of byTable) {
       const table = tableOf(name)
-      for (let i = 0; i < list.length; ) {
+      for (let i = 0; i < list.length;) {
         const kind = list[i]!.kind
         let j = i
         while (j < list.length && list[j]!.kind === kind) j++
         const run = list.slice(i, j)
-        if (kind === 'delete') await deleteRows(tx, table, run.map((c) => c.key))
-        else await putRows(tx, table, run.map((c) => c.row!))
+        if (kind === 'delete')
+          await deleteRows(
+            tx,
+            table,
+            run.map((c) => c.key),
+          )
+        else
+          await putRows(
+            tx,
+            table,
+            run.map((c) => c.row!),
+          )
         i = j
       }
     }
@@ -114,7 +134,12 @@ export async function clearReplica(tx: Tx) {
   for (const table of tables.values()) await tx.execute(sql`delete from ${sql.identifier(table.table)}`)
 }
 
-export type MutationResultRow = { mutation_id: number; status: 'applied' | 'rejected'; error_code: string | null; error_message: string | null }
+export type MutationResultRow = {
+  mutation_id: number
+  status: 'applied' | 'rejected'
+  error_code: string | null
+  error_message: string | null
+}
 
 /**
  * Settles an outbox entry from its result in the stream (SPEC B3): applied ones are dropped
@@ -122,7 +147,10 @@ export type MutationResultRow = { mutation_id: number; status: 'applied' | 'reje
  * with the reason.
  */
 export async function settle(tx: Tx, result: MutationResultRow) {
-  const [pending] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, Number(result.mutation_id)))
+  const [pending] = await tx
+    .select()
+    .from(localOutbox)
+    .where(eq(localOutbox.mutationId, Number(result.mutation_id)))
   if (!pending) return
   if (result.status === 'rejected') {
     await tx
@@ -171,7 +199,11 @@ export async function applyBesidePending(tx: Tx, changes: Change[], deviceId: st
   if (changes.some((c) => c.table === 'mutation_results' || c.kind === 'scope_removed' || c.kind === 'scope_added')) return false
   const [refused] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from local_outbox where local_error is not null`)
   if ((refused?.n ?? 0) > 0) return false
-  const touched = new Set((await tx.select({ table: localUndo.tableName, key: localUndo.key }).from(localUndo)).map((u) => rowId(u.table, u.key as Record<string, unknown>)))
+  const touched = new Set(
+    (await tx.select({ table: localUndo.tableName, key: localUndo.key }).from(localUndo)).map((u) =>
+      rowId(u.table, u.key as Record<string, unknown>),
+    ),
+  )
   if (changes.some((c) => touched.has(rowId(c.table, c.key)))) return false
   try {
     await tx.transaction((sp) => applyChanges(sp, changes, deviceId))
@@ -207,8 +239,16 @@ export async function revertPending(tx: Tx) {
   }
   for (const [name, steps] of byTable) {
     const table = tableOf(name)
-    await deleteRows(tx, table, steps.map((s) => s.key as Record<string, unknown>))
-    await putRows(tx, table, steps.flatMap((s) => (s.before ? [s.before as Record<string, unknown>] : [])))
+    await deleteRows(
+      tx,
+      table,
+      steps.map((s) => s.key as Record<string, unknown>),
+    )
+    await putRows(
+      tx,
+      table,
+      steps.flatMap((s) => (s.before ? [s.before as Record<string, unknown>] : [])),
+    )
   }
   await tx.delete(localUndo)
 }

@@ -66,7 +66,13 @@ export class HttpTransport implements Transport {
   }
 
   async pull({ deviceId, offset, limit = 1000, waitMs = 0, signal }: PullParams): Promise<PullResponse | MustRefetch> {
-    const query = new URLSearchParams({ v: String(PROTOCOL_VERSION), deviceId, offset: String(offset), limit: String(limit), waitMs: String(waitMs) })
+    const query = new URLSearchParams({
+      v: String(PROTOCOL_VERSION),
+      deviceId,
+      offset: String(offset),
+      limit: String(limit),
+      waitMs: String(waitMs),
+    })
     const response = await this.request(`/api/sync/pull?${query}`, { signal })
     const body = await response.json()
     return response.status === 409 ? mustRefetchSchema.parse(body) : pullResponseSchema.parse(body)

@@ -18,7 +18,10 @@ export type CompactOptions = {
 export async function compact(db: Db, { keepDays = 30, keepTransactions = 0, now = new Date() }: CompactOptions = {}) {
   return db.transaction(async (tx) => {
     const cutoff = new Date(now.getTime() - keepDays * 86_400_000)
-    const [state] = await rows<{ seq: string; horizon: string }>(tx, sql`select seq::text as seq, horizon_seq::text as horizon from sync_state where id = 1 for update`)
+    const [state] = await rows<{ seq: string; horizon: string }>(
+      tx,
+      sql`select seq::text as seq, horizon_seq::text as horizon from sync_state where id = 1 for update`,
+    )
     const head = Number(state?.seq ?? 0)
     const current = Number(state?.horizon ?? 0)
     const [byTime] = await rows<{ seq: string | null }>(

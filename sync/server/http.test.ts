@@ -33,7 +33,10 @@ beforeAll(async () => {
       }),
     )
     expect(response.status).toBe(200)
-    cookies[name] = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    cookies[name] = response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
     ids[name] = ((await response.json()) as { user: { id: string } }).user.id
   }
   const [lib] = await rows<{ id: string }>(t.db, sql`select id from libraries where owner_id = ${ids.ann}`)
@@ -64,7 +67,10 @@ test('[A1] every endpoint needs a session', async () => {
     await handlePush(service, pushRequest(validPush([{ id: 1, name: 'createTag', args: { id: newId(), name: 'x' } }]), '')),
     await handlePull(service, new Request(`http://localhost:3000/api/sync/pull?${q}`)),
     await handleSnapshot(service, new Request(`http://localhost:3000/api/sync/snapshot?${q}`)),
-    await handlePull(service, new Request(`http://localhost:3000/api/sync/pull?${q}`, { headers: { cookie: 'better-auth.session_token=forged.value' } })),
+    await handlePull(
+      service,
+      new Request(`http://localhost:3000/api/sync/pull?${q}`, { headers: { cookie: 'better-auth.session_token=forged.value' } }),
+    ),
   ]) {
     expect(response.status).toBe(401)
     expect(await response.json()).toEqual({ type: 'error', message: 'Sign in to sync.' })
@@ -75,11 +81,20 @@ test('[A3] a malformed push is answered 400 with what is wrong', async () => {
   const response = await handlePush(service, pushRequest({ protocolVersion: 99, deviceId: 'nope', mutations: [] }))
   expect(response.status).toBe(400)
   const body = (await response.json()) as { message: string; issues: string[] }
-  expect(body.issues).toEqual(expect.arrayContaining([expect.stringMatching(/^protocolVersion: /), 'deviceId: must be a UUID', expect.stringMatching(/^mutations: /)]))
+  expect(body.issues).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^protocolVersion: /),
+      'deviceId: must be a UUID',
+      expect.stringMatching(/^mutations: /),
+    ]),
+  )
   const notJson = await handlePush(service, pushRequest(undefined, cookies.ann, '{"protocolVersion":'))
   expect(notJson.status).toBe(400)
   expect(await notJson.json()).toEqual({ type: 'error', message: 'The request body is not valid JSON.' })
-  const badPull = await handlePull(service, new Request(`http://localhost:3000/api/sync/pull?v=1&deviceId=${annDevice}&offset=-4`, { headers: { cookie: cookies.ann } }))
+  const badPull = await handlePull(
+    service,
+    new Request(`http://localhost:3000/api/sync/pull?v=1&deviceId=${annDevice}&offset=-4`, { headers: { cookie: cookies.ann } }),
+  )
   expect(badPull.status).toBe(400)
 })
 
@@ -92,13 +107,25 @@ test('[A3] an oversized body is answered 413 without being read whole', async ()
 
 test('[P1][A2] a signed-in user cannot use another user’s device, or write into their library', async () => {
   const bobDevice = newId()
-  const first = await handlePush(service, pushRequest(validPush([{ id: 1, name: 'createTag', args: { id: newId(), name: 'bob' } }], bobDevice), cookies.bob))
+  const first = await handlePush(
+    service,
+    pushRequest(validPush([{ id: 1, name: 'createTag', args: { id: newId(), name: 'bob' } }], bobDevice), cookies.bob),
+  )
   expect(first.status).toBe(200)
-  const hijack = await handlePush(service, pushRequest(validPush([{ id: 2, name: 'createTag', args: { id: newId(), name: 'ann' } }], bobDevice)))
+  const hijack = await handlePush(
+    service,
+    pushRequest(validPush([{ id: 2, name: 'createTag', args: { id: newId(), name: 'ann' } }], bobDevice)),
+  )
   expect(hijack.status).toBe(403)
   const intoAnns = await handlePush(
     service,
-    pushRequest(validPush([{ id: 2, name: 'createActivity', args: { id: newId(), libraryId: ids.annLibrary, name: 'Sneaky', kind: 'scalar' } }], bobDevice), cookies.bob),
+    pushRequest(
+      validPush(
+        [{ id: 2, name: 'createActivity', args: { id: newId(), libraryId: ids.annLibrary, name: 'Sneaky', kind: 'scalar' } }],
+        bobDevice,
+      ),
+      cookies.bob,
+    ),
   )
   expect(pushResponseSchema.parse(await intoAnns.json()).results).toEqual([
     { id: 2, status: 'rejected', code: 'not_found', message: 'The library was not found, or is not shared with you.' },
@@ -108,7 +135,21 @@ test('[P1][A2] a signed-in user cannot use another user’s device, or write int
 /** Everything but the bookkeeping of pushes: what a person would call their data. */
 async function userData() {
   const out: Record<string, unknown> = {}
-  for (const table of ['users', 'libraries', 'library_members', 'library_invites', 'activities', 'attributes', 'attribute_options', 'sequence_items', 'entries', 'entry_values', 'tags', 'entry_tags', 'user_settings']) {
+  for (const table of [
+    'users',
+    'libraries',
+    'library_members',
+    'library_invites',
+    'activities',
+    'attributes',
+    'attribute_options',
+    'sequence_items',
+    'entries',
+    'entry_values',
+    'tags',
+    'entry_tags',
+    'user_settings',
+  ]) {
     out[table] = await rows(t.db, sql`select * from ${sql.identifier(table)} order by 1`)
   }
   return out
@@ -119,30 +160,42 @@ test('[A2][A3] generated garbage and hostile-but-valid pushes: never a 5xx, neve
   const hostileIds = [ids.ann, ids.bob, ids.annLibrary, newId()]
   const arbitraryArgs = fc.oneof(
     fc.anything(),
-    fc.record({
-      id: fc.constantFrom(...hostileIds),
-      libraryId: fc.constantFrom(...hostileIds),
-      activityId: fc.constantFrom(...hostileIds),
-      entryId: fc.constantFrom(...hostileIds),
-      userId: fc.constantFrom(...hostileIds),
-      name: fc.oneof(fc.string(), fc.constant(''), fc.string({ minLength: 300, maxLength: 400 })),
-      kind: fc.constantFrom('scalar', 'sequence', 'other'),
-      role: fc.constantFrom('viewer', 'editor', 'owner'),
-      attributes: fc.array(fc.anything(), { maxLength: 3 }),
-      entry: fc.anything(),
-    }, { requiredKeys: [] }),
+    fc.record(
+      {
+        id: fc.constantFrom(...hostileIds),
+        libraryId: fc.constantFrom(...hostileIds),
+        activityId: fc.constantFrom(...hostileIds),
+        entryId: fc.constantFrom(...hostileIds),
+        userId: fc.constantFrom(...hostileIds),
+        name: fc.oneof(fc.string(), fc.constant(''), fc.string({ minLength: 300, maxLength: 400 })),
+        kind: fc.constantFrom('scalar', 'sequence', 'other'),
+        role: fc.constantFrom('viewer', 'editor', 'owner'),
+        attributes: fc.array(fc.anything(), { maxLength: 3 }),
+        entry: fc.anything(),
+      },
+      { requiredKeys: [] },
+    ),
   )
-  const mutation = fc.record({ id: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(1)), name: fc.oneof(fc.constantFrom(...mutatorNames), fc.string()), args: arbitraryArgs })
+  const mutation = fc.record({
+    id: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(1)),
+    name: fc.oneof(fc.constantFrom(...mutatorNames), fc.string()),
+    args: arbitraryArgs,
+  })
   const body = fc.oneof(
     fc.anything(),
-    fc.record({ protocolVersion: fc.constantFrom(1, 2, '1'), deviceId: fc.oneof(fc.uuid(), fc.string()), mutations: fc.oneof(fc.array(mutation, { maxLength: 5 }), fc.anything()) }),
+    fc.record({
+      protocolVersion: fc.constantFrom(1, 2, '1'),
+      deviceId: fc.oneof(fc.uuid(), fc.string()),
+      mutations: fc.oneof(fc.array(mutation, { maxLength: 5 }), fc.anything()),
+    }),
   )
   const bobDevice = newId()
   await fc.assert(
     fc.asyncProperty(body, async (payload) => {
       // Bob is the attacker: anything he sends may only ever touch Bob's own rows, so only
       // rejected or no-op outcomes are allowed on everyone else's data.
-      const withDevice = typeof payload === 'object' && payload !== null && 'mutations' in payload ? { ...payload, deviceId: bobDevice } : payload
+      const withDevice =
+        typeof payload === 'object' && payload !== null && 'mutations' in payload ? { ...payload, deviceId: bobDevice } : payload
       const response = await handlePush(service, pushRequest(withDevice, cookies.bob))
       expect(response.status, await response.clone().text()).toBeLessThan(500)
     }),
@@ -171,7 +224,14 @@ test('[A2][A3] generated garbage and hostile-but-valid pushes: never a 5xx, neve
     Object.fromEntries(
       Object.entries(data).map(([table, list]) => [
         table,
-        (list as Record<string, unknown>[]).filter((r) => r.user_id !== ids.bob && r.owner_id !== ids.bob && r.id !== ids.bob && r.created_by !== ids.bob && !(table !== 'libraries' && bobsLibraries(after).has(String(r.library_id)))),
+        (list as Record<string, unknown>[]).filter(
+          (r) =>
+            r.user_id !== ids.bob &&
+            r.owner_id !== ids.bob &&
+            r.id !== ids.bob &&
+            r.created_by !== ids.bob &&
+            !(table !== 'libraries' && bobsLibraries(after).has(String(r.library_id))),
+        ),
       ]),
     )
   expect(notBobs(after)).toEqual(notBobs(before))

@@ -69,7 +69,11 @@ async function requireUser(service: SyncService, request: Request): Promise<stri
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input)
   if (!parsed.success) {
-    throw new HttpError(400, `Invalid ${what}: ${describeIssues(parsed.error)}`, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))
+    throw new HttpError(
+      400,
+      `Invalid ${what}: ${describeIssues(parsed.error)}`,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    )
   }
   return parsed.data
 }

@@ -102,7 +102,9 @@ describe('live mode across server processes', () => {
     const squat = strengthActivity(ann.libraryId)
     expect(await owner.mutate('createActivity', squat.args)).toMatchObject({ status: 'applied' })
     for (const member of members) {
-      expect(await owner.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: member.email, role: 'viewer' })).toMatchObject({ status: 'applied' })
+      expect(
+        await owner.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: member.email, role: 'viewer' }),
+      ).toMatchObject({ status: 'applied' })
     }
     const readers = members.flatMap((member) => Array.from({ length: 10 }, () => onB(member)))
     // Register every device, then bring each to the head: nothing else commits after this.

@@ -36,7 +36,6 @@ afterEach(async () => {
 const at = '2026-11-20T07:30:00.000Z'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-
 function deferred<T = void>() {
   let resolve!: (value: T) => void
   const promise = new Promise<T>((r) => (resolve = r))
@@ -47,19 +46,44 @@ type LoggedChange = Omit<Change, 'seq'> & { seq: number; tx: string }
 
 /** The whole change log in `(seq, op)` order, read straight from the tables. */
 async function wholeLog(db: Db): Promise<LoggedChange[]> {
-  const found = await rows<{ seq: string; tx: string; op: number; scope: string; table_name: string; kind: Change['kind']; key: Record<string, unknown>; row: Record<string, unknown> | null }>(
+  const found = await rows<{
+    seq: string
+    tx: string
+    op: number
+    scope: string
+    table_name: string
+    kind: Change['kind']
+    key: Record<string, unknown>
+    row: Record<string, unknown> | null
+  }>(
     db,
     sql`select t.seq::text as seq, t.tx::text as tx, l.op, l.scope, l.table_name, l.kind, l.key, l.row
           from change_log l join change_transactions t on t.tx = l.tx
          order by t.seq, l.op`,
   )
-  return found.map((r) => ({ seq: Number(r.seq), tx: r.tx, op: r.op, scope: r.scope, table: r.table_name, kind: r.kind, key: r.key, row: r.row }))
+  return found.map((r) => ({
+    seq: Number(r.seq),
+    tx: r.tx,
+    op: r.op,
+    scope: r.scope,
+    table: r.table_name,
+    kind: r.kind,
+    key: r.key,
+    row: r.row,
+  }))
 }
 
 const stripTx = ({ tx: _tx, ...change }: LoggedChange): Change => change
 
 /** What a puller saw, page by page, and every rule a page broke (R2, R3, L4). */
-type Follow = { changes: Change[]; pages: number; pagesWithChanges: number; pagesWhileWriting: number; oversized: number; violations: string[] }
+type Follow = {
+  changes: Change[]
+  pages: number
+  pagesWithChanges: number
+  pagesWhileWriting: number
+  oversized: number
+  violations: string[]
+}
 
 /**
  * Pulls with random small limits until `finished()` is true and a pull started after that is up
@@ -121,7 +145,12 @@ describe('change log on PostgreSQL', () => {
     const started = performance.now()
     const s = (await postgresServer({ max: 12 })).server
     server = s
-    const [ann, bob, cat, dan] = await Promise.all(['Ann', 'Bob', 'Cat', 'Dan'].map((n) => s.user(n))) as [TestUser, TestUser, TestUser, TestUser]
+    const [ann, bob, cat, dan] = (await Promise.all(['Ann', 'Bob', 'Cat', 'Dan'].map((n) => s.user(n)))) as [
+      TestUser,
+      TestUser,
+      TestUser,
+      TestUser,
+    ]
 
     // Own activities to log against, a shared activity in each shared library to rename.
     const ok = async <N extends MutatorName>(user: TestUser, name: N, args: MutatorArgs<N>) => {
@@ -165,7 +194,9 @@ describe('change log on PostgreSQL', () => {
             i % 3 === 0
               ? await device.mutate('createTag', { id: newId(), name: `${label}-${i}` })
               : i % 3 === 1
-                ? await device.mutate('logEntry', { entry: { id: newId(), activityId: mine.id, performedAt: at, values: { [mine.reps]: i + 1, [mine.weight]: 100 } } })
+                ? await device.mutate('logEntry', {
+                    entry: { id: newId(), activityId: mine.id, performedAt: at, values: { [mine.reps]: i + 1, [mine.weight]: 100 } },
+                  })
                 : await device.mutate('renameActivity', { activityId: renames[i % renames.length]!, name: `${label} ${i}` })
           if (result.status !== 'applied') violations.push(`${label} #${i}: ${result.code}: ${result.message}`)
           else if (result.seq <= lastSeq) violations.push(`${label} #${i}: seq ${result.seq} after ${lastSeq}`)
@@ -201,7 +232,15 @@ describe('change log on PostgreSQL', () => {
     const pullers = [ann, bob, cat, dan].map((user) => ({ user, device: user.device() }))
     const seed = Date.now() % 100_000
     const loadStarted = performance.now()
-    const following = pullers.map((p, i) => follow(p.user.email.split('-')[0]!, p.device, seed + i, () => finished, () => writing))
+    const following = pullers.map((p, i) =>
+      follow(
+        p.user.email.split('-')[0]!,
+        p.device,
+        seed + i,
+        () => finished,
+        () => writing,
+      ),
+    )
     const auditing = audit()
     const applied = await Promise.all(writers.map(write))
     const writeMs = performance.now() - loadStarted
@@ -209,11 +248,13 @@ describe('change log on PostgreSQL', () => {
     await auditing
     // A fresh device per account snapshots its scopes (N1) and registers itself; the pullers
     // then catch up past that registration too, so nothing needs leaving out of the comparison.
-    const snapshots = await Promise.all([ann, bob, cat, dan].map(async (user) => {
-      const device = user.device()
-      await device.snapshot()
-      return device
-    }))
+    const snapshots = await Promise.all(
+      [ann, bob, cat, dan].map(async (user) => {
+        const device = user.device()
+        await device.snapshot()
+        return device
+      }),
+    )
     finished = true
     const follows = await Promise.all(following)
     const loadMs = performance.now() - loadStarted
@@ -253,7 +294,10 @@ describe('change log on PostgreSQL', () => {
       // The replica a device builds from the stream is the server's state of its scopes.
       // The snapshots ran side by side, each registering its device: one may predate another's
       // registration (another account's), never a change of its own scopes.
-      expect(expected.filter((c) => c.seq > snapshots[i]!.offset), `${user.email}: changes after its snapshot`).toEqual([])
+      expect(
+        expected.filter((c) => c.seq > snapshots[i]!.offset),
+        `${user.email}: changes after its snapshot`,
+      ).toEqual([])
       expect(device.replica.picture(), `${user.email}: replica`).toEqual(snapshots[i]!.replica.picture())
     }
     // The pullers really overlapped the writes, and the shared rows are in the pictures compared.
@@ -261,7 +305,6 @@ describe('change log on PostgreSQL', () => {
     expect(pullers[2]!.device.replica.table('activities').map((a) => a.name)).toContain(
       (await rows<{ name: string }>(s.db, sql`select name from activities where id = ${sharedA.ids.id}`))[0]!.name,
     )
-
   }, 120_000)
 
   test('[L3][R3] a transaction that started first and commits last takes the larger seq; a pull in between returns only the committed one and skips nothing', async () => {
@@ -305,7 +348,12 @@ describe('change log on PostgreSQL', () => {
     expect(seqB).toBeLessThan(seqA)
     expect(second).toMatchObject({ offset: seqA, head: seqA, upToDate: true })
     expect(await reader.catchUp()).toEqual([])
-    expect(reader.replica.table('tags').map((t) => t.name).sort()).toEqual(['A', 'B'])
+    expect(
+      reader.replica
+        .table('tags')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['A', 'B'])
 
     // The log says so too: commit order (seq) and transaction id order disagree here, which is
     // exactly the case where serving by transaction id would have skipped A for ever.

@@ -32,7 +32,14 @@ test('[R6][R1][R2][R3] pulls read together answer as each pull alone would, over
   await annLaptop.mutate('createTag', { id: newId(), name: 'Heavy' })
   await bobPhone.mutate('createTag', { id: newId(), name: 'Easy' })
   await carolPhone.mutate('createTag', { id: newId(), name: 'Mine' })
-  await annPhone.mutate('logEntry', { entry: { id: newId(), activityId: squat.ids.id, performedAt: '2026-11-20T07:30:00.000Z', values: { [squat.ids.reps]: 5, [squat.ids.weight]: 100 } } })
+  await annPhone.mutate('logEntry', {
+    entry: {
+      id: newId(),
+      activityId: squat.ids.id,
+      performedAt: '2026-11-20T07:30:00.000Z',
+      values: { [squat.ids.reps]: 5, [squat.ids.weight]: 100 },
+    },
+  })
   await bobPhone.mutate('createTag', { id: newId(), name: 'Easy' }) // refused: Bob has one already
   const { head } = await readSyncState(server.db)
   expect(head).toBeGreaterThan(5)
@@ -40,7 +47,9 @@ test('[R6][R1][R2][R3] pulls read together answer as each pull alone would, over
   const devices = [annPhone, annLaptop, bobPhone, carolPhone].map((d) => ({ userId: d.user.id, deviceId: d.id }))
   const offsets = [0, 1, Math.floor(head / 2), head - 1, head, head + 5]
   const limits = [1, 3, 1000]
-  const callers = devices.flatMap((who) => offsets.flatMap((offset) => limits.map((limit) => ({ who, query: { offset, limit } satisfies PullQuery }))))
+  const callers = devices.flatMap((who) =>
+    offsets.flatMap((offset) => limits.map((limit) => ({ who, query: { offset, limit } satisfies PullQuery }))),
+  )
 
   const alone = await Promise.all(callers.map(({ who, query }) => pull(server.db, who, query)))
   expect(await pullMany(server.db, callers)).toEqual(alone)

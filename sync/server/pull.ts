@@ -6,7 +6,15 @@ import type { Change, MustRefetch, PullResponse } from '../protocol'
 import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
 
-type Row = { seq: string; op: number; scope: string; table_name: string; kind: Change['kind']; key: Record<string, unknown>; row: Record<string, unknown> | null }
+type Row = {
+  seq: string
+  op: number
+  scope: string
+  table_name: string
+  kind: Change['kind']
+  key: Record<string, unknown>
+  row: Record<string, unknown> | null
+}
 
 export type PullQuery = { offset: number; limit: number }
 type Who = { userId: string; deviceId: string }
@@ -43,11 +51,18 @@ export async function pull(db: Db, who: Who, { offset, limit }: PullQuery): Prom
  * snapshot. When the shared read would exceed `cap` changes (a device far behind) it gives up and
  * each caller pulls on its own. Answers come back in the callers' order.
  */
-export async function pullMany(db: Db, callers: { who: Who; query: PullQuery }[], { cap = 5000 } = {}): Promise<(PullResponse | MustRefetch)[]> {
+export async function pullMany(
+  db: Db,
+  callers: { who: Who; query: PullQuery }[],
+  { cap = 5000 } = {},
+): Promise<(PullResponse | MustRefetch)[]> {
   const shared = await db.transaction(
     async (tx) => {
       const { head, horizon } = await readSyncState(tx)
-      const scopes = await scopesOfMany(tx, callers.map((c) => c.who))
+      const scopes = await scopesOfMany(
+        tx,
+        callers.map((c) => c.who),
+      )
       const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head)
       if (live.length === 0) return { head, horizon, scopes, found: [] as Change[], complete: true }
       const from = Math.min(...live.map((c) => c.query.offset))
@@ -96,7 +111,10 @@ async function changesIn(tx: Queryable, names: string[], after: number, upTo: nu
     sql`select t.seq::text as seq, l.op, l.scope, l.table_name, l.kind, l.key, l.row
           from change_transactions t join change_log l on l.tx = t.tx
          where t.seq > ${after} and t.seq <= ${upTo}
-           and l.scope in (${sql.join(names.map((n) => sql`${n}`), sql`, `)})
+           and l.scope in (${sql.join(
+             names.map((n) => sql`${n}`),
+             sql`, `,
+           )})
          order by t.seq, l.op
          ${limit === undefined ? sql`` : sql`limit ${limit}`}`,
   )
@@ -111,7 +129,11 @@ function toChange(r: Row): Change {
 function staleOffset(offset: number, head: number, horizon: number): MustRefetch | undefined {
   if (offset < horizon) return mustRefetch(offset, horizon, `Changes up to ${horizon} have been compacted away.`)
   if (offset > head) {
-    return mustRefetch(offset, horizon, `This device is ahead of the server (offset ${offset}, head ${head}); the server's data was restored from an earlier point.`)
+    return mustRefetch(
+      offset,
+      horizon,
+      `This device is ahead of the server (offset ${offset}, head ${head}); the server's data was restored from an earlier point.`,
+    )
   }
   return undefined
 }

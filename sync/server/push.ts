@@ -53,7 +53,13 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
 const PENDING_SEQ = -1
 
 /** Runs one mutation under a savepoint and records its result; a refusal undoes its effects only. */
-async function apply(tx: Tx, userId: string, deviceId: string, mutation: PushRequest['mutations'][number], now: Date): Promise<MutationResult> {
+async function apply(
+  tx: Tx,
+  userId: string,
+  deviceId: string,
+  mutation: PushRequest['mutations'][number],
+  now: Date,
+): Promise<MutationResult> {
   let refusal: { code: MutationErrorCode; message: string } | undefined
   try {
     await tx.transaction((sp) => runMutator({ tx: sp, userId, now, runtime: 'server' }, mutation.name, mutation.args))
@@ -83,7 +89,12 @@ async function seqOf(db: Queryable, txid: string): Promise<number> {
  */
 async function recordedResult(db: Queryable, deviceId: string, mutationId: number, currentTxid: string): Promise<MutationResult> {
   const [row] = await db
-    .select({ status: mutationResults.status, code: mutationResults.errorCode, message: mutationResults.errorMessage, tx: mutationResults.tx })
+    .select({
+      status: mutationResults.status,
+      code: mutationResults.errorCode,
+      message: mutationResults.errorMessage,
+      tx: mutationResults.tx,
+    })
     .from(mutationResults)
     .where(and(eq(mutationResults.deviceId, deviceId), eq(mutationResults.mutationId, mutationId)))
   if (!row) {

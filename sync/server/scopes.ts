@@ -17,10 +17,18 @@ export async function scopesOf(db: Queryable, userId: string, deviceId: string):
 export async function scopesOfMany(db: Queryable, devices: { userId: string; deviceId: string }[]): Promise<Map<string, Scopes>> {
   const userIds = [...new Set(devices.map((d) => d.userId))]
   const owned = await db.select({ userId: libraries.ownerId, id: libraries.id }).from(libraries).where(inArray(libraries.ownerId, userIds))
-  const shared = await db.select({ userId: libraryMembers.userId, id: libraryMembers.libraryId }).from(libraryMembers).where(inArray(libraryMembers.userId, userIds))
+  const shared = await db
+    .select({ userId: libraryMembers.userId, id: libraryMembers.libraryId })
+    .from(libraryMembers)
+    .where(inArray(libraryMembers.userId, userIds))
   const byUser = new Map<string, Set<string>>()
   for (const l of [...owned, ...shared]) byUser.set(l.userId, (byUser.get(l.userId) ?? new Set()).add(l.id))
-  return new Map(devices.map((d) => [`${d.userId}/${d.deviceId}`, { userId: d.userId, deviceId: d.deviceId, libraryIds: [...(byUser.get(d.userId) ?? [])].sort() }]))
+  return new Map(
+    devices.map((d) => [
+      `${d.userId}/${d.deviceId}`,
+      { userId: d.userId, deviceId: d.deviceId, libraryIds: [...(byUser.get(d.userId) ?? [])].sort() },
+    ]),
+  )
 }
 
 /** Scope names as the change log stores them. */

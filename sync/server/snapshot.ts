@@ -35,7 +35,14 @@ export async function streamSnapshot(
         .filter((t) => t.ids.length > 0)
       let total = 0
       for (const { table, ids, extra } of tables) total += await countRows(tx, table, ids, extra)
-      await emit({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: head, horizon, scopes: scopeNames(scopes), rows: total })
+      await emit({
+        type: 'snapshot-begin',
+        protocolVersion: PROTOCOL_VERSION,
+        offset: head,
+        horizon,
+        scopes: scopeNames(scopes),
+        rows: total,
+      })
       let rowCount = 0
       for (const { table, ids, extra } of tables) {
         for await (const page of pages(tx, table, ids, extra, pageRows)) {
@@ -57,10 +64,17 @@ function scopeIds(table: SyncTable, scopes: Scopes): string[] {
 
 // The column is compared as it is (every scope column is a uuid, the parameters take its type):
 // a cast would hide it from the planner and its index.
-const inScope = (table: SyncTable, ids: string[]) => sql`${sql.identifier(table.column)} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`
+const inScope = (table: SyncTable, ids: string[]) =>
+  sql`${sql.identifier(table.column)} in (${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )})`
 
 async function countRows(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType<typeof sql>): Promise<number> {
-  const [found] = await rows<{ n: string }>(tx, sql`select count(*) as n from ${sql.identifier(table.table)} where ${inScope(table, ids)} ${extra}`)
+  const [found] = await rows<{ n: string }>(
+    tx,
+    sql`select count(*) as n from ${sql.identifier(table.table)} where ${inScope(table, ids)} ${extra}`,
+  )
   return Number(found?.n ?? 0)
 }
 
@@ -75,7 +89,10 @@ async function* pages(tx: Tx, table: SyncTable, ids: string[], extra: ReturnType
     select to_jsonb(t) as row from ${sql.identifier(table.table)} t where ${inScope(table, ids)} ${extra}`)
   try {
     for (;;) {
-      const page = await rows<{ row: Record<string, unknown> }>(tx, sql`fetch forward ${sql.raw(String(Math.floor(pageRows)))} from ${cursor}`)
+      const page = await rows<{ row: Record<string, unknown> }>(
+        tx,
+        sql`fetch forward ${sql.raw(String(Math.floor(pageRows)))} from ${cursor}`,
+      )
       if (page.length > 0) yield page.map((p) => p.row)
       if (page.length < pageRows) return
     }

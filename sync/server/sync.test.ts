@@ -72,7 +72,11 @@ describe('push', () => {
       sql`select t.seq::text as seq, l.table_name from change_log l join change_transactions t on t.tx = l.tx where l.table_name in ('tags', 'mutation_results') order by t.seq, l.op`,
     )
     const applied = response.results[0] as { seq: number }
-    expect(log.filter((l) => Number(l.seq) === applied.seq).map((l) => l.table_name)).toEqual(['tags', 'mutation_results', 'mutation_results'])
+    expect(log.filter((l) => Number(l.seq) === applied.seq).map((l) => l.table_name)).toEqual([
+      'tags',
+      'mutation_results',
+      'mutation_results',
+    ])
     expect(log.filter((l) => l.table_name === 'tags')).toHaveLength(1)
   })
 
@@ -96,7 +100,9 @@ describe('push', () => {
     await device.mutate('createTag', { id: newId(), name: 'Mine' })
     const stolen = bob.device()
     Object.assign(stolen, { id: device.id })
-    await expect(stolen.mutate('createTag', { id: newId(), name: 'Yours' })).rejects.toThrow(/push answered 403.*belongs to another account/)
+    await expect(stolen.mutate('createTag', { id: newId(), name: 'Yours' })).rejects.toThrow(
+      /push answered 403.*belongs to another account/,
+    )
   })
 })
 
@@ -118,7 +124,9 @@ describe('pull', () => {
   test('[R2][R3] pages hold whole transactions; a transaction larger than the page comes alone; the offset reaches the head', async () => {
     const { device, ids } = await squatFor(ann)
     // One transaction with 1 entry + 3 values + result: 5 changes.
-    await device.mutate('logEntry', { entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 5, [ids.weight]: 100, [ids.grip]: ids.wide } } })
+    await device.mutate('logEntry', {
+      entry: { id: newId(), activityId: ids.id, performedAt: at, values: { [ids.reps]: 5, [ids.weight]: 100, [ids.grip]: ids.wide } },
+    })
     await device.mutate('createTag', { id: newId(), name: 'A' })
     const reader = ann.device()
     const pages: { seqs: number[]; offset: number; upToDate: boolean }[] = []
@@ -172,8 +180,21 @@ describe('pull', () => {
     const { device, ids } = await squatFor(ann)
     const root = newId()
     const day = newId()
-    await device.mutate('createActivity', { id: day, libraryId: ann.libraryId, name: 'Day', kind: 'sequence', items: [{ id: newId(), childId: ids.id, repeat: 2 }] })
-    await device.mutate('logEntry', { entry: { id: root, activityId: day, performedAt: at, children: [0, 1].map(() => ({ id: newId(), activityId: ids.id, values: { [ids.reps]: 5 } })) } })
+    await device.mutate('createActivity', {
+      id: day,
+      libraryId: ann.libraryId,
+      name: 'Day',
+      kind: 'sequence',
+      items: [{ id: newId(), childId: ids.id, repeat: 2 }],
+    })
+    await device.mutate('logEntry', {
+      entry: {
+        id: root,
+        activityId: day,
+        performedAt: at,
+        children: [0, 1].map(() => ({ id: newId(), activityId: ids.id, values: { [ids.reps]: 5 } })),
+      },
+    })
     const other = ann.device()
     await other.catchUp()
     expect(other.replica.table('entries')).toHaveLength(3)
@@ -197,7 +218,8 @@ describe('snapshot', () => {
     await device.mutate('renameActivity', { activityId: ids.id, name: 'Low-bar squat' })
     await follower.catchUp()
     await fresh.catchUp()
-    const withoutResults = (d: typeof follower) => d.replica.picture().filter(([k]) => !k.startsWith('mutation_results|') && !k.startsWith('devices|'))
+    const withoutResults = (d: typeof follower) =>
+      d.replica.picture().filter(([k]) => !k.startsWith('mutation_results|') && !k.startsWith('devices|'))
     expect(withoutResults(fresh)).toEqual(withoutResults(follower))
     expect(fresh.replica.table('activities')[0]?.name).toBe('Low-bar squat')
   })
@@ -214,12 +236,17 @@ describe('snapshot', () => {
     let announced: number | undefined
     let streamed = 0
     let ended: number | undefined
-    await streamSnapshot(server.db, { userId: ann.id, deviceId: device.id }, async (line) => {
-      if (line.type === 'snapshot-begin') announced = line.rows
-      if (line.type === 'rows') streamed += line.rows.length
-      if (line.type === 'rows' && line.table === 'entries') pages.push(line.rows.length)
-      if (line.type === 'snapshot-end') ended = line.rowCount
-    }, { pageRows: 10 })
+    await streamSnapshot(
+      server.db,
+      { userId: ann.id, deviceId: device.id },
+      async (line) => {
+        if (line.type === 'snapshot-begin') announced = line.rows
+        if (line.type === 'rows') streamed += line.rows.length
+        if (line.type === 'rows' && line.table === 'entries') pages.push(line.rows.length)
+        if (line.type === 'snapshot-end') ended = line.rowCount
+      },
+      { pageRows: 10 },
+    )
     expect(pages).toEqual([10, 10, 10, 2])
     // N3: the first line announces how many rows follow, so a device can show a percentage.
     expect(announced).toBe(streamed)
@@ -239,7 +266,12 @@ describe('scope changes', () => {
     expect(changes.find((c) => c.kind === 'scope_added')).toMatchObject({ scope: `user:${bob.id}`, key: { id: ann.libraryId } })
     expect(bobs.replica.table('activities').map((a) => a.id)).toEqual([ids.id])
     expect(bobs.replica.table('attributes')).toHaveLength(3)
-    expect(bobs.replica.table('libraries').map((l) => l.id).sort()).toEqual([ann.libraryId, bob.libraryId].sort())
+    expect(
+      bobs.replica
+        .table('libraries')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual([ann.libraryId, bob.libraryId].sort())
     // From then on the library's own scope brings its changes.
     await ann.device().mutate('renameActivity', { activityId: ids.id, name: 'Pause squat' })
     await bobs.catchUp()
@@ -255,7 +287,9 @@ describe('scope changes', () => {
     const pending = bobs.mutation('renameActivity', { activityId: ids.id, name: 'Bob was here' })
     await ann.device().mutate('revokeMember', { libraryId: ann.libraryId, userId: bob.id })
     const response = await bobs.push([pending])
-    expect(response.results).toEqual([{ id: pending.id, status: 'rejected', code: 'not_found', message: 'The library was not found, or is not shared with you.' }])
+    expect(response.results).toEqual([
+      { id: pending.id, status: 'rejected', code: 'not_found', message: 'The library was not found, or is not shared with you.' },
+    ])
     await bobs.catchUp()
     expect(bobs.replica.table('activities')).toEqual([])
     expect(bobs.replica.table('libraries').map((l) => l.id)).toEqual([bob.libraryId])
@@ -288,10 +322,19 @@ describe('compaction', () => {
     expect(result.horizon).toBeGreaterThan(0)
     expect(result.removedChanges).toBeGreaterThan(0)
     const refused = await behind.pullOnce()
-    expect(refused).toMatchObject({ type: 'must-refetch', horizon: result.horizon, message: expect.stringContaining('Fetch a snapshot, keep your pending writes') })
+    expect(refused).toMatchObject({
+      type: 'must-refetch',
+      horizon: result.horizon,
+      message: expect.stringContaining('Fetch a snapshot, keep your pending writes'),
+    })
     await behind.snapshot()
     await behind.catchUp()
-    expect(behind.replica.table('tags').map((t) => t.name).sort()).toEqual(['t0', 't1', 't2'])
+    expect(
+      behind.replica
+        .table('tags')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['t0', 't1', 't2'])
     const ok = await device.pullOnce()
     expect(ok).toMatchObject({ type: 'changes', horizon: result.horizon })
     // Compaction never lowers the horizon.

@@ -12,8 +12,22 @@ import { newId } from '@/domain/ids'
 import type { MutatorArgs } from '@/domain/mutators'
 
 const templates = {
-  strength: { label: 'Strength (weight × reps)', kind: 'scalar', attributes: [['Weight', 'mass'], ['Reps', 'integer']] },
-  cardio: { label: 'Cardio (distance, time)', kind: 'scalar', attributes: [['Distance', 'distance'], ['Time', 'duration']] },
+  strength: {
+    label: 'Strength (weight × reps)',
+    kind: 'scalar',
+    attributes: [
+      ['Weight', 'mass'],
+      ['Reps', 'integer'],
+    ],
+  },
+  cardio: {
+    label: 'Cardio (distance, time)',
+    kind: 'scalar',
+    attributes: [
+      ['Distance', 'distance'],
+      ['Time', 'duration'],
+    ],
+  },
   workout: { label: 'Workout (a sequence of exercises)', kind: 'sequence', attributes: [] },
 } as const
 
@@ -39,7 +53,8 @@ export function LibraryView() {
       name: String(data.get('name') ?? ''),
       kind: template.kind,
       attributes: template.attributes.map(([name, type]) => ({ id: newId(), name, type })),
-      items: template.kind === 'sequence' ? Object.entries(picked).map(([childId, repeat]) => ({ id: newId(), childId, repeat })) : undefined,
+      items:
+        template.kind === 'sequence' ? Object.entries(picked).map(([childId, repeat]) => ({ id: newId(), childId, repeat })) : undefined,
     }
     try {
       await sync.client.mutate('createActivity', args)
@@ -63,7 +78,10 @@ export function LibraryView() {
         {library.data.name}
       </h1>
       {list.data && list.data.length > 0 ? (
-        <ul aria-label="Activities" className="divide-y divide-zinc-200 rounded-xl border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+        <ul
+          aria-label="Activities"
+          className="divide-y divide-zinc-200 rounded-xl border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
+        >
           {list.data.map((a) => (
             <li key={a.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
               <span className="flex items-baseline gap-2">
@@ -71,13 +89,25 @@ export function LibraryView() {
                 <span className="text-xs text-zinc-500">{a.kind === 'sequence' ? 'Workout' : 'Exercise'}</span>
               </span>
               <span className="flex gap-1">
-                <Link className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium underline-offset-4 hover:underline" href={`/log?activity=${a.id}`} aria-label={`Log ${a.name}`}>
+                <Link
+                  className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium underline-offset-4 hover:underline"
+                  href={`/log?activity=${a.id}`}
+                  aria-label={`Log ${a.name}`}
+                >
                   {a.kind === 'sequence' ? 'Start' : 'Log'}
                 </Link>
-                <Link className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline" href={`/progress?activity=${a.id}`} aria-label={`Progress of ${a.name}`}>
+                <Link
+                  className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline"
+                  href={`/progress?activity=${a.id}`}
+                  aria-label={`Progress of ${a.name}`}
+                >
                   Progress
                 </Link>
-                <Link className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline" href={`/activity?id=${a.id}`} aria-label={`Edit ${a.name}`}>
+                <Link
+                  className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm underline-offset-4 hover:underline"
+                  href={`/activity?id=${a.id}`}
+                  aria-label={`Edit ${a.name}`}
+                >
                   Edit
                 </Link>
               </span>
@@ -90,7 +120,11 @@ export function LibraryView() {
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Activities are what you log: a lift, a run, a whole workout.</p>
         </div>
       )}
-      <form onSubmit={add} className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800" aria-label="Add an activity">
+      <form
+        onSubmit={add}
+        className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+        aria-label="Add an activity"
+      >
         <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
           <div className="flex-1">
             <TextField label="New activity" name="name" required maxLength={200} error={error} />
@@ -118,7 +152,9 @@ export function LibraryView() {
         {kind === 'workout' ? (
           <fieldset className="flex flex-col gap-2">
             <legend className="text-sm font-medium">Exercises in this workout, and sets of each</legend>
-            {scalars.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Add an exercise first; a workout is a sequence of them.</p> : null}
+            {scalars.length === 0 ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">Add an exercise first; a workout is a sequence of them.</p>
+            ) : null}
             {scalars.map((a) => (
               <div key={a.id} className="flex items-center gap-3">
                 <input

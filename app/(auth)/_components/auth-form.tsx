@@ -6,14 +6,7 @@ import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { authClient } from '@/components/auth-client'
 import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/text-field'
-import {
-  authErrorMessage,
-  fieldErrors,
-  signInSchema,
-  signUpSchema,
-  type FieldErrors,
-  type SignUpInput,
-} from '@/domain/account'
+import { authErrorMessage, fieldErrors, signInSchema, signUpSchema, type FieldErrors, type SignUpInput } from '@/domain/account'
 
 type Mode = 'sign-in' | 'sign-up'
 
@@ -40,13 +33,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
     setPending(true)
     try {
       const result =
-        mode === 'sign-up'
-          ? await authClient.signUp.email(parsed.data as SignUpInput)
-          : await authClient.signIn.email(parsed.data)
+        mode === 'sign-up' ? await authClient.signUp.email(parsed.data as SignUpInput) : await authClient.signIn.email(parsed.data)
       if (result.error) {
-        setErrors(
-          authErrorMessage(result.error.status === 429 ? 'TOO_MANY_REQUESTS' : result.error.code, result.error.message),
-        )
+        setErrors(authErrorMessage(result.error.status === 429 ? 'TOO_MANY_REQUESTS' : result.error.code, result.error.message))
         return
       }
       router.replace('/')

@@ -7,9 +7,7 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         <p className="text-sm font-semibold tracking-wide text-accent-strong uppercase dark:text-accent">Cadence</p>
         <h1 className="text-3xl font-semibold">{mode === 'sign-up' ? 'Create your account' : 'Welcome back'}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">
-          {mode === 'sign-up'
-            ? 'Log every set, offline or on, on all your devices.'
-            : 'Sign in to your training log.'}
+          {mode === 'sign-up' ? 'Log every set, offline or on, on all your devices.' : 'Sign in to your training log.'}
         </p>
       </div>
       <AuthForm mode={mode} />

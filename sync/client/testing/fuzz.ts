@@ -118,7 +118,10 @@ export class SimServer {
       notifier,
       async authenticate(request) {
         const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? ''
-        const [session] = await rows<{ user_id: string }>(db, sql`select user_id::text from sessions where token = ${token} and expires_at > now()`)
+        const [session] = await rows<{ user_id: string }>(
+          db,
+          sql`select user_id::text from sessions where token = ${token} and expires_at > now()`,
+        )
         return session?.user_id ?? null
       },
     }
@@ -397,10 +400,27 @@ async function setup(seed: number, env: FuzzEnv): Promise<World> {
   for (const [user, n] of seedActivities) {
     for (let i = 0; i < n; i++) await serverMutation(w, user, { name: 'createActivity', args: activityArgs(rng, user.libraryId) }, true)
   }
-  await serverMutation(w, ann, { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: bob.email, role: 'editor' } }, true)
+  await serverMutation(
+    w,
+    ann,
+    { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: bob.email, role: 'editor' } },
+    true,
+  )
   if (cat) {
-    if (rng.chance(0.5)) await serverMutation(w, ann, { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: cat.email, role: 'viewer' } }, true)
-    else await serverMutation(w, bob, { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: bob.libraryId, email: cat.email, role: 'editor' } }, true)
+    if (rng.chance(0.5))
+      await serverMutation(
+        w,
+        ann,
+        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: cat.email, role: 'viewer' } },
+        true,
+      )
+    else
+      await serverMutation(
+        w,
+        bob,
+        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: bob.libraryId, email: cat.email, role: 'editor' } },
+        true,
+      )
   }
 
   const owners = [ann, bob, ann, cat && rng.chance(0.7) ? cat : rng.pick(w.users)]
@@ -430,7 +450,9 @@ async function setup(seed: number, env: FuzzEnv): Promise<World> {
     })
     w.devices.push({ name: `d${i}(${user.name})`, user, id, db: local.db, direct, wire, client, queued: new Map() })
   }
-  w.log(`users ${w.users.map((u) => `${u.name}=${u.id}`).join(' ')}; devices ${w.devices.map((d) => `${d.name}${d.direct.online ? '' : ' offline'}`).join(', ')}`)
+  w.log(
+    `users ${w.users.map((u) => `${u.name}=${u.id}`).join(' ')}; devices ${w.devices.map((d) => `${d.name}${d.direct.online ? '' : ' offline'}`).join(', ')}`,
+  )
   // Most devices start synced; the others make their first snapshot under fire.
   for (const d of w.devices) {
     if (!d.direct.online || rng.chance(0.3)) continue
@@ -473,7 +495,8 @@ async function answer(w: World, d: Device, i: number, faults: boolean) {
   const fate: Fate = faults ? w.rng.weighted(fates[held.kind]) : 'deliver'
   w.count(`${held.kind}:${fate}`)
   if (i > 0) w.count('reordered')
-  if (fate !== 'deliver' || i > 0) w.log(`  ${d.name} ${held.kind}${i > 0 ? ` (held #${i} first)` : ''} → ${fate}${d.direct.online ? '' : ' (offline)'}`)
+  if (fate !== 'deliver' || i > 0)
+    w.log(`  ${d.name} ${held.kind}${i > 0 ? ` (held #${i} first)` : ''} → ${fate}${d.direct.online ? '' : ' (offline)'}`)
   switch (fate) {
     case 'deliver':
       return d.wire.deliver(i)
@@ -542,7 +565,14 @@ async function viewOf(db: Db): Promise<View> {
   return row!.v
 }
 
-type AttributeView = { id: string; name: string; type: AttributeType; required: boolean; retired: boolean; options: { id: string; label: string; retired: boolean }[] }
+type AttributeView = {
+  id: string
+  name: string
+  type: AttributeType
+  required: boolean
+  retired: boolean
+  options: { id: string; label: string; retired: boolean }[]
+}
 
 async function attributesOf(db: Db, activityId: string): Promise<AttributeView[]> {
   return rows<AttributeView>(
@@ -575,7 +605,14 @@ function attributeInput(rng: Rng, type: AttributeType = rng.pick(attributeTypes)
     name: ATTRIBUTE_NAMES[type],
     type,
     ...(required ? { required } : {}),
-    ...(type === 'choice' ? { options: [{ id: rng.uuid(), label: 'Wide' }, { id: rng.uuid(), label: 'Narrow' }] } : {}),
+    ...(type === 'choice'
+      ? {
+          options: [
+            { id: rng.uuid(), label: 'Wide' },
+            { id: rng.uuid(), label: 'Narrow' },
+          ],
+        }
+      : {}),
   }
 }
 
@@ -643,7 +680,11 @@ const generators: (readonly [number, Gen])[] = [
     12,
     async (w) => ({
       name: 'createTag',
-      args: { id: w.rng.uuid(), name: w.rng.pick(TAG_NAMES), ...(w.rng.chance(0.2) ? { color: w.rng.pick(['#3366ff', '#aa0000', 'red']) } : {}) },
+      args: {
+        id: w.rng.uuid(),
+        name: w.rng.pick(TAG_NAMES),
+        ...(w.rng.chance(0.2) ? { color: w.rng.pick(['#3366ff', '#aa0000', 'red']) } : {}),
+      },
     }),
   ],
   [
@@ -726,7 +767,9 @@ const generators: (readonly [number, Gen])[] = [
     6,
     async (w, _d, view) => {
       const activity = pickRef(w.rng, view.activities, w.known.activities)
-      return activity && { name: 'renameActivity', args: { activityId: activity.id, name: `${w.rng.pick(ACTIVITY_NAMES)} ${w.rng.int(1, 9)}` } }
+      return (
+        activity && { name: 'renameActivity', args: { activityId: activity.id, name: `${w.rng.pick(ACTIVITY_NAMES)} ${w.rng.int(1, 9)}` } }
+      )
     },
   ],
   [
@@ -735,7 +778,11 @@ const generators: (readonly [number, Gen])[] = [
       const { rng } = w
       const r = rng.next()
       const library =
-        r < 0.6 ? rng.maybe(ownLibraries(d, view)) : r < 0.95 ? rng.maybe(view.libraries.filter((l) => l.ownerId !== d.user.id)) : rng.maybe(w.known.libraries)
+        r < 0.6
+          ? rng.maybe(ownLibraries(d, view))
+          : r < 0.95
+            ? rng.maybe(view.libraries.filter((l) => l.ownerId !== d.user.id))
+            : rng.maybe(w.known.libraries)
       return library && { name: 'createActivity', args: activityArgs(rng, library.id) }
     },
   ],
@@ -761,7 +808,8 @@ const generators: (readonly [number, Gen])[] = [
       else if (r < 0.8) {
         const a = rng.pick(proposal)
         a.retired = !a.retired
-      } else if (r < 0.93 && choice.length > 0) rng.pick(choice).options!.push({ id: rng.uuid(), label: rng.pick(['Close', 'Mixed', 'Hook']) })
+      } else if (r < 0.93 && choice.length > 0)
+        rng.pick(choice).options!.push({ id: rng.uuid(), label: rng.pick(['Close', 'Mixed', 'Hook']) })
       else if (proposal.length >= 2) proposal.reverse()
       else proposal.push(attributeInput(rng))
       return { name: 'setAttributes', args: { activityId: activity.id, attributes: proposal } }
@@ -772,9 +820,13 @@ const generators: (readonly [number, Gen])[] = [
     async (w, d, view) => {
       const { rng } = w
       const own = ownLibraries(d, view)
-      const source = rng.chance(0.7) ? rng.maybe(view.activities.filter((a) => !own.some((l) => l.id === a.libraryId))) : pickRef(rng, view.activities, w.known.activities)
+      const source = rng.chance(0.7)
+        ? rng.maybe(view.activities.filter((a) => !own.some((l) => l.id === a.libraryId)))
+        : pickRef(rng, view.activities, w.known.activities)
       const target = rng.chance(0.9) ? rng.maybe(own) : rng.maybe(view.libraries)
-      return source && target && { name: 'addActivityToLibrary', args: { id: rng.uuid(), sourceActivityId: source.id, libraryId: target.id } }
+      return (
+        source && target && { name: 'addActivityToLibrary', args: { id: rng.uuid(), sourceActivityId: source.id, libraryId: target.id } }
+      )
     },
   ],
   [
@@ -803,7 +855,10 @@ const generators: (readonly [number, Gen])[] = [
       const r = rng.next()
       if (r < 0.4) {
         const email = rng.chance(0.93) ? other.email : d.user.email
-        return { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: library.id, email, role: rng.pick(['editor', 'viewer'] as const) } }
+        return {
+          name: 'shareLibrary',
+          args: { inviteId: rng.uuid(), libraryId: library.id, email, role: rng.pick(['editor', 'viewer'] as const) },
+        }
       }
       if (r < 0.75) return { name: 'revokeMember', args: { libraryId: library.id, userId: memberId } }
       return { name: 'changeMemberRole', args: { libraryId: library.id, userId: memberId, role: rng.pick(['editor', 'viewer'] as const) } }
@@ -907,7 +962,8 @@ async function interleave(w: World, d: Device) {
     const inTransaction = d.wire.held[0]!.kind === 'snapshot'
     // A snapshot is read inside the device's transaction: a local write waits for it (so does
     // reading the device to choose one; a tag needs no reading).
-    if (what === 'mutate') side = inTransaction ? queue(w, d, { name: 'createTag', args: { id: rng.uuid(), name: rng.pick(TAG_NAMES) } }) : mutate(w, d)
+    if (what === 'mutate')
+      side = inTransaction ? queue(w, d, { name: 'createTag', args: { id: rng.uuid(), name: rng.pick(TAG_NAMES) } }) : mutate(w, d)
     else if (what === 'other device') {
       const other = rng.pick(w.devices.filter((o) => o !== d))
       await mutate(w, other)
@@ -951,7 +1007,11 @@ async function concurrent(w: World, d: Device) {
 
 async function compaction(w: World) {
   const keep = w.rng.int(0, 4)
-  const { horizon, removedTransactions } = await compact(w.server.db, { keepDays: 0, keepTransactions: keep, now: new Date(Date.now() + 60_000) })
+  const { horizon, removedTransactions } = await compact(w.server.db, {
+    keepDays: 0,
+    keepTransactions: keep,
+    now: new Date(Date.now() + 60_000),
+  })
   w.count('compactions')
   w.log(`server compacts keeping ${keep}: horizon ${horizon}, ${removedTransactions} transactions removed`)
 }
@@ -967,14 +1027,20 @@ async function membershipOnServer(w: World) {
   const { rng } = w
   const owner = rng.pick(w.users)
   const other = rng.pick(w.users.filter((u) => u.id !== owner.id))
-  const [member] = await rows<{ role: string }>(w.server.db, sql`select role from library_members where library_id = ${owner.libraryId} and user_id = ${other.id}`)
+  const [member] = await rows<{ role: string }>(
+    w.server.db,
+    sql`select role from library_members where library_id = ${owner.libraryId} and user_id = ${other.id}`,
+  )
   if (member && rng.chance(0.7)) {
     w.count('revocations')
     return serverMutation(w, owner, { name: 'revokeMember', args: { libraryId: owner.libraryId, userId: other.id } })
   }
   w.count('shares')
   const role = rng.pick(['editor', 'viewer'] as const)
-  return serverMutation(w, owner, { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: owner.libraryId, email: other.email, role } })
+  return serverMutation(w, owner, {
+    name: 'shareLibrary',
+    args: { inviteId: rng.uuid(), libraryId: owner.libraryId, email: other.email, role },
+  })
 }
 
 /** A long-poll that another device's write (or nothing, until it times out) answers. */
@@ -1081,11 +1147,20 @@ type Picture = Record<string, Record<string, unknown>[]>
 /** Rows of every replica table, in primary key order; on the server only those of `scope`. */
 async function picture(db: Db, scope?: { userId: string; libraryIds: string[] }): Promise<Picture> {
   const parts = replicaTables.map((t) => {
-    const order = sql.join(t.key.map((k) => sql`t.${sql.identifier(k)}`), sql`, `)
+    const order = sql.join(
+      t.key.map((k) => sql`t.${sql.identifier(k)}`),
+      sql`, `,
+    )
     let where = sql`true`
     if (scope) {
       const ids = t.scope === 'user' ? [scope.userId] : scope.libraryIds
-      where = ids.length > 0 ? sql`t.${sql.identifier(t.column)}::text in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : sql`false`
+      where =
+        ids.length > 0
+          ? sql`t.${sql.identifier(t.column)}::text in (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `,
+            )})`
+          : sql`false`
     }
     return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where})`
   })
@@ -1094,7 +1169,10 @@ async function picture(db: Db, scope?: { userId: string; libraryIds: string[] })
 }
 
 function keyOf(table: string, row: Record<string, unknown>) {
-  return replicaTables.find((t) => t.table === table)!.key.map((k) => String(row[k])).join('|')
+  return replicaTables
+    .find((t) => t.table === table)!
+    .key.map((k) => String(row[k]))
+    .join('|')
 }
 
 function pictureDiff(device: Picture, server: Picture): string[] {
@@ -1115,7 +1193,9 @@ function pictureDiff(device: Picture, server: Picture): string[] {
     }
     for (const [key, row] of byKey) if (!seen.has(key)) lines.push(`missing on the device: ${JSON.stringify(row)}`)
     if (lines.length === 0) lines.push('same rows in another order')
-    problems.push(`${t.table}:\n      ${lines.slice(0, 4).map(shortIds).join('\n      ')}${lines.length > 4 ? `\n      …and ${lines.length - 4} more` : ''}`)
+    problems.push(
+      `${t.table}:\n      ${lines.slice(0, 4).map(shortIds).join('\n      ')}${lines.length > 4 ? `\n      …and ${lines.length - 4} more` : ''}`,
+    )
   }
   return problems
 }
@@ -1148,7 +1228,8 @@ async function check(w: World) {
         sql`select id::text as id from libraries where owner_id = ${d.user.id} union select library_id::text from library_members where user_id = ${d.user.id}`,
       )
     ).map((r) => r.id)
-    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds }))) p(`replica differs from the server in ${diff}`)
+    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds })))
+      p(`replica differs from the server in ${diff}`)
 
     // 2. One result per queued mutation, no more.
     const results = await rows<ResultRow>(
@@ -1162,9 +1243,12 @@ async function check(w: World) {
 
     // 3. Every rejection reported, with the server's code, and nothing else.
     const reported = new Map(
-      (await rows<{ mutation_id: number; name: string; error_code: string }>(d.db, sql`select mutation_id::int as mutation_id, name, error_code from local_rejections`)).map(
-        (r) => [r.mutation_id, r],
-      ),
+      (
+        await rows<{ mutation_id: number; name: string; error_code: string }>(
+          d.db,
+          sql`select mutation_id::int as mutation_id, name, error_code from local_rejections`,
+        )
+      ).map((r) => [r.mutation_id, r]),
     )
     for (const r of results) {
       const q = d.queued.get(r.mutation_id)
@@ -1177,14 +1261,16 @@ async function check(w: World) {
       } else {
         rejected.push({ d, id: r.mutation_id, q })
         if (!report) p(`rejected mutation #${r.mutation_id} ${r.name} (${r.error_code}) is not reported`)
-        else if (report.error_code !== r.error_code) p(`mutation #${r.mutation_id} was rejected with ${r.error_code}, the device reports ${report.error_code}`)
+        else if (report.error_code !== r.error_code)
+          p(`mutation #${r.mutation_id} was rejected with ${r.error_code}, the device reports ${report.error_code}`)
       }
       reported.delete(r.mutation_id)
     }
     for (const [id, r] of reported) p(`reports mutation #${id} ${r.name} as rejected (${r.error_code}), the server has no such rejection`)
     const status = await d.client.refreshStatus()
     if (status.pending !== 0) p(`status says ${status.pending} pending`)
-    if (status.rejected.length !== results.filter((r) => r.status === 'rejected').length) p(`status lists ${status.rejected.length} rejections`)
+    if (status.rejected.length !== results.filter((r) => r.status === 'rejected').length)
+      p(`status lists ${status.rejected.length} rejections`)
   }
 
   // 2. Applied creations are on the server unless deleted since; rejected ones left nothing.
@@ -1199,7 +1285,8 @@ async function check(w: World) {
     const a = q.args
     if (q.name === 'createTag') return { table: 'tags', id: String(a.id) }
     if (q.name === 'logEntry') return { table: 'entries', id: String((a.entry as { id: string }).id) }
-    if (q.name === 'createActivity' || q.name === 'addActivityToLibrary') return { table: 'activities', id: String(a.id), libraryId: String(a.libraryId) }
+    if (q.name === 'createActivity' || q.name === 'addActivityToLibrary')
+      return { table: 'activities', id: String(a.id), libraryId: String(a.libraryId) }
     if (q.name === 'createLibrary') return { table: 'libraries', id: String(a.id) }
     return undefined
   }
@@ -1232,7 +1319,8 @@ async function check(w: World) {
 async function simulate(seed: number, env: FuzzEnv, options: RunOptions): Promise<SeedReport> {
   const started = performance.now()
   const timings: Record<string, number> = {}
-  const lap = (what: string) => (timings[what] = Math.round(performance.now() - started - Object.values(timings).reduce((a, b) => a + b, 0)))
+  const lap = (what: string) =>
+    (timings[what] = Math.round(performance.now() - started - Object.values(timings).reduce((a, b) => a + b, 0)))
   const w = await setup(seed, env)
   lap('setup')
   const [min, max] = options.steps ?? [15, 30]

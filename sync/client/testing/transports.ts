@@ -46,15 +46,26 @@ export class DirectTransport implements Transport {
   async push(request: PushRequest): Promise<PushResponse> {
     this.check()
     const response = await this.answer(
-      await handlePush(this.service(), new Request('http://test/api/sync/push', { method: 'POST', headers: this.headers(), body: JSON.stringify(request) })),
+      await handlePush(
+        this.service(),
+        new Request('http://test/api/sync/push', { method: 'POST', headers: this.headers(), body: JSON.stringify(request) }),
+      ),
     )
     return pushResponseSchema.parse(await response.json())
   }
 
   async pull({ deviceId, offset, limit = 1000, waitMs = 0, signal }: PullParams): Promise<PullResponse | MustRefetch> {
     this.check()
-    const q = new URLSearchParams({ v: String(PROTOCOL_VERSION), deviceId, offset: String(offset), limit: String(limit), waitMs: String(waitMs) })
-    const response = await this.answer(await handlePull(this.service(), new Request(`http://test/api/sync/pull?${q}`, { headers: this.headers(), signal })))
+    const q = new URLSearchParams({
+      v: String(PROTOCOL_VERSION),
+      deviceId,
+      offset: String(offset),
+      limit: String(limit),
+      waitMs: String(waitMs),
+    })
+    const response = await this.answer(
+      await handlePull(this.service(), new Request(`http://test/api/sync/pull?${q}`, { headers: this.headers(), signal })),
+    )
     const body = await response.json()
     return response.status === 409 ? mustRefetchSchema.parse(body) : pullResponseSchema.parse(body)
   }
@@ -62,7 +73,9 @@ export class DirectTransport implements Transport {
   async snapshot({ deviceId, sinceMutationId = 0 }: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void> {
     this.check()
     const q = new URLSearchParams({ v: String(PROTOCOL_VERSION), deviceId, since: String(sinceMutationId) })
-    const response = await this.answer(await handleSnapshot(this.service(), new Request(`http://test/api/sync/snapshot?${q}`, { headers: this.headers() })))
+    const response = await this.answer(
+      await handleSnapshot(this.service(), new Request(`http://test/api/sync/snapshot?${q}`, { headers: this.headers() })),
+    )
     const text = await response.text()
     for (const line of text.trim().split('\n')) {
       this.check()

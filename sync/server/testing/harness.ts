@@ -104,7 +104,9 @@ export class TestDevice {
     return response.results[0]!
   }
 
-  async pullOnce({ limit = 1000, waitMs = 0, signal }: { limit?: number; waitMs?: number; signal?: AbortSignal } = {}): Promise<PullResponse | MustRefetch> {
+  async pullOnce({ limit = 1000, waitMs = 0, signal }: { limit?: number; waitMs?: number; signal?: AbortSignal } = {}): Promise<
+    PullResponse | MustRefetch
+  > {
     const url = `http://test/api/sync/pull?v=${PROTOCOL_VERSION}&deviceId=${this.id}&offset=${this.offset}&limit=${limit}&waitMs=${waitMs}`
     const response = await handlePull(this.service, new Request(url, { headers: this.headers(), signal }))
     const body = await response.json()
@@ -133,7 +135,10 @@ export class TestDevice {
     const response = await handleSnapshot(this.service, new Request(url, { headers: this.headers() }))
     if (response.status !== 200) throw new Error(`snapshot answered ${response.status}: ${await response.text()}`)
     const text = await response.text()
-    const lines = text.trim().split('\n').map((l) => snapshotLineSchema.parse(JSON.parse(l)))
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => snapshotLineSchema.parse(JSON.parse(l)))
     this.replica.clear()
     let end: { offset: number; rowCount: number } | undefined
     for (const line of lines) {

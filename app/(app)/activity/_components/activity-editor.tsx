@@ -48,7 +48,10 @@ export function ActivityEditor() {
   if (!data.data) {
     return (
       <p>
-        There is no such activity on this device. <Link href="/" className="underline">Back to the library</Link>
+        There is no such activity on this device.{' '}
+        <Link href="/" className="underline">
+          Back to the library
+        </Link>
       </p>
     )
   }
@@ -59,7 +62,11 @@ export function ActivityEditor() {
         Edit {activity.name}
       </h1>
       <Notice message={message} />
-      <form aria-label="Rename" className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={submit((d) => run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, 'Renamed.'))}>
+      <form
+        aria-label="Rename"
+        className="flex flex-col gap-2 sm:flex-row sm:items-end"
+        onSubmit={submit((d) => run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, 'Renamed.'))}
+      >
         <div className="flex-1">
           <TextField label="Name" name="name" defaultValue={activity.name} key={activity.name} required maxLength={200} />
         </div>
@@ -71,21 +78,41 @@ export function ActivityEditor() {
           What you record
         </h2>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Fields can be added and renamed, but not removed, re-typed or re-ordered: entries you already logged use them. Retire a field to hide it from new entries; old entries
-          keep showing it.
+          Fields can be added and renamed, but not removed, re-typed or re-ordered: entries you already logged use them. Retire a field to
+          hide it from new entries; old entries keep showing it.
         </p>
         <ul aria-label="Fields" className="flex flex-col gap-2">
           {activity.attributes.map((a) => (
             <li key={a.id} className="flex flex-wrap items-end gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
-              <form className="flex flex-1 items-end gap-2" aria-label={`Rename field ${a.name}`} onSubmit={submit((d) => run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, 'Field renamed.'))}>
+              <form
+                className="flex flex-1 items-end gap-2"
+                aria-label={`Rename field ${a.name}`}
+                onSubmit={submit((d) => run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, 'Field renamed.'))}
+              >
                 <div className="flex-1">
-                  <TextField label={`${typeLabels[a.type] ?? a.type}${a.retired ? ' · retired' : ''}`} name="name" defaultValue={a.name} key={a.name} required maxLength={200} />
+                  <TextField
+                    label={`${typeLabels[a.type] ?? a.type}${a.retired ? ' · retired' : ''}`}
+                    name="name"
+                    defaultValue={a.name}
+                    key={a.name}
+                    required
+                    maxLength={200}
+                  />
                 </div>
                 <Button type="submit" variant="secondary">
                   Rename
                 </Button>
               </form>
-              <Button variant="ghost" onClick={() => void run('retireAttribute', { attributeId: a.id, retired: !a.retired }, a.retired ? `${a.name} is back for new entries.` : `${a.name} is retired: hidden for new entries, kept on old ones.`)}>
+              <Button
+                variant="ghost"
+                onClick={() =>
+                  void run(
+                    'retireAttribute',
+                    { attributeId: a.id, retired: !a.retired },
+                    a.retired ? `${a.name} is back for new entries.` : `${a.name} is retired: hidden for new entries, kept on old ones.`,
+                  )
+                }
+              >
                 {a.retired ? `Restore ${a.name}` : `Retire ${a.name}`}
               </Button>
             </li>
@@ -95,7 +122,14 @@ export function ActivityEditor() {
           aria-label="Add a field"
           className="flex flex-col gap-2 sm:flex-row sm:items-end"
           onSubmit={submit((d) =>
-            run('appendAttribute', { activityId: activity.id, attribute: { id: newId(), name: String(d.get('name') ?? ''), type: String(d.get('type')) as AttributeType } }, 'Field added.'),
+            run(
+              'appendAttribute',
+              {
+                activityId: activity.id,
+                attribute: { id: newId(), name: String(d.get('name') ?? ''), type: String(d.get('type')) as AttributeType },
+              },
+              'Field added.',
+            ),
           )}
         >
           <div className="flex-1">
@@ -121,8 +155,8 @@ export function ActivityEditor() {
             Template <span className="text-sm font-normal text-zinc-500">version {activity.templateVersion}</span>
           </h2>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Changing the template starts a new version. Workouts you already logged keep the plan they followed; the next workout says the plan changed instead of comparing set by
-            set.
+            Changing the template starts a new version. Workouts you already logged keep the plan they followed; the next workout says the
+            plan changed instead of comparing set by set.
           </p>
           {items.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No exercises yet.</p> : null}
           <ol aria-label="Template" className="flex flex-col gap-2">
@@ -137,7 +171,13 @@ export function ActivityEditor() {
                     variant="ghost"
                     aria-label={`Move ${label} up`}
                     disabled={index === 0}
-                    onClick={() => void run('moveTemplateItem', { activityId: activity.id, itemId: item.id, position: index - 1 }, `${item.name} moved up.`)}
+                    onClick={() =>
+                      void run(
+                        'moveTemplateItem',
+                        { activityId: activity.id, itemId: item.id, position: index - 1 },
+                        `${item.name} moved up.`,
+                      )
+                    }
                   >
                     Up
                   </Button>
@@ -145,14 +185,26 @@ export function ActivityEditor() {
                     variant="ghost"
                     aria-label={`Move ${label} down`}
                     disabled={index === items.length - 1}
-                    onClick={() => void run('moveTemplateItem', { activityId: activity.id, itemId: item.id, position: index + 1 }, `${item.name} moved down.`)}
+                    onClick={() =>
+                      void run(
+                        'moveTemplateItem',
+                        { activityId: activity.id, itemId: item.id, position: index + 1 },
+                        `${item.name} moved down.`,
+                      )
+                    }
                   >
                     Down
                   </Button>
                   <Button
                     variant="ghost"
                     aria-label={`Remove ${label}`}
-                    onClick={() => void run('removeTemplateItem', { activityId: activity.id, itemId: item.id }, `${item.name} removed from the template.`)}
+                    onClick={() =>
+                      void run(
+                        'removeTemplateItem',
+                        { activityId: activity.id, itemId: item.id },
+                        `${item.name} removed from the template.`,
+                      )
+                    }
                   >
                     Remove
                   </Button>
@@ -162,7 +214,11 @@ export function ActivityEditor() {
           </ol>
           {candidates.length === 0 ? (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Add an exercise to your <Link href="/" className="underline">library</Link> first; a template is built from it.
+              Add an exercise to your{' '}
+              <Link href="/" className="underline">
+                library
+              </Link>{' '}
+              first; a template is built from it.
             </p>
           ) : (
             <form
@@ -172,7 +228,10 @@ export function ActivityEditor() {
                 const child = candidates.find((c) => c.id === d.get('childId'))
                 return run(
                   'addTemplateItem',
-                  { activityId: activity.id, item: { id: newId(), childId: String(d.get('childId')), repeat: Number(d.get('repeat') || 1) } },
+                  {
+                    activityId: activity.id,
+                    item: { id: newId(), childId: String(d.get('childId')), repeat: Number(d.get('repeat') || 1) },
+                  },
                   `${child?.name ?? 'The exercise'} added to the template.`,
                 )
               })}

@@ -3,7 +3,15 @@
 import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
-import { activityInfos, displayUnits, history, type ActivityInfo, type AttributeInfo, type HistoryEntry, type StoredValues } from '@/db/queries/local'
+import {
+  activityInfos,
+  displayUnits,
+  history,
+  type ActivityInfo,
+  type AttributeInfo,
+  type HistoryEntry,
+  type StoredValues,
+} from '@/db/queries/local'
 import { ValueField, fieldText, parseField } from '@/components/value-field'
 import type { Value } from '@/domain/values'
 import type { Db } from '@/db/types'
@@ -21,7 +29,11 @@ async function load(db: Db, userId: string) {
   return { ...h, units, attributes, activities }
 }
 
-function describe(values: StoredValues | undefined, attributes: Map<string, { name: string; type: Parameters<typeof formatValue>[0] }>, units: DisplayUnits) {
+function describe(
+  values: StoredValues | undefined,
+  attributes: Map<string, { name: string; type: Parameters<typeof formatValue>[0] }>,
+  units: DisplayUnits,
+) {
   return [...(values ?? new Map()).entries()]
     .map(([id, v]) => {
       const a = attributes.get(id)
@@ -35,9 +47,23 @@ function describe(values: StoredValues | undefined, attributes: Map<string, { na
 }
 
 /** Inline editing of one entry's values and notes (editEntry); a cleared field removes its value. */
-function EntryEditor({ entry, activity, values, units, onDone }: { entry: HistoryEntry; activity: ActivityInfo; values: StoredValues | undefined; units: DisplayUnits; onDone: () => void }) {
+function EntryEditor({
+  entry,
+  activity,
+  values,
+  units,
+  onDone,
+}: {
+  entry: HistoryEntry
+  activity: ActivityInfo
+  values: StoredValues | undefined
+  units: DisplayUnits
+  onDone: () => void
+}) {
   const sync = useSync()
-  const [texts, setTexts] = useState(() => Object.fromEntries(activity.attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])))
+  const [texts, setTexts] = useState(() =>
+    Object.fromEntries(activity.attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])),
+  )
   const [notes, setNotes] = useState(entry.notes)
   const [error, setError] = useState<string>()
   async function save() {
@@ -65,13 +91,28 @@ function EntryEditor({ entry, activity, values, units, onDone }: { entry: Histor
       }}
     >
       {activity.attributes.map((a) => (
-        <ValueField key={a.id} attribute={a} units={units} value={texts[a.id] ?? ''} onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))} />
+        <ValueField
+          key={a.id}
+          attribute={a}
+          units={units}
+          value={texts[a.id] ?? ''}
+          onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))}
+        />
       ))}
       <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-3">
         Notes
-        <textarea value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={10_000} className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900" />
+        <textarea
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          maxLength={10_000}
+          className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900"
+        />
       </label>
-      {error ? <p role="alert" className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">
+          {error}
+        </p>
+      ) : null}
       <div className="flex gap-2 sm:col-span-3">
         <Button type="submit">Save changes</Button>
         <Button type="button" variant="ghost" onClick={onDone}>
@@ -92,7 +133,13 @@ export function HistoryView() {
   const { roots, children, values, units, attributes, activities } = data.data
   const editor = (entry: HistoryEntry) =>
     editing === entry.id && activities.get(entry.activityId) ? (
-      <EntryEditor entry={entry} activity={activities.get(entry.activityId)!} values={values.get(entry.id)} units={units} onDone={() => setEditing(null)} />
+      <EntryEditor
+        entry={entry}
+        activity={activities.get(entry.activityId)!}
+        values={values.get(entry.id)}
+        units={units}
+        onDone={() => setEditing(null)}
+      />
     ) : null
   const editButton = (entry: HistoryEntry, label: string) => (
     <Button variant="ghost" aria-label={label} onClick={() => setEditing(editing === entry.id ? null : entry.id)}>
@@ -109,8 +156,14 @@ export function HistoryView() {
       <h1 id="history-heading" className="text-2xl font-semibold">
         History
       </h1>
-      {error ? <p role="alert" className="text-red-700 dark:text-red-400">{error}</p> : null}
-      {roots.length === 0 ? <p className="text-zinc-600 dark:text-zinc-400">Nothing logged yet. Log an activity from the library.</p> : null}
+      {error ? (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+      {roots.length === 0 ? (
+        <p className="text-zinc-600 dark:text-zinc-400">Nothing logged yet. Log an activity from the library.</p>
+      ) : null}
       {[...days.entries()].map(([day, list]) => (
         <section key={day} aria-label={day} className="flex flex-col gap-2">
           <h2 className="text-sm font-semibold text-zinc-600 dark:text-zinc-400">{day}</h2>
@@ -120,7 +173,9 @@ export function HistoryView() {
                 <div className="flex items-start justify-between gap-2">
                   <div>
                     <p className="font-medium">{entry.activityName}</p>
-                    <p className="text-xs text-zinc-500">{entry.performedAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</p>
+                    <p className="text-xs text-zinc-500">
+                      {entry.performedAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+                    </p>
                     <p className="text-sm">{describe(values.get(entry.id), attributes, units)}</p>
                     {entry.notes ? <p className="text-sm text-zinc-600 dark:text-zinc-400">{entry.notes}</p> : null}
                   </div>
@@ -130,7 +185,11 @@ export function HistoryView() {
                       variant="ghost"
                       aria-label={`Delete ${entry.activityName} entry`}
                       onClick={async () => {
-                        if (!sync || !window.confirm(`Delete this ${entry.activityName} entry${children.has(entry.id) ? ' and all its sets' : ''}?`)) return
+                        if (
+                          !sync ||
+                          !window.confirm(`Delete this ${entry.activityName} entry${children.has(entry.id) ? ' and all its sets' : ''}?`)
+                        )
+                          return
                         try {
                           await sync.client.mutate('deleteEntry', { entryId: entry.id })
                         } catch (e) {

@@ -51,7 +51,11 @@ export function LibrariesView() {
           Yours
         </h2>
         {owned.map((l) => (
-          <article key={l.id} aria-label={l.name} className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+          <article
+            key={l.id}
+            aria-label={l.name}
+            className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+          >
             <div className="flex flex-wrap items-center justify-between gap-2">
               <h3 className="font-medium">
                 {l.name}
@@ -59,7 +63,13 @@ export function LibrariesView() {
               </h3>
               <Button
                 variant="secondary"
-                onClick={() => void run(l.publishedAt ? 'unpublishLibrary' : 'publishLibrary', { libraryId: l.id }, l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.`)}
+                onClick={() =>
+                  void run(
+                    l.publishedAt ? 'unpublishLibrary' : 'publishLibrary',
+                    { libraryId: l.id },
+                    l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.`,
+                  )
+                }
               >
                 {l.publishedAt ? 'Unpublish' : 'Publish'}
               </Button>
@@ -71,7 +81,10 @@ export function LibrariesView() {
                     <span>
                       Member {i + 1} · {m.role === 'editor' ? 'can edit' : 'can view'} · since {new Date(m.createdAt).toLocaleDateString()}
                     </span>
-                    <Button variant="ghost" onClick={() => void run('revokeMember', { libraryId: l.id, userId: m.userId }, `Access to ${l.name} revoked.`)}>
+                    <Button
+                      variant="ghost"
+                      onClick={() => void run('revokeMember', { libraryId: l.id, userId: m.userId }, `Access to ${l.name} revoked.`)}
+                    >
                       Revoke
                     </Button>
                   </li>
@@ -82,7 +95,8 @@ export function LibrariesView() {
               <ul aria-label={`Invitations to ${l.name}`} className="flex flex-col gap-1 text-sm text-zinc-600 dark:text-zinc-400">
                 {l.invites.map((i) => (
                   <li key={i.id}>
-                    Invited {i.email} ({i.role === 'editor' ? 'can edit' : 'can view'}) · {i.acceptedAt ? 'joined' : 'waiting for them to sign up'}
+                    Invited {i.email} ({i.role === 'editor' ? 'can edit' : 'can view'}) ·{' '}
+                    {i.acceptedAt ? 'joined' : 'waiting for them to sign up'}
                   </li>
                 ))}
               </ul>
@@ -91,7 +105,16 @@ export function LibrariesView() {
               aria-label={`Share ${l.name}`}
               className="flex flex-col gap-2 sm:flex-row sm:items-end"
               onSubmit={submit((d) =>
-                run('shareLibrary', { inviteId: newId(), libraryId: l.id, email: String(d.get('email') ?? ''), role: d.get('role') === 'editor' ? 'editor' : 'viewer' }, `Invitation sent. It takes effect when the server receives it.`),
+                run(
+                  'shareLibrary',
+                  {
+                    inviteId: newId(),
+                    libraryId: l.id,
+                    email: String(d.get('email') ?? ''),
+                    role: d.get('role') === 'editor' ? 'editor' : 'viewer',
+                  },
+                  `Invitation sent. It takes effect when the server receives it.`,
+                ),
               )}
             >
               <div className="flex-1">
@@ -108,7 +131,11 @@ export function LibrariesView() {
             </form>
           </article>
         ))}
-        <form aria-label="Create a library" className="flex flex-col gap-2 sm:flex-row sm:items-end" onSubmit={submit((d) => run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, 'Library created.'))}>
+        <form
+          aria-label="Create a library"
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={submit((d) => run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, 'Library created.'))}
+        >
           <div className="flex-1">
             <TextField label="New library" name="name" required maxLength={200} />
           </div>
@@ -122,7 +149,11 @@ export function LibrariesView() {
         </h2>
         {shared.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nobody has shared a library with you yet.</p> : null}
         {shared.map((l) => (
-          <article key={l.id} aria-label={l.name} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+          <article
+            key={l.id}
+            aria-label={l.name}
+            className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+          >
             <h3 className="font-medium">
               {l.name} <span className="text-xs text-zinc-500">{l.role === 'editor' ? 'you can edit' : 'view only'}</span>
             </h3>
@@ -131,7 +162,16 @@ export function LibrariesView() {
                 <li key={a.id} className="flex items-center justify-between gap-2">
                   <span>{a.name}</span>
                   {mine ? (
-                    <Button variant="ghost" onClick={() => void run('addActivityToLibrary', { id: newId(), sourceActivityId: a.id, libraryId: mine.id }, `A copy of ${a.name} is in your library; changes to the original will not affect it.`)}>
+                    <Button
+                      variant="ghost"
+                      onClick={() =>
+                        void run(
+                          'addActivityToLibrary',
+                          { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
+                          `A copy of ${a.name} is in your library; changes to the original will not affect it.`,
+                        )
+                      }
+                    >
                       Add to my library
                     </Button>
                   ) : null}
@@ -143,7 +183,16 @@ export function LibrariesView() {
                 aria-label={`Add an activity to ${l.name}`}
                 className="flex flex-col gap-2 sm:flex-row sm:items-end"
                 onSubmit={submit((d) =>
-                  run('createActivity', { id: newId(), libraryId: l.id, name: String(d.get('name') ?? ''), kind: 'scalar', attributes: [{ id: newId(), name: 'Weight', type: 'mass' }, { id: newId(), name: 'Reps', type: 'integer' }] }),
+                  run('createActivity', {
+                    id: newId(),
+                    libraryId: l.id,
+                    name: String(d.get('name') ?? ''),
+                    kind: 'scalar',
+                    attributes: [
+                      { id: newId(), name: 'Weight', type: 'mass' },
+                      { id: newId(), name: 'Reps', type: 'integer' },
+                    ],
+                  }),
                 )}
               >
                 <div className="flex-1">
@@ -161,10 +210,16 @@ export function LibrariesView() {
           Public catalogue
         </h2>
         {catalogue.isPending ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading the catalogue…</p> : null}
-        {catalogue.isError ? <p className="text-sm text-zinc-600 dark:text-zinc-400">The catalogue needs a connection; your own libraries work offline.</p> : null}
+        {catalogue.isError ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">The catalogue needs a connection; your own libraries work offline.</p>
+        ) : null}
         {catalogue.data?.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has been published yet.</p> : null}
         {catalogue.data?.map((l) => (
-          <article key={l.id} aria-label={`Catalogue: ${l.name}`} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+          <article
+            key={l.id}
+            aria-label={`Catalogue: ${l.name}`}
+            className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+          >
             <h3 className="font-medium">{l.name}</h3>
             <ul className="flex flex-col gap-1 text-sm">
               {l.activities.map((a) => (

@@ -25,11 +25,18 @@ export function LogView() {
   if (!activity.data || !units.data) {
     return (
       <p>
-        There is no such activity on this device. <Link href="/" className="underline">Back to the library</Link>
+        There is no such activity on this device.{' '}
+        <Link href="/" className="underline">
+          Back to the library
+        </Link>
       </p>
     )
   }
-  return activity.data.kind === 'scalar' ? <ScalarLog activity={activity.data} units={units.data} /> : <Workout activity={activity.data} units={units.data} />
+  return activity.data.kind === 'scalar' ? (
+    <ScalarLog activity={activity.data} units={units.data} />
+  ) : (
+    <Workout activity={activity.data} units={units.data} />
+  )
 }
 
 /** `/log` with no activity: pick one. */
@@ -47,7 +54,10 @@ function ChooseActivity() {
       <ul className="flex flex-col gap-2">
         {(list.data ?? []).map((a) => (
           <li key={a.id}>
-            <Link href={`/log?activity=${a.id}`} className="flex min-h-11 items-center rounded-lg border border-zinc-200 px-4 dark:border-zinc-800">
+            <Link
+              href={`/log?activity=${a.id}`}
+              className="flex min-h-11 items-center rounded-lg border border-zinc-200 px-4 dark:border-zinc-800"
+            >
               {a.name}
             </Link>
           </li>
@@ -86,7 +96,9 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
     const values = collectValues(activity, texts, units)
     if (values instanceof Error) return setMessage({ ok: false, text: values.message })
     try {
-      await sync.client.mutate('logEntry', { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values } })
+      await sync.client.mutate('logEntry', {
+        entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values },
+      })
       setTexts({})
       setMessage({ ok: true, text: `Logged ${activity.name}.` })
     } catch (e) {
@@ -101,8 +113,7 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
       </h1>
       {last.data ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Last time ({last.data.performedAt.toLocaleDateString()}):{' '}
-          {live.map((a) => `${a.name} ${lastText(a.ordinal) || '–'}`).join(' · ')}
+          Last time ({last.data.performedAt.toLocaleDateString()}): {live.map((a) => `${a.name} ${lastText(a.ordinal) || '–'}`).join(' · ')}
         </p>
       ) : null}
       <form
@@ -114,7 +125,13 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
         }}
       >
         {live.map((a) => (
-          <ValueField key={a.id} attribute={a} units={units} value={texts[a.id] ?? ''} onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))} />
+          <ValueField
+            key={a.id}
+            attribute={a}
+            units={units}
+            value={texts[a.id] ?? ''}
+            onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))}
+          />
         ))}
         <div className="sm:col-span-2">
           <Button type="submit">Save entry</Button>

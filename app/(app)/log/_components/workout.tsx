@@ -87,7 +87,9 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
       children.push({ id: newId(), activityId: set.activity.id, values })
     }
     try {
-      await sync.client.mutate('logEntry', { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), children } })
+      await sync.client.mutate('logEntry', {
+        entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), children },
+      })
       setMessage({ ok: true, text: `Workout saved: ${children.length} ${children.length === 1 ? 'set' : 'sets'}.` })
       setSets(null)
       setRestUntil(null)
@@ -109,7 +111,11 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
             : 'First time: no previous workout to compare.'}
       </p>
       {restUntil !== null && remaining > 0 ? (
-        <div role="timer" aria-live="polite" className="flex items-center justify-between rounded-xl bg-zinc-900 px-4 py-3 text-white dark:bg-zinc-100 dark:text-zinc-900">
+        <div
+          role="timer"
+          aria-live="polite"
+          className="flex items-center justify-between rounded-xl bg-zinc-900 px-4 py-3 text-white dark:bg-zinc-100 dark:text-zinc-900"
+        >
           <span>Rest {formatDuration(remaining)}</span>
           <Button variant="secondary" onClick={() => setRestUntil(null)}>
             Skip rest
@@ -119,7 +125,10 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
       {sets.length === 0 ? <p>This workout has no exercises yet: add some to its template in the library.</p> : null}
       <ol aria-label="Sets" className="flex flex-col gap-3">
         {sets.map((set, i) => (
-          <li key={set.key} className={`rounded-xl border p-3 ${set.skipped ? 'border-dashed opacity-60' : 'border-zinc-200 dark:border-zinc-800'}`}>
+          <li
+            key={set.key}
+            className={`rounded-xl border p-3 ${set.skipped ? 'border-dashed opacity-60' : 'border-zinc-200 dark:border-zinc-800'}`}
+          >
             <p className="mb-2 text-sm font-medium">
               {set.activity.name} · set {sets.slice(0, i + 1).filter((s) => s.activity.id === set.activity.id).length}
               {set.done ? ' · done' : ''}
@@ -165,7 +174,18 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
           <Button
             key={a.id}
             variant="secondary"
-            onClick={() => setSets([...sets, { key: newId(), activity: a, texts: { ...([...sets].reverse().find((s) => s.activity.id === a.id)?.texts ?? {}) }, done: false, skipped: false }])}
+            onClick={() =>
+              setSets([
+                ...sets,
+                {
+                  key: newId(),
+                  activity: a,
+                  texts: { ...([...sets].reverse().find((s) => s.activity.id === a.id)?.texts ?? {}) },
+                  done: false,
+                  skipped: false,
+                },
+              ])
+            }
           >
             Add a set of {a.name}
           </Button>

@@ -20,7 +20,16 @@ async function load(db: Db, userId: string, activityId: string) {
   for (const a of activity?.attributes.filter((x) => numeric.has(x.type)) ?? []) {
     series.push({ attribute: a, points: await attributeSeries(db, userId, activity!.id, a.ordinal) })
   }
-  return { choices, activity, units, series, records: personalRecords(series.map((x) => x.attribute), entriesOf(series)) }
+  return {
+    choices,
+    activity,
+    units,
+    series,
+    records: personalRecords(
+      series.map((x) => x.attribute),
+      entriesOf(series),
+    ),
+  }
 }
 
 /** The series regrouped by entry: each entry's numeric values by attribute id. */
@@ -92,7 +101,10 @@ export function ProgressView() {
       </label>
       {activity && series.length === 0 ? <p>{activity.name} has no numeric attributes to chart.</p> : null}
       {records.length > 0 ? (
-        <section aria-labelledby="records-heading" className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
+        <section
+          aria-labelledby="records-heading"
+          className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+        >
           <h2 id="records-heading" className="font-semibold">
             Personal records
           </h2>
@@ -109,17 +121,21 @@ export function ProgressView() {
         </section>
       ) : null}
       {series.map(({ attribute, points }) => (
-          <section key={attribute.id} aria-label={attribute.name} className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800">
-            <h2 className="font-semibold">{attribute.name}</h2>
-            {points.length > 0 ? (
-              <>
-                <p className="text-sm text-zinc-600 dark:text-zinc-400">{points.length === 1 ? '1 entry' : `${points.length} entries`}</p>
-                <Chart points={points} type={attribute.type} units={units} label={`${attribute.name} over time`} />
-              </>
-            ) : (
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
-            )}
-          </section>
+        <section
+          key={attribute.id}
+          aria-label={attribute.name}
+          className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
+        >
+          <h2 className="font-semibold">{attribute.name}</h2>
+          {points.length > 0 ? (
+            <>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">{points.length === 1 ? '1 entry' : `${points.length} entries`}</p>
+              <Chart points={points} type={attribute.type} units={units} label={`${attribute.name} over time`} />
+            </>
+          ) : (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
+          )}
+        </section>
       ))}
     </section>
   )

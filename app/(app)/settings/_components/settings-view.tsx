@@ -12,7 +12,9 @@ import { refusal } from '@/components/sync/use-mutations'
 export function SettingsView() {
   const sync = useSync()
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
-  const list = useLocalQuery(['devices'], (db, userId) => db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.lastSeenAt)))
+  const list = useLocalQuery(['devices'], (db, userId) =>
+    db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.lastSeenAt)),
+  )
   const [error, setError] = useState<string>()
   if (!units.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading settings…</p>
   const save = async (change: { massUnit?: 'kg' | 'lb'; distanceUnit?: 'km' | 'mi' }) => {
@@ -29,7 +31,11 @@ export function SettingsView() {
       <h1 id="settings-heading" className="text-2xl font-semibold">
         Settings
       </h1>
-      {error ? <p role="alert" className="text-red-700 dark:text-red-400">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
       <fieldset className="flex flex-col gap-3">
         <legend className="mb-2 font-semibold">Units</legend>
         <label className="flex items-center justify-between gap-3">
@@ -41,7 +47,11 @@ export function SettingsView() {
         </label>
         <label className="flex items-center justify-between gap-3">
           Distance
-          <select className={select} value={units.data.distanceUnit} onChange={(e) => void save({ distanceUnit: e.target.value as 'km' | 'mi' })}>
+          <select
+            className={select}
+            value={units.data.distanceUnit}
+            onChange={(e) => void save({ distanceUnit: e.target.value as 'km' | 'mi' })}
+          >
             <option value="km">Kilometres (km)</option>
             <option value="mi">Miles (mi)</option>
           </select>
@@ -58,7 +68,9 @@ export function SettingsView() {
                 {d.name || 'Unnamed device'}
                 {d.id === sync?.client.deviceId ? ' (this device)' : ''}
               </p>
-              <p className="text-zinc-600 dark:text-zinc-400">Last seen {d.lastSeenAt ? new Date(d.lastSeenAt).toLocaleString() : 'never'}</p>
+              <p className="text-zinc-600 dark:text-zinc-400">
+                Last seen {d.lastSeenAt ? new Date(d.lastSeenAt).toLocaleString() : 'never'}
+              </p>
             </li>
           ))}
         </ul>
