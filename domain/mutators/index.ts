@@ -4,11 +4,14 @@
  */
 import { MutationError } from '../errors'
 import * as activities from './activities'
+import * as attributes from './attributes'
+import * as copy from './copy'
 import type { MutationContext, Mutator } from './define'
 import { parseArgs } from './define'
 import * as entries from './entries'
 import * as libraries from './libraries'
 import * as settings from './settings'
+import * as templates from './templates'
 
 const all = {
   createLibrary: libraries.createLibrary,
@@ -22,16 +25,16 @@ const all = {
   createActivity: activities.createActivity,
   renameActivity: activities.renameActivity,
   deleteActivity: activities.deleteActivity,
-  setAttributes: activities.setAttributes,
-  appendAttribute: activities.appendAttribute,
-  appendChoiceOption: activities.appendChoiceOption,
-  renameAttribute: activities.renameAttribute,
-  retireAttribute: activities.retireAttribute,
-  setTemplate: activities.setTemplate,
-  addTemplateItem: activities.addTemplateItem,
-  removeTemplateItem: activities.removeTemplateItem,
-  moveTemplateItem: activities.moveTemplateItem,
-  addActivityToLibrary: activities.addActivityToLibrary,
+  setAttributes: attributes.setAttributes,
+  appendAttribute: attributes.appendAttribute,
+  appendChoiceOption: attributes.appendChoiceOption,
+  renameAttribute: attributes.renameAttribute,
+  retireAttribute: attributes.retireAttribute,
+  setTemplate: templates.setTemplate,
+  addTemplateItem: templates.addTemplateItem,
+  removeTemplateItem: templates.removeTemplateItem,
+  moveTemplateItem: templates.moveTemplateItem,
+  addActivityToLibrary: copy.addActivityToLibrary,
   logEntry: entries.logEntry,
   editEntry: entries.editEntry,
   deleteEntry: entries.deleteEntry,

@@ -10,7 +10,7 @@ import { applyMutation, type MutationOutcome } from '../apply'
 import { newId } from '../ids'
 import type { MutatorArgs, MutatorName } from '../mutators'
 import type { MutationContext } from '../mutators/define'
-import type { AttributeInput } from '../mutators/activities'
+import type { AttributeInput } from '../mutators/attributes'
 
 export type Backend = { db: Db; runtime: MutationContext['runtime']; close(): Promise<void> }
 
