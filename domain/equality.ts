@@ -1,5 +1,8 @@
 /**
- * Entry equality (DESIGN §1).
+ * Entry equality: when two logged entries count as the same thing done again. This comment is
+ * the definition (no design document holds it); `db/queries/entries.ts` finds previous entries
+ * by it, `domain/properties/equality-laws.test.ts` checks its laws and
+ * `domain/properties/template-edits.test.ts` the effect of a template edit.
  *
  * - Qualitative: two entries are of the same activity, or of copies of the same origin. Progress
  *   charts and "last time" hints compare these.
