@@ -3,7 +3,7 @@ import { expect, test } from 'vitest'
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
 import * as deviceSchema from './schema/device'
 import * as serverSchema from './schema'
-import { syncScopes } from './schema/synced'
+import { replicaTables } from './schema/registry'
 import { migrate, SchemaTooNewError } from './migrate'
 import { deviceMigrations } from './device/migrations.generated'
 import { pgliteRunner } from './pglite'
@@ -45,7 +45,7 @@ test('the device schema is the synced tables plus local bookkeeping, and nothing
 })
 
 test('every synced table has a sync scope, and every server table is either synced or server-only', () => {
-  const synced = Object.keys(syncScopes).sort()
+  const synced = replicaTables.map((t) => t.table).sort()
   const device = tableNames(deviceSchema).filter((n) => !n.startsWith('local_'))
   expect(synced).toEqual(device)
   expect(tableNames(serverSchema)).toEqual([...synced, ...serverOnly].sort())

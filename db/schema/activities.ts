@@ -21,6 +21,7 @@ import { boolean, check, index, integer, jsonb, pgTable, text, unique, uuid } fr
 import { createdAt, id, instant, updatedAt } from './columns'
 import { libraries } from './libraries'
 import { users } from './auth'
+import { syncScope } from './sync-scope'
 
 export const activityKinds = ['scalar', 'sequence'] as const
 export type ActivityKind = (typeof activityKinds)[number]
@@ -69,6 +70,7 @@ export const activities = pgTable(
     check('activities_copy_provenance_complete', sql`(${t.copiedFromId} is null) = (${t.copiedAt} is null)`),
   ],
 )
+syncScope(activities, 'library', activities.libraryId)
 
 export const attributes = pgTable(
   'attributes',
@@ -101,6 +103,7 @@ export const attributes = pgTable(
     check('attributes_name_not_blank', sql`length(trim(${t.name})) > 0`),
   ],
 )
+syncScope(attributes, 'library', attributes.libraryId)
 
 export const attributeOptions = pgTable(
   'attribute_options',
@@ -122,6 +125,7 @@ export const attributeOptions = pgTable(
     check('attribute_options_label_not_blank', sql`length(trim(${t.label})) > 0`),
   ],
 )
+syncScope(attributeOptions, 'library', attributeOptions.libraryId)
 
 export const sequenceItems = pgTable(
   'sequence_items',
@@ -152,6 +156,7 @@ export const sequenceItems = pgTable(
     check('sequence_items_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
   ],
 )
+syncScope(sequenceItems, 'library', sequenceItems.libraryId)
 
 /** A frozen copy of a sequence's children at one template version. */
 export type TemplateStructure = { childId: string; repeat: number }[]
@@ -174,3 +179,4 @@ export const templateVersions = pgTable(
     check('template_versions_version_positive', sql`${t.version} >= 1`),
   ],
 )
+syncScope(templateVersions, 'library', templateVersions.libraryId)

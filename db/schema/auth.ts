@@ -8,6 +8,7 @@
  */
 import { bigint, boolean, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, instant, updatedAt } from './columns'
+import { syncScope } from './sync-scope'
 
 export const users = pgTable('users', {
   id: id(),
@@ -18,6 +19,7 @@ export const users = pgTable('users', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })
+syncScope(users, 'user', users.id)
 
 export const sessions = pgTable(
   'sessions',

@@ -9,6 +9,7 @@ import { bigint, check, index, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import { users } from './auth'
 import { createdAt, id, instant } from './columns'
+import { syncScope } from './sync-scope'
 
 export const devices = pgTable(
   'devices',
@@ -25,3 +26,4 @@ export const devices = pgTable(
   },
   (t) => [index().on(t.userId), check('devices_last_mutation_id_nonnegative', sql`${t.lastMutationId} >= 0`)],
 )
+syncScope(devices, 'user', devices.userId)

@@ -26,6 +26,7 @@ import {
 import { activities, attributes, attributeOptions } from './activities'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
+import { syncScope } from './sync-scope'
 
 export const entries = pgTable(
   'entries',
@@ -54,6 +55,7 @@ export const entries = pgTable(
     check('entries_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
   ],
 )
+syncScope(entries, 'user', entries.userId)
 
 /**
  * One value of one attribute in one entry, in canonical units. Exactly one of the value
@@ -82,6 +84,7 @@ export const entryValues = pgTable(
     check('entry_values_exactly_one_value', sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`),
   ],
 )
+syncScope(entryValues, 'user', entryValues.userId)
 
 export const tags = pgTable(
   'tags',
@@ -96,6 +99,7 @@ export const tags = pgTable(
   },
   (t) => [unique('tags_user_name_unique').on(t.userId, t.name), check('tags_name_not_blank', sql`length(trim(${t.name})) > 0`)],
 )
+syncScope(tags, 'user', tags.userId)
 
 export const entryTags = pgTable(
   'entry_tags',
@@ -111,3 +115,4 @@ export const entryTags = pgTable(
   },
   (t) => [primaryKey({ columns: [t.entryId, t.tagId] }), index().on(t.tagId), index().on(t.userId)],
 )
+syncScope(entryTags, 'user', entryTags.userId)

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
+import { syncScope } from './sync-scope'
 
 export const memberRoles = ['viewer', 'editor'] as const
 export type MemberRole = (typeof memberRoles)[number]
@@ -41,6 +42,7 @@ export const libraries = pgTable(
     check('libraries_name_not_blank', sql`length(trim(${t.name})) > 0`),
   ],
 )
+syncScope(libraries, 'library', libraries.id)
 
 export const libraryMembers = pgTable(
   'library_members',
@@ -62,6 +64,7 @@ export const libraryMembers = pgTable(
     check('library_members_role_valid', sql`${t.role} in ('viewer', 'editor')`),
   ],
 )
+syncScope(libraryMembers, 'library', libraryMembers.libraryId)
 
 export const libraryInvites = pgTable(
   'library_invites',
@@ -82,3 +85,4 @@ export const libraryInvites = pgTable(
   },
   (t) => [index().on(t.libraryId), index().on(t.email), check('library_invites_role_valid', sql`${t.role} in ('viewer', 'editor')`)],
 )
+syncScope(libraryInvites, 'library', libraryInvites.libraryId)

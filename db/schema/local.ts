@@ -15,6 +15,7 @@
  */
 import { bigint, bigserial, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant } from './columns'
+import { localTable } from './sync-scope'
 
 export const localOutbox = pgTable('local_outbox', {
   mutationId: bigint({ mode: 'number' }).primaryKey(),
@@ -27,6 +28,7 @@ export const localOutbox = pgTable('local_outbox', {
   /** Why the last local replay failed, if it did (the server decides; it stays queued). */
   localError: text(),
 })
+localTable(localOutbox, { notify: true })
 
 export const localRejections = pgTable('local_rejections', {
   mutationId: bigint({ mode: 'number' }).primaryKey(),
@@ -37,6 +39,7 @@ export const localRejections = pgTable('local_rejections', {
   rejectedAt: createdAt(),
   dismissedAt: instant(),
 })
+localTable(localRejections, { notify: true })
 
 export const localSyncState = pgTable('local_sync_state', {
   id: integer().primaryKey().default(1),
@@ -49,6 +52,7 @@ export const localSyncState = pgTable('local_sync_state', {
   lastSyncedAt: instant(),
   filter: jsonb(),
 })
+localTable(localSyncState, { notify: true })
 
 export const localUndo = pgTable('local_undo', {
   id: bigserial({ mode: 'number' }).primaryKey(),
@@ -57,8 +61,10 @@ export const localUndo = pgTable('local_undo', {
   /** The row before the change; null when the change inserted it. */
   before: jsonb().$type<Record<string, unknown>>(),
 })
+localTable(localUndo, { notify: false })
 
 export const localWriteTokens = pgTable('local_write_tokens', {
   token: uuid().primaryKey(),
   mutationId: bigint({ mode: 'number' }).notNull(),
 })
+localTable(localWriteTokens, { notify: false })

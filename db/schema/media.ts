@@ -10,6 +10,7 @@ import { check, customType, index, integer, pgTable, primaryKey, text, uuid } fr
 import { users } from './auth'
 import { createdAt, id, instant } from './columns'
 import { entries } from './entries'
+import { syncScope } from './sync-scope'
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -39,6 +40,7 @@ export const media = pgTable(
     check('media_mime_image', sql`${t.mimeType} like 'image/%'`),
   ],
 )
+syncScope(media, 'user', media.userId)
 
 export const entryMedia = pgTable(
   'entry_media',
@@ -55,6 +57,7 @@ export const entryMedia = pgTable(
   },
   (t) => [primaryKey({ columns: [t.entryId, t.mediaId] }), index().on(t.mediaId), index().on(t.userId)],
 )
+syncScope(entryMedia, 'user', entryMedia.userId)
 
 export const mediaBlobs = pgTable(
   'media_blobs',

@@ -8,6 +8,7 @@ import { check, doublePrecision, index, integer, pgTable, text, uuid, date } fro
 import { activities, attributes } from './activities'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
+import { syncScope } from './sync-scope'
 
 export const massUnits = ['kg', 'lb'] as const
 export const distanceUnits = ['km', 'mi'] as const
@@ -34,6 +35,7 @@ export const userSettings = pgTable(
     check('user_settings_storage_window_positive', sql`${t.storageWindowDays} is null or ${t.storageWindowDays} > 0`),
   ],
 )
+syncScope(userSettings, 'user', userSettings.userId)
 
 export const goals = pgTable(
   'goals',
@@ -56,3 +58,4 @@ export const goals = pgTable(
   },
   (t) => [index().on(t.userId)],
 )
+syncScope(goals, 'user', goals.userId)

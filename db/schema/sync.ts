@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm'
 import { bigint, check, customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant } from './columns'
 import { devices } from './devices'
+import { syncScope } from './sync-scope'
 
 /** PostgreSQL `xid8`, a 64-bit transaction id that never wraps; read as a decimal string. */
 export const xid8 = customType<{ data: string; driverData: string }>({
@@ -68,6 +69,7 @@ export const mutationResults = pgTable(
     ),
   ],
 )
+syncScope(mutationResults, 'device', mutationResults.deviceId)
 
 /**
  * Commit order. Each transaction that wrote to the change log takes the next `seq` at commit

@@ -1,19 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
-import {
-  activities,
-  attributeOptions,
-  attributes,
-  entries,
-  goals,
-  libraries,
-  libraryInvites,
-  libraryMembers,
-  memberRoles,
-  sequenceItems,
-  templateVersions,
-  users,
-} from '@/db/schema'
+import { activities, entries, libraries, libraryInvites, libraryMembers, memberRoles, users } from '@/db/schema'
+import { libraryDeletion } from '@/db/schema/registry'
 import { requireLibrary } from '../access'
 import { MutationError, notFound } from '../errors'
 import { defineMutator, descriptionSchema, idSchema, nameSchema } from './define'
@@ -67,20 +55,20 @@ export const deleteLibrary = defineMutator('deleteLibrary', z.object({ libraryId
       `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities. Delete those entries first, or keep the library.`,
     )
   }
-  // Every row of the library goes explicitly, children first: the device's schema has no
-  // foreign keys to cascade, and both runtimes must delete the same rows.
-  const activityIds = tx.select({ id: activities.id }).from(activities).where(eq(activities.libraryId, library.id))
-  await tx.delete(goals).where(inArray(goals.activityId, activityIds))
-  for (const table of [templateVersions, sequenceItems, attributeOptions, attributes, activities, libraryInvites, libraryMembers]) {
-    await tx.delete(table).where(eq(table.libraryId, library.id))
+  // Every row of the library goes explicitly, in the registry's order: the device's schema has
+  // no foreign keys to cascade, and both runtimes must delete the same rows (SPEC S1, D1).
+  for (const step of libraryDeletion) {
+    const inLibrary = step.via
+      ? inArray(step.column, tx.select({ key: step.via.key }).from(step.via.table).where(eq(step.via.scope, library.id)))
+      : eq(step.column, library.id)
+    await tx.delete(step.table).where(inLibrary)
   }
-  await tx.delete(libraries).where(eq(libraries.id, library.id))
 })
 
 /**
  * Shares a library by email. The invitation is a row the device can write offline; the server
- * turns it into a membership at once when the email belongs to an account (otherwise when that
- * account signs up).
+ * turns it into a membership at once when the email belongs to an account. An invitation to an
+ * address without an account only waits: nothing accepts it when that person signs up yet.
  */
 export const shareLibrary = defineMutator(
   'shareLibrary',

@@ -1,0 +1,42 @@
+/**
+ * How a table takes part in sync, declared once beside the table (sync/SPEC.md L6). The
+ * registry (`db/schema/registry.ts`) reads these declarations, plus each table's name, primary
+ * key and foreign keys from Drizzle itself, and everything that must agree with them (the
+ * server's capture triggers and grant copy, the device's undo and notify triggers, the delete
+ * order of a library, the device's clear lists) is generated from it.
+ */
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+
+/**
+ * The scope a synced row belongs to (SPEC vocabulary): one user's rows, one library's rows, or
+ * one device's results (server-only rows a device receives as acks).
+ */
+export type SyncScopeKind = 'user' | 'library' | 'device'
+
+export type SyncScopeDeclaration = { kind: SyncScopeKind; column: PgColumn }
+export type LocalTableDeclaration = { notify: boolean }
+
+const scopes = new WeakMap<PgTable, SyncScopeDeclaration>()
+const locals = new WeakMap<PgTable, LocalTableDeclaration>()
+
+/**
+ * Declares that `table`'s rows sync in a `kind` scope whose id is `column` of the row itself
+ * (so a row's scope is known even while it is deleted). Returns the table.
+ */
+export function syncScope<T extends PgTable>(table: T, kind: SyncScopeKind, column: PgColumn): T {
+  if (column.table !== table) throw new Error(`syncScope: the scope column must belong to the table it scopes`)
+  scopes.set(table, { kind, column })
+  return table
+}
+
+/**
+ * Declares a device-only bookkeeping table. `notify`: its commits wake the tabs (the status bar
+ * reads it; SPEC B12), as every synced table's do.
+ */
+export function localTable<T extends PgTable>(table: T, declaration: LocalTableDeclaration): T {
+  locals.set(table, declaration)
+  return table
+}
+
+export const scopeOf = (table: PgTable) => scopes.get(table)
+export const localDeclarationOf = (table: PgTable) => locals.get(table)
