@@ -4,45 +4,20 @@
  * embedded default and production cannot drift apart.
  */
 import { eq, sql } from 'drizzle-orm'
+import { getTableConfig } from 'drizzle-orm/pg-core'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { MigrationEditedError, SchemaTooNewError, migrate, type SqlRunner } from '../migrate'
 import { serverMigrations } from '../migrations.generated'
 import { rows } from '../rows'
 import * as s from '../schema'
+import { tablesIn } from '../schema/registry'
 import type { Db } from '../types'
 import { newId } from '@/domain/ids'
 
 export type ContractDb = { db: Db; runner: SqlRunner; close(): Promise<void> }
 
-export const domainTables = [
-  'users',
-  'sessions',
-  'accounts',
-  'verifications',
-  'rate_limits',
-  'devices',
-  'libraries',
-  'library_members',
-  'library_invites',
-  'activities',
-  'attributes',
-  'attribute_options',
-  'sequence_items',
-  'template_versions',
-  'entries',
-  'entry_values',
-  'tags',
-  'entry_tags',
-  'media',
-  'entry_media',
-  'media_blobs',
-  'user_settings',
-  'goals',
-  'change_log',
-  'mutation_results',
-  'sync_state',
-  'change_transactions',
-]
+/** Every table of the server schema, by SQL name: what the migrations must create. */
+export const domainTables = tablesIn(s).map((table) => getTableConfig(table).name)
 
 /** Resolves when `promise` fails because of the named constraint. */
 export async function expectViolation(promise: Promise<unknown>, constraint: string) {
