@@ -22,6 +22,44 @@ const config = [
     },
   },
   {
+    // Pages reach the device only through components/sync (the Device facade and its hooks) and
+    // db/queries; they never hold the sync engine or write their own queries.
+    files: ['app/**'],
+    ignores: ['app/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/sync/client/*', '**/sync/client/*'],
+              message: 'Use the device through components/sync (useDevice, useLocalQuery, useMutations).',
+            },
+            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Put the query in db/queries and call it through useLocalQuery.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Components hold the device facade only (sync/client/device.ts, opened by browser.ts).
+    files: ['components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/sync/client/*', '!@/sync/client/device', '!@/sync/client/browser'],
+              message: 'Components reach the sync engine only through the Device (sync/client/device.ts).',
+            },
+            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Put the query in db/queries and call it through useLocalQuery.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures take a `use` callback that is not React's hook.
     files: ['e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -1,26 +1,24 @@
 'use client'
 
-import { useRouter } from 'next/navigation'
 import { useState } from 'react'
-import { clearDevice } from '@/sync/client/client'
-import { authClient } from './auth-client'
-import { useSync } from './sync/sync-provider'
+import { useDevice } from './sync/sync-provider'
 import { Button } from './ui/button'
 
 /**
- * Signs out and clears this device's copy of the account. Unsynced changes would be lost with
+ * Signs out and clears this device's copy of the account, in every tab (the device stops every
+ * tab's sync loop first; the page then leaves for sign-in). Unsynced changes would be lost with
  * it, so it says how many there are and asks first.
  */
 export function SignOutButton() {
-  const router = useRouter()
-  const sync = useSync()
+  const device = useDevice()
   const [pending, setPending] = useState(false)
   return (
     <Button
       variant="ghost"
-      disabled={pending}
+      disabled={pending || !device}
       onClick={async () => {
-        const unsynced = sync ? (await sync.client.refreshStatus()).pending : 0
+        if (!device) return
+        const unsynced = (await device.refreshStatus()).pending
         if (
           unsynced > 0 &&
           !window.confirm(
@@ -30,13 +28,7 @@ export function SignOutButton() {
           return
         }
         setPending(true)
-        if (sync) {
-          await sync.client.stop()
-          await clearDevice(sync.db)
-        }
-        await authClient.signOut()
-        router.replace('/sign-in')
-        router.refresh()
+        await device.signOut()
       }}
     >
       Sign out

@@ -7,7 +7,14 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const routes = ['/', '/libraries', '/history', '/progress', '/settings', '/log', '/activity']
+// The signed-in routes are the pages of app/(app), as the build lists them: a page added there
+// is precached without a second list to keep in step.
+const appPaths = JSON.parse(readFileSync('.next/app-path-routes-manifest.json', 'utf8'))
+const routes = Object.entries(appPaths)
+  .filter(([page]) => page.startsWith('/(app)/') && page.endsWith('/page'))
+  .map(([, route]) => route)
+  .sort()
+if (!routes.includes('/')) throw new Error('service-worker: the build lists no signed-in pages (app/(app)/**/page.tsx)')
 const buildId = readFileSync('.next/BUILD_ID', 'utf8').trim()
 
 function files(dir) {

@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useState, useSyncExternalStore } from 'react'
-import { useSync, useSyncStatus } from './sync-provider'
+import { useDevice, useDeviceStatus } from './sync-provider'
 
 function ago(date: Date | null, now: number): string {
   if (!date) return 'never'
@@ -14,8 +14,8 @@ function ago(date: Date | null, now: number): string {
 
 /** Always-visible sync state: online or offline, pending writes, last sync, rejected writes. */
 export function SyncStatusBar() {
-  const sync = useSync()
-  const status = useSyncStatus()
+  const device = useDevice()
+  const status = useDeviceStatus()
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 5000)
@@ -61,7 +61,7 @@ export function SyncStatusBar() {
             )}
           </span>
         ) : null}
-        {sync && !('error' in sync) && sync.isLeader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
+        {status.leader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
       </p>
       {status.rejected.length > 0 ? (
         <section
@@ -75,7 +75,7 @@ export function SyncStatusBar() {
             {status.rejected.map((r) => (
               <li key={r.mutationId} className="flex items-start justify-between gap-3">
                 <span>{r.message}</span>
-                <button className="shrink-0 underline" onClick={() => void sync?.client.dismissRejection(r.mutationId)}>
+                <button className="shrink-0 underline" onClick={() => void device?.dismissRejection(r.mutationId)}>
                   Dismiss
                 </button>
               </li>

@@ -1,43 +1,66 @@
 'use client'
 
-import { useState, type FormEvent } from 'react'
+import { useRef, useState, type FormEvent } from 'react'
 import type { NoticeMessage } from '@/components/ui/notice'
-import { MutationError } from '@/domain/errors'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { useSync } from './sync-provider'
+import { placeErrors } from './field-errors'
+import { useDevice } from './sync-provider'
 
-/** What to tell the user when a mutation is refused on this device. */
-export function refusal(error: unknown): string {
-  if (error instanceof MutationError) return error.message.replace(/^Invalid arguments for \w+: /, '')
-  return 'Could not save on this device.'
+type RunOptions = {
+  /** What the notice says when the mutation worked (nothing when omitted). */
+  done?: string
+  /** Queue it even when the device cannot see its inputs (SPEC B10). */
+  queueIfNotFound?: boolean
 }
 
 /**
- * Runs mutations on the device database for a page and keeps the outcome of the last one as a
- * message for a `Notice`: `run` says `done` when it worked and why not when it was refused;
- * `submit` turns a form into a mutation and clears the form when it worked.
+ * The one way a view writes: runs mutations on this tab's device and keeps the outcome of the
+ * last one. `run` returns whether it worked; its refusal becomes the notice's `message`.
+ * `submit(form, fn)` turns a form into a mutation: a refusal's issues go beside the fields they
+ * name (inputs named by argument path, read with `fieldError(form, name)`), the rest to the
+ * notice, and the form is cleared when it worked. `invalid` shows problems found before any
+ * mutation ran (a field the page could not read).
  */
 export function useMutations() {
-  const sync = useSync()
+  const device = useDevice()
   const [message, setMessage] = useState<NoticeMessage>()
+  const [fields, setFields] = useState<{ form: string; errors: Record<string, string> }>()
+  const lastError = useRef<unknown>(undefined)
 
-  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, done?: string, options?: { queueIfNotFound?: boolean }) {
-    if (!sync) return false
+  async function run<N extends MutatorName>(name: N, args: MutatorArgs<N>, options: RunOptions = {}): Promise<boolean> {
+    if (!device) return false
+    lastError.current = undefined
     try {
-      await sync.client.mutate(name, args, options)
-      setMessage(done ? { ok: true, text: done } : undefined)
+      await device.mutate(name, args, { queueIfNotFound: options.queueIfNotFound })
+      setMessage(options.done ? { ok: true, text: options.done } : undefined)
+      setFields(undefined)
       return true
-    } catch (e) {
-      setMessage({ ok: false, text: refusal(e) })
+    } catch (error) {
+      lastError.current = error
+      setMessage({ ok: false, text: placeErrors(error, []).rest ?? '' })
+      setFields(undefined)
       return false
     }
   }
 
-  const submit = (fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (form: string, fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
-    const form = event.currentTarget
-    if (await fn(new FormData(form))) form.reset()
+    const element = event.currentTarget
+    if (await fn(new FormData(element))) return element.reset()
+    if (lastError.current === undefined) return
+    const names = [...element.elements].flatMap((e) => ('name' in e && typeof e.name === 'string' && e.name ? [e.name] : []))
+    const placed = placeErrors(lastError.current, names)
+    setFields({ form, errors: placed.fields })
+    setMessage(placed.rest ? { ok: false, text: placed.rest } : undefined)
   }
 
-  return { run, submit, message, setMessage }
+  /** Problems the page found itself, by field name of `form`, each in words. */
+  function invalid(form: string, errors: Record<string, string>) {
+    setFields({ form, errors })
+    setMessage(undefined)
+  }
+
+  const fieldError = (form: string, name: string): string | undefined => (fields?.form === form ? fields.errors[name] : undefined)
+
+  return { run, submit, invalid, fieldError, message, setMessage }
 }

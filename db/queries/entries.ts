@@ -3,6 +3,7 @@ import { activities, entries, sequenceItems } from '../schema'
 import type { Queryable } from '../types'
 import { rows } from '../rows'
 import { structureKey, structurallyEqual, type EntryTree } from '@/domain/equality'
+import { MAX_ENTRY_DEPTH } from '@/domain/mutators/entries'
 
 type Node = { id: string; parentId: string | null; ordinal: number; activityId: string; originId: string }
 
@@ -61,8 +62,9 @@ export async function templateTree(db: Queryable, activityId: string): Promise<E
   const [activity] = await db.select().from(activities).where(eq(activities.id, activityId))
   if (!activity) return undefined
   const build = async (id: string, originId: string, depth: number): Promise<EntryTree> => {
+    // No deeper than an entry may be (logEntry refuses more levels), which also ends a cycle.
     const items =
-      depth > 8
+      depth >= MAX_ENTRY_DEPTH
         ? []
         : await db
             .select({ childId: sequenceItems.childId, repeat: sequenceItems.repeat, originId: activities.originId })
@@ -143,15 +145,4 @@ export async function previousStructurallyEqualEntry(
     if (candidates.length < pageSize) return undefined
   }
   return undefined
-}
-
-/** Entries of a user with their activity, newest first (history). */
-export async function listRootEntries(db: Queryable, userId: string, { limit = 50 } = {}) {
-  return db
-    .select({ id: entries.id, activityId: entries.activityId, performedAt: entries.performedAt, name: activities.name })
-    .from(entries)
-    .innerJoin(activities, eq(activities.id, entries.activityId))
-    .where(and(eq(entries.userId, userId), sql`${entries.parentId} is null`))
-    .orderBy(desc(entries.performedAt))
-    .limit(limit)
 }

@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { testPglite } from '@/db/testing/pglite'
 import { newId } from '@/domain/ids'
 import { strengthActivity, world, type World } from '@/domain/testing/world'
-import { activityInfo, activityInfos, attributeSeries, history } from './local'
+import { fieldText, parseField, valueText } from '@/components/value-text'
+import { devices } from '@/db/schema'
+import { defaultDisplayUnits } from '@/domain/units'
+import { accountDevices, activityInfo, activityInfos, attributeSeries, history, lastEntry } from './local'
 
 let w: World
 let ann: { id: string; libraryId: string }
@@ -89,6 +92,31 @@ describe('history', () => {
     expect(latest.children.size).toBe(0)
   })
 
+  test('a choice value reads back as its option: history names the label, the field holds the option and saves it again', async () => {
+    const squat = strengthActivity(ann.libraryId, 'Squat')
+    await w.ok(ann.id, 'createActivity', squat.args)
+    const entry = newId()
+    await w.ok(ann.id, 'logEntry', {
+      entry: {
+        id: entry,
+        activityId: squat.ids.id,
+        performedAt: day(1),
+        values: { [squat.ids.reps]: 5, [squat.ids.grip]: squat.ids.narrow },
+      },
+    })
+    const grip = (await activityInfo(w.db, squat.ids.id))!.attributes.find((a) => a.id === squat.ids.grip)!
+    expect(grip.options.map((o) => o.label)).toEqual(['Wide', 'Narrow'])
+
+    const stored = (await history(w.db, ann.id)).values.get(entry)!.get(squat.ids.grip)!
+    expect(stored.optionId).toBe(squat.ids.narrow)
+    expect(valueText(grip, stored, defaultDisplayUnits)).toBe('Narrow')
+    // The form field holds the option, and what it holds is a value logEntry takes.
+    const text = fieldText(grip, stored, defaultDisplayUnits)
+    expect(text).toBe(squat.ids.narrow)
+    expect(parseField(grip, text, defaultDisplayUnits)).toBe(squat.ids.narrow)
+    expect((await lastEntry(w.db, ann.id, squat.ids.id))!.values.get(squat.ids.grip)!.optionId).toBe(squat.ids.narrow)
+  })
+
   test('an empty log has an empty history', async () => {
     const h = await history(w.db, ann.id)
     expect(h.roots).toEqual([])
@@ -110,5 +138,18 @@ describe('attributeSeries', () => {
 
     const series = await attributeSeries(w.db, ann.id, squat.ids.id, reps.ordinal)
     expect(series.map((p) => p.value)).toEqual([3, 5])
+  })
+})
+
+describe('accountDevices', () => {
+  test("lists the user's devices, most recently seen first, and nobody else's", async () => {
+    const bob = await w.user('Bob')
+    const [phone, laptop, bobs] = [newId(), newId(), newId()]
+    await w.db.insert(devices).values([
+      { id: phone, userId: ann.id, name: 'Phone', lastSeenAt: new Date(day(1)) },
+      { id: laptop, userId: ann.id, name: 'Laptop', lastSeenAt: new Date(day(2)) },
+      { id: bobs, userId: bob.id, name: 'Phone', lastSeenAt: new Date(day(3)) },
+    ])
+    expect((await accountDevices(w.db, ann.id)).map((d) => d.id)).toEqual([laptop, phone])
   })
 })

@@ -3,10 +3,22 @@
  * reads, so a test hands it a PGlite of its own; none waits on the network.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { activities, attributes, entries, entryValues, libraries, libraryInvites, libraryMembers, userSettings } from '../schema'
+import {
+  activities,
+  attributeOptions,
+  attributes,
+  devices,
+  entries,
+  entryValues,
+  libraries,
+  libraryInvites,
+  libraryMembers,
+  userSettings,
+} from '../schema'
 import type { Queryable } from '../types'
 import { rows } from '../rows'
 import { defaultDisplayUnits, type DisplayUnits } from '@/domain/units'
+import type { StoredValue } from '@/domain/values'
 import type { AttributeType } from '../schema'
 
 /** The user's default library on the device, or undefined before the first sync. */
@@ -59,7 +71,17 @@ export async function libraryActivities(db: Queryable, libraryId: string) {
     .orderBy(asc(activities.name), asc(activities.id))
 }
 
-export type AttributeInfo = { id: string; name: string; type: AttributeType; ordinal: number; retired: boolean }
+/** A choice attribute's option: values point at it by id, pages show its label. */
+export type OptionInfo = { id: string; label: string; retired: boolean }
+export type AttributeInfo = {
+  id: string
+  name: string
+  type: AttributeType
+  ordinal: number
+  retired: boolean
+  /** A choice's options in order (empty for every other type). */
+  options: OptionInfo[]
+}
 export type ActivityInfo = {
   id: string
   name: string
@@ -75,13 +97,21 @@ export async function activityInfo(db: Queryable, activityId: string): Promise<A
   return (await activityInfos(db, [activityId])).get(activityId)
 }
 
-/** Several activities with their attributes, in two queries whatever their number. */
+/** Several activities with their attributes (and choices' options), in three queries whatever their number. */
 export async function activityInfos(db: Queryable, activityIds: readonly string[]): Promise<Map<string, ActivityInfo>> {
   const out = new Map<string, ActivityInfo>()
   if (activityIds.length === 0) return out
   const ids = [...new Set(activityIds)]
   const found = await db.select().from(activities).where(inArray(activities.id, ids))
   const attrs = await db.select().from(attributes).where(inArray(attributes.activityId, ids)).orderBy(asc(attributes.ordinal))
+  const choiceIds = attrs.filter((a) => a.type === 'choice').map((a) => a.id)
+  const options = choiceIds.length
+    ? await db
+        .select()
+        .from(attributeOptions)
+        .where(inArray(attributeOptions.attributeId, choiceIds))
+        .orderBy(asc(attributeOptions.ordinal))
+    : []
   for (const activity of found) {
     out.set(activity.id, {
       id: activity.id,
@@ -92,7 +122,14 @@ export async function activityInfos(db: Queryable, activityIds: readonly string[
       templateVersion: activity.templateVersion,
       attributes: attrs
         .filter((a) => a.activityId === activity.id)
-        .map((a) => ({ id: a.id, name: a.name, type: a.type, ordinal: a.ordinal, retired: a.retiredAt !== null })),
+        .map((a) => ({
+          id: a.id,
+          name: a.name,
+          type: a.type,
+          ordinal: a.ordinal,
+          retired: a.retiredAt !== null,
+          options: options.filter((o) => o.attributeId === a.id).map((o) => ({ id: o.id, label: o.label, retired: o.retiredAt !== null })),
+        })),
     })
   }
   return out
@@ -104,8 +141,15 @@ export async function displayUnits(db: Queryable, userId: string): Promise<Displ
   return row ? { massUnit: row.massUnit, distanceUnit: row.distanceUnit } : defaultDisplayUnits
 }
 
-export type StoredValue = { num: number | null; text: string | null; bool: boolean | null; ordinal: number }
-export type StoredValues = Map<string, StoredValue>
+/** The user's devices as the server last saw them, most recently seen first. */
+export async function accountDevices(db: Queryable, userId: string) {
+  return db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.lastSeenAt))
+}
+
+/** A stored value with its attribute's ordinal, which matches it across copies of an activity. */
+export type EntryValue = StoredValue & { ordinal: number }
+/** An entry's values by attribute id. */
+export type StoredValues = Map<string, EntryValue>
 
 /**
  * Values of the given entries, by entry id then attribute id, each with its attribute's ordinal:
@@ -121,6 +165,7 @@ export async function valuesOf(db: Queryable, entryIds: string[]): Promise<Map<s
       num: entryValues.num,
       text: entryValues.text,
       bool: entryValues.bool,
+      optionId: entryValues.optionId,
       ordinal: attributes.ordinal,
     })
     .from(entryValues)
@@ -128,7 +173,7 @@ export async function valuesOf(db: Queryable, entryIds: string[]): Promise<Map<s
     .where(inArray(entryValues.entryId, entryIds))
   for (const v of found) {
     const byAttribute = out.get(v.entryId) ?? new Map()
-    byAttribute.set(v.attributeId, { num: v.num, text: v.text, bool: v.bool, ordinal: v.ordinal })
+    byAttribute.set(v.attributeId, { num: v.num, text: v.text, bool: v.bool, optionId: v.optionId, ordinal: v.ordinal })
     out.set(v.entryId, byAttribute)
   }
   return out

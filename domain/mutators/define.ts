@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Tx } from '@/db/types'
-import { MutationError } from '../errors'
+import { invalidArgs } from '../errors'
 
 /**
  * What a mutation runs with. The same function runs on the device (optimistically, device clock)
@@ -52,11 +52,17 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
 }
 
-/** Parses a mutation's arguments; a problem becomes an `invalid_args` refusal naming each field. */
+/**
+ * Parses a mutation's arguments; problems become an `invalid_args` refusal that carries each with
+ * its path ("Name must not be blank").
+ */
 export function parseArgs<A>(mutator: Mutator<A, unknown>, raw: unknown): A {
   const parsed = mutator.args.safeParse(raw)
   if (!parsed.success) {
-    throw new MutationError('invalid_args', `Invalid arguments for ${mutator.name}: ${describeIssues(parsed.error)}`)
+    // zod paths may hold symbols (never for JSON arguments); a form field is named by strings.
+    throw invalidArgs(
+      parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    )
   }
   return parsed.data
 }

@@ -314,7 +314,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       })
       expect(await w.run(ann.id, 'logEntry', { entry: { id: 'nope', activityId: ids.id } } as never)).toMatchObject({
         code: 'invalid_args',
-        message: 'Invalid arguments for logEntry: entry.id: must be a UUID',
+        message: 'Entry id must be a UUID',
       })
       expect(await w.db.select().from(s.entries)).toEqual([])
     })
@@ -419,7 +419,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(row).toMatchObject({ massUnit: 'lb', distanceUnit: 'mi' })
       expect(await w.run(ann.id, 'updateSettings', { massUnit: 'stone' } as never)).toMatchObject({
         code: 'invalid_args',
-        message: 'Invalid arguments for updateSettings: massUnit: must be kg or lb',
+        message: 'Mass unit must be kg or lb',
       })
     })
 

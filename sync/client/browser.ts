@@ -1,7 +1,8 @@
 /**
- * Opens the device database in a browser tab: a PGlite worker shared by every tab of the app,
- * with one leader owning the database, reached through a connection that follows the leader when
- * it moves (sync/SPEC.md B8, sync/client/failover.ts).
+ * Opens the device in a browser tab: a PGlite worker shared by every tab of the app, with one
+ * leader owning the database, reached through a connection that follows the leader when it moves
+ * (sync/SPEC.md B8, sync/client/failover.ts); and the {@link Device} over it, wired to the
+ * browser's Web Locks, BroadcastChannel, online events and the HTTP transport.
  */
 import 'client-only'
 import { PGliteWorker } from '@electric-sql/pglite/worker'
@@ -9,9 +10,9 @@ import { drizzle } from 'drizzle-orm/pglite'
 import type { PGlite } from '@electric-sql/pglite'
 import * as schema from '@/db/schema'
 import type { Db } from '@/db/types'
+import { openDevice, type Device, type DeviceDatabase } from './device'
 import { isMoveError, SharedDatabase } from './failover'
-
-export type DeviceDatabase = { shared: SharedDatabase; db: Db }
+import { HttpTransport } from './transport'
 
 // A connection closed because the database moved still runs PGlite's own "find the leader"
 // timer once; its failure is expected and says nothing to the user.
@@ -38,12 +39,61 @@ function leaderSafeWorker(): Worker {
   return worker
 }
 
-export async function openDeviceDatabase(dataDir = 'idb://cadence'): Promise<DeviceDatabase> {
+async function openDeviceDatabase(dataDir: string): Promise<DeviceDatabase> {
   // The same function each time, so opening again (a remount) adds no second listener.
   window.addEventListener('unhandledrejection', ignoreMoveErrors)
   const shared = new SharedDatabase(() => new PGliteWorker(leaderSafeWorker(), { dataDir, id: 'cadence' }))
-  await shared.ready
+  try {
+    await shared.ready
+  } catch (error) {
+    await shared.close()
+    throw error
+  }
   // The shared database speaks PGlite's query interface; drizzle only needs that.
   const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
-  return { shared, db }
+  return {
+    db,
+    listen: (channel, callback) => shared.listen(channel, callback),
+    onMoved: (callback) => shared.onMoved(callback),
+    close: () => shared.close(),
+  }
+}
+
+/** The user of the server's session, or null (signed out, or offline on a fresh device). */
+async function sessionUser(): Promise<string | null> {
+  const response = await fetch('/api/auth/get-session', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null)
+  if (!response?.ok) return null
+  const session = (await response.json().catch(() => null)) as { user?: { id?: string } } | null
+  return session?.user?.id ?? null
+}
+
+/**
+ * Opens this tab's device: null when nobody is signed in on it. `endSession` signs out of the
+ * server once a sign-out from this tab has cleared the device.
+ */
+export async function openBrowserDevice({
+  endSession,
+  dataDir = 'idb://cadence',
+}: { endSession?: () => Promise<void>; dataDir?: string } = {}): Promise<Device | null> {
+  const database = await openDeviceDatabase(dataDir)
+  try {
+    const device = await openDevice({
+      database,
+      transport: new HttpTransport(),
+      locks: navigator.locks,
+      channel: (name) => new BroadcastChannel(name),
+      onOnline: (listener) => {
+        window.addEventListener('online', listener)
+        return () => window.removeEventListener('online', listener)
+      },
+      sessionUser,
+      endSession,
+      deviceName: navigator.userAgent.slice(0, 200),
+    })
+    if (!device) await database.close()
+    return device
+  } catch (error) {
+    await database.close().catch(() => undefined)
+    throw error
+  }
 }

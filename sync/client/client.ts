@@ -136,7 +136,7 @@ export class SyncClient {
       const refusal = await runRecorded(tx, this.userId, name, args, now)
       // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
       const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
-      if (refusal && !queued) throw new MutationError(refusal.code, refusal.message)
+      if (refusal && !queued) throw new MutationError(refusal.code, refusal.message, refusal.issues)
       const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
       await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError })
       await tx

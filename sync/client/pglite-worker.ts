@@ -7,7 +7,6 @@
  * IndexedDB after each statement that wrote, not after reads (persist-when-written.ts).
  */
 import { PGlite } from '@electric-sql/pglite'
-import { live } from '@electric-sql/pglite/live'
 import { worker } from '@electric-sql/pglite/worker'
 import { migrate } from '@/db/migrate'
 import { deviceMigrations } from '@/db/device/migrations.generated'
@@ -31,7 +30,7 @@ async function template(dataDir: string): Promise<Blob | undefined> {
 void worker({
   async init(options) {
     const dataDir = options.dataDir ?? 'idb://cadence'
-    const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir), extensions: { live } })
+    const pg = await PGlite.create({ dataDir, loadDataDir: await template(dataDir) })
     persistOnlyWhenWritten(pg)
     await migrate(pgliteRunner(pg), deviceMigrations)
     return pg

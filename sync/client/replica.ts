@@ -9,6 +9,7 @@ import { syncTables, type SyncTable } from '@/db/schema/synced'
 import { rows } from '@/db/rows'
 import type { Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
+import { MutationError } from '@/domain/errors'
 import { runMutator } from '@/domain/mutators'
 import type { Change } from '../protocol'
 
@@ -265,7 +266,8 @@ export async function runRecorded(tx: Tx, userId: string, name: string, args: un
   } catch (error) {
     const refusal = asRefusal(error)
     if (!refusal) throw error
-    return refusal
+    // The issues travel to the page that made the mutation (its form places each by its path).
+    return { ...refusal, issues: error instanceof MutationError ? error.issues : [] }
   } finally {
     await recording(tx, false)
   }

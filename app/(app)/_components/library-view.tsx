@@ -1,10 +1,11 @@
 'use client'
 
 import Link from 'next/link'
-import { useState, type FormEvent } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
+import { useState } from 'react'
+import { useDevice, useDeviceStatus } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
-import { refusal } from '@/components/sync/use-mutations'
+import { useMutations } from '@/components/sync/use-mutations'
+import { Notice } from '@/components/ui/notice'
 import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/text-field'
 import { defaultLibrary, libraryActivities } from '@/db/queries/local'
@@ -33,19 +34,17 @@ const templates = {
 
 /** The user's library, read from the device database, with a quick way to add an activity. */
 export function LibraryView() {
-  const sync = useSync()
+  const device = useDevice()
+  const status = useDeviceStatus()
   const library = useLocalQuery(['default-library'], (db, userId) => defaultLibrary(db, userId))
   const libraryId = library.data?.id
   const list = useLocalQuery(['activities', libraryId], (db) => (libraryId ? libraryActivities(db, libraryId) : Promise.resolve([])))
-  const [error, setError] = useState<string>()
+  const { run, submit, fieldError, message } = useMutations()
   const [kind, setKind] = useState<keyof typeof templates>('strength')
   const [picked, setPicked] = useState<Record<string, number>>({})
 
-  async function add(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault()
-    if (!sync || !libraryId) return
-    const form = event.currentTarget
-    const data = new FormData(form)
+  const add = submit('add-activity', async (data) => {
+    if (!libraryId) return false
     const template = templates[kind]
     const args: MutatorArgs<'createActivity'> = {
       id: newId(),
@@ -56,17 +55,12 @@ export function LibraryView() {
       items:
         template.kind === 'sequence' ? Object.entries(picked).map(([childId, repeat]) => ({ id: newId(), childId, repeat })) : undefined,
     }
-    try {
-      await sync.client.mutate('createActivity', args)
-      setError(undefined)
-      setPicked({})
-      form.reset()
-    } catch (e) {
-      setError(refusal(e))
-    }
-  }
+    const ok = await run('createActivity', args)
+    if (ok) setPicked({})
+    return ok
+  })
 
-  if (!sync || library.isPending || (!library.data && sync.client.status.lastSyncedAt === null)) {
+  if (!device || library.isPending || (!library.data && status.lastSyncedAt === null)) {
     return <p className="text-zinc-600 dark:text-zinc-400">Loading your library on this device…</p>
   }
   if (!library.data) return <p>Your library has not reached this device yet.</p>
@@ -127,7 +121,7 @@ export function LibraryView() {
       >
         <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
           <div className="flex-1">
-            <TextField label="New activity" name="name" required maxLength={200} error={error} />
+            <TextField label="New activity" name="name" required maxLength={200} error={fieldError('add-activity', 'name')} />
           </div>
           <div className="flex flex-col gap-1.5">
             <label htmlFor="template" className="text-sm font-medium">
@@ -189,6 +183,7 @@ export function LibraryView() {
             ))}
           </fieldset>
         ) : null}
+        <Notice message={message} />
       </form>
     </section>
   )

@@ -42,7 +42,7 @@ const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:bo
 export function ActivityEditor() {
   const activityId = useSearchParams().get('id') ?? ''
   const data = useLocalQuery(['activity-editor', activityId], (db) => load(db, activityId))
-  const { run, submit, message } = useMutations()
+  const { run, submit, fieldError, message } = useMutations()
 
   if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
   if (!data.data) {
@@ -65,10 +65,20 @@ export function ActivityEditor() {
       <form
         aria-label="Rename"
         className="flex flex-col gap-2 sm:flex-row sm:items-end"
-        onSubmit={submit((d) => run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, 'Renamed.'))}
+        onSubmit={submit('rename', (d) =>
+          run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, { done: 'Renamed.' }),
+        )}
       >
         <div className="flex-1">
-          <TextField label="Name" name="name" defaultValue={activity.name} key={activity.name} required maxLength={200} />
+          <TextField
+            label="Name"
+            name="name"
+            defaultValue={activity.name}
+            key={activity.name}
+            required
+            maxLength={200}
+            error={fieldError('rename', 'name')}
+          />
         </div>
         <Button type="submit">Rename</Button>
       </form>
@@ -87,7 +97,9 @@ export function ActivityEditor() {
               <form
                 className="flex flex-1 items-end gap-2"
                 aria-label={`Rename field ${a.name}`}
-                onSubmit={submit((d) => run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, 'Field renamed.'))}
+                onSubmit={submit(`rename-${a.id}`, (d) =>
+                  run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, { done: 'Field renamed.' }),
+                )}
               >
                 <div className="flex-1">
                   <TextField
@@ -97,6 +109,7 @@ export function ActivityEditor() {
                     key={a.name}
                     required
                     maxLength={200}
+                    error={fieldError(`rename-${a.id}`, 'name')}
                   />
                 </div>
                 <Button type="submit" variant="secondary">
@@ -109,7 +122,11 @@ export function ActivityEditor() {
                   void run(
                     'retireAttribute',
                     { attributeId: a.id, retired: !a.retired },
-                    a.retired ? `${a.name} is back for new entries.` : `${a.name} is retired: hidden for new entries, kept on old ones.`,
+                    {
+                      done: a.retired
+                        ? `${a.name} is back for new entries.`
+                        : `${a.name} is retired: hidden for new entries, kept on old ones.`,
+                    },
                   )
                 }
               >
@@ -121,23 +138,27 @@ export function ActivityEditor() {
         <form
           aria-label="Add a field"
           className="flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={submit((d) =>
+          onSubmit={submit('add-field', (d) =>
             run(
               'appendAttribute',
               {
                 activityId: activity.id,
-                attribute: { id: newId(), name: String(d.get('name') ?? ''), type: String(d.get('type')) as AttributeType },
+                attribute: {
+                  id: newId(),
+                  name: String(d.get('attribute.name') ?? ''),
+                  type: String(d.get('attribute.type')) as AttributeType,
+                },
               },
-              'Field added.',
+              { done: 'Field added.' },
             ),
           )}
         >
           <div className="flex-1">
-            <TextField label="New field" name="name" required maxLength={200} />
+            <TextField label="New field" name="attribute.name" required maxLength={200} error={fieldError('add-field', 'attribute.name')} />
           </div>
           <label className="flex flex-col gap-1 text-sm font-medium">
             Kind
-            <select name="type" className={select} defaultValue="integer">
+            <select name="attribute.type" className={select} defaultValue="integer">
               {Object.entries(typeLabels).map(([type, label]) => (
                 <option key={type} value={type}>
                   {label}
@@ -175,7 +196,7 @@ export function ActivityEditor() {
                       void run(
                         'moveTemplateItem',
                         { activityId: activity.id, itemId: item.id, position: index - 1 },
-                        `${item.name} moved up.`,
+                        { done: `${item.name} moved up.` },
                       )
                     }
                   >
@@ -189,7 +210,7 @@ export function ActivityEditor() {
                       void run(
                         'moveTemplateItem',
                         { activityId: activity.id, itemId: item.id, position: index + 1 },
-                        `${item.name} moved down.`,
+                        { done: `${item.name} moved down.` },
                       )
                     }
                   >
@@ -202,7 +223,7 @@ export function ActivityEditor() {
                       void run(
                         'removeTemplateItem',
                         { activityId: activity.id, itemId: item.id },
-                        `${item.name} removed from the template.`,
+                        { done: `${item.name} removed from the template.` },
                       )
                     }
                   >
@@ -224,21 +245,21 @@ export function ActivityEditor() {
             <form
               aria-label="Add to the template"
               className="flex flex-col gap-2 sm:flex-row sm:items-end"
-              onSubmit={submit((d) => {
-                const child = candidates.find((c) => c.id === d.get('childId'))
+              onSubmit={submit('add-item', (d) => {
+                const child = candidates.find((c) => c.id === d.get('item.childId'))
                 return run(
                   'addTemplateItem',
                   {
                     activityId: activity.id,
-                    item: { id: newId(), childId: String(d.get('childId')), repeat: Number(d.get('repeat') || 1) },
+                    item: { id: newId(), childId: String(d.get('item.childId')), repeat: Number(d.get('item.repeat') || 1) },
                   },
-                  `${child?.name ?? 'The exercise'} added to the template.`,
+                  { done: `${child?.name ?? 'The exercise'} added to the template.` },
                 )
               })}
             >
               <label className="flex flex-1 flex-col gap-1 text-sm font-medium">
                 Exercise
-                <select name="childId" className={select} required>
+                <select name="item.childId" className={select} required>
                   {candidates.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -246,7 +267,17 @@ export function ActivityEditor() {
                   ))}
                 </select>
               </label>
-              <TextField label="Sets" name="repeat" type="number" inputMode="numeric" min={1} max={50} defaultValue={3} required />
+              <TextField
+                label="Sets"
+                name="item.repeat"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={50}
+                defaultValue={3}
+                required
+                error={fieldError('add-item', 'item.repeat')}
+              />
               <Button type="submit">Add to template</Button>
             </form>
           )}

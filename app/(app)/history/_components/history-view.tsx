@@ -1,8 +1,12 @@
 'use client'
 
-import { useSync } from '@/components/sync/sync-provider'
+import { useState } from 'react'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
+import { Notice } from '@/components/ui/notice'
+import { ValueField } from '@/components/value-field'
+import { fieldText, parseField, valueText } from '@/components/value-text'
 import {
   activityInfos,
   displayUnits,
@@ -12,12 +16,9 @@ import {
   type HistoryEntry,
   type StoredValues,
 } from '@/db/queries/local'
-import { ValueField, fieldText, parseField } from '@/components/value-field'
-import type { Value } from '@/domain/values'
 import type { Db } from '@/db/types'
-import { formatValue, type DisplayUnits } from '@/domain/units'
-import { useState } from 'react'
-import { refusal } from '@/components/sync/use-mutations'
+import type { DisplayUnits } from '@/domain/units'
+import type { Value } from '@/domain/values'
 
 /** History with each value formatted by its attribute's type and the user's units. */
 async function load(db: Db, userId: string) {
@@ -29,18 +30,12 @@ async function load(db: Db, userId: string) {
   return { ...h, units, attributes, activities }
 }
 
-function describe(
-  values: StoredValues | undefined,
-  attributes: Map<string, { name: string; type: Parameters<typeof formatValue>[0] }>,
-  units: DisplayUnits,
-) {
+/** An entry's values for people, in attribute order: "Weight 100 kg · Reps 6 · Grip wide". */
+function describe(values: StoredValues | undefined, attributes: Map<string, AttributeInfo>, units: DisplayUnits) {
   return [...(values ?? new Map()).entries()]
     .map(([id, v]) => {
       const a = attributes.get(id)
-      if (!a) return ''
-      if (v.num !== null) return `${a.name} ${formatValue(a.type, v.num, units)}`
-      if (v.bool !== null) return `${a.name} ${v.bool ? 'yes' : 'no'}`
-      return `${a.name} ${v.text ?? ''}`
+      return a ? `${a.name} ${valueText(a, v, units)}` : ''
     })
     .filter(Boolean)
     .join(' · ')
@@ -60,41 +55,38 @@ function EntryEditor({
   units: DisplayUnits
   onDone: () => void
 }) {
-  const sync = useSync()
   const [texts, setTexts] = useState(() =>
     Object.fromEntries(activity.attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])),
   )
   const [notes, setNotes] = useState(entry.notes)
-  const [error, setError] = useState<string>()
-  async function save() {
+  const { run, submit, invalid, fieldError, message } = useMutations()
+  const form = `edit-${entry.id}`
+  const save = submit(form, async () => {
     const changed: Record<string, Value | null> = {}
+    const errors: Record<string, string> = {}
     for (const a of activity.attributes) {
       const value = parseField(a, texts[a.id] ?? '', units)
-      if (value instanceof Error) return setError(value.message)
-      if (value !== undefined) changed[a.id] = value
+      if (value instanceof Error) errors[`values.${a.id}`] = value.message
+      else if (value !== undefined) changed[a.id] = value
       else if (values?.has(a.id)) changed[a.id] = null
     }
-    try {
-      await sync?.client.mutate('editEntry', { entryId: entry.id, notes, values: changed })
-      onDone()
-    } catch (e) {
-      setError(refusal(e))
+    if (Object.keys(errors).length > 0) {
+      invalid(form, errors)
+      return false
     }
-  }
+    const ok = await run('editEntry', { entryId: entry.id, notes, values: changed })
+    if (ok) onDone()
+    return ok
+  })
   return (
-    <form
-      aria-label={`Edit ${entry.activityName} entry`}
-      className="mt-2 grid gap-2 sm:grid-cols-3"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void save()
-      }}
-    >
+    <form aria-label={`Edit ${entry.activityName} entry`} className="mt-2 grid gap-2 sm:grid-cols-3" onSubmit={save}>
       {activity.attributes.map((a) => (
         <ValueField
           key={a.id}
           attribute={a}
           units={units}
+          name={`values.${a.id}`}
+          error={fieldError(form, `values.${a.id}`)}
           value={texts[a.id] ?? ''}
           onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))}
         />
@@ -102,17 +94,20 @@ function EntryEditor({
       <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-3">
         Notes
         <textarea
+          name="notes"
+          aria-invalid={fieldError(form, 'notes') ? true : undefined}
           value={notes}
           onChange={(e) => setNotes(e.target.value)}
           maxLength={10_000}
           className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 py-2 dark:border-zinc-700 dark:bg-zinc-900"
         />
       </label>
-      {error ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">
-          {error}
-        </p>
+      {fieldError(form, 'notes') ? (
+        <p className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">{fieldError(form, 'notes')}</p>
       ) : null}
+      <div className="sm:col-span-3">
+        <Notice message={message} />
+      </div>
       <div className="flex gap-2 sm:col-span-3">
         <Button type="submit">Save changes</Button>
         <Button type="button" variant="ghost" onClick={onDone}>
@@ -125,9 +120,8 @@ function EntryEditor({
 
 /** Every logged entry, by day, newest first, with its sets; each can be deleted. */
 export function HistoryView() {
-  const sync = useSync()
   const data = useLocalQuery(['history'], load)
-  const [error, setError] = useState<string>()
+  const { run, message } = useMutations()
   const [editing, setEditing] = useState<string | null>(null)
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading history…</p>
   const { roots, children, values, units, attributes, activities } = data.data
@@ -156,11 +150,7 @@ export function HistoryView() {
       <h1 id="history-heading" className="text-2xl font-semibold">
         History
       </h1>
-      {error ? (
-        <p role="alert" className="text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
+      <Notice message={message} />
       {roots.length === 0 ? (
         <p className="text-zinc-600 dark:text-zinc-400">Nothing logged yet. Log an activity from the library.</p>
       ) : null}
@@ -185,16 +175,9 @@ export function HistoryView() {
                       variant="ghost"
                       aria-label={`Delete ${entry.activityName} entry`}
                       onClick={async () => {
-                        if (
-                          !sync ||
-                          !window.confirm(`Delete this ${entry.activityName} entry${children.has(entry.id) ? ' and all its sets' : ''}?`)
-                        )
+                        if (!window.confirm(`Delete this ${entry.activityName} entry${children.has(entry.id) ? ' and all its sets' : ''}?`))
                           return
-                        try {
-                          await sync.client.mutate('deleteEntry', { entryId: entry.id })
-                        } catch (e) {
-                          setError(refusal(e))
-                        }
+                        await run('deleteEntry', { entryId: entry.id })
                       }}
                     >
                       Delete

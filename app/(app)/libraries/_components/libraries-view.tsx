@@ -35,7 +35,7 @@ export function LibrariesView() {
     staleTime: 60_000,
     retry: false,
   })
-  const { run, submit, message } = useMutations()
+  const { run, submit, fieldError, message } = useMutations()
 
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading libraries…</p>
   const { owned, shared, mine } = data.data
@@ -67,7 +67,7 @@ export function LibrariesView() {
                   void run(
                     l.publishedAt ? 'unpublishLibrary' : 'publishLibrary',
                     { libraryId: l.id },
-                    l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.`,
+                    { done: l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.` },
                   )
                 }
               >
@@ -83,7 +83,9 @@ export function LibrariesView() {
                     </span>
                     <Button
                       variant="ghost"
-                      onClick={() => void run('revokeMember', { libraryId: l.id, userId: m.userId }, `Access to ${l.name} revoked.`)}
+                      onClick={() =>
+                        void run('revokeMember', { libraryId: l.id, userId: m.userId }, { done: `Access to ${l.name} revoked.` })
+                      }
                     >
                       Revoke
                     </Button>
@@ -104,7 +106,7 @@ export function LibrariesView() {
             <form
               aria-label={`Share ${l.name}`}
               className="flex flex-col gap-2 sm:flex-row sm:items-end"
-              onSubmit={submit((d) =>
+              onSubmit={submit(`share-${l.id}`, (d) =>
                 run(
                   'shareLibrary',
                   {
@@ -113,12 +115,18 @@ export function LibrariesView() {
                     email: String(d.get('email') ?? ''),
                     role: d.get('role') === 'editor' ? 'editor' : 'viewer',
                   },
-                  `Invitation sent. It takes effect when the server receives it.`,
+                  { done: `Invitation sent. It takes effect when the server receives it.` },
                 ),
               )}
             >
               <div className="flex-1">
-                <TextField label={`Share ${l.name} with (email)`} name="email" type="email" required />
+                <TextField
+                  label={`Share ${l.name} with (email)`}
+                  name="email"
+                  type="email"
+                  required
+                  error={fieldError(`share-${l.id}`, 'email')}
+                />
               </div>
               <label className="flex flex-col gap-1 text-sm font-medium">
                 Role
@@ -134,10 +142,12 @@ export function LibrariesView() {
         <form
           aria-label="Create a library"
           className="flex flex-col gap-2 sm:flex-row sm:items-end"
-          onSubmit={submit((d) => run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, 'Library created.'))}
+          onSubmit={submit('create-library', (d) =>
+            run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, { done: 'Library created.' }),
+          )}
         >
           <div className="flex-1">
-            <TextField label="New library" name="name" required maxLength={200} />
+            <TextField label="New library" name="name" required maxLength={200} error={fieldError('create-library', 'name')} />
           </div>
           <Button type="submit">Create</Button>
         </form>
@@ -168,7 +178,7 @@ export function LibrariesView() {
                         void run(
                           'addActivityToLibrary',
                           { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
-                          `A copy of ${a.name} is in your library; changes to the original will not affect it.`,
+                          { done: `A copy of ${a.name} is in your library; changes to the original will not affect it.` },
                         )
                       }
                     >
@@ -182,7 +192,7 @@ export function LibrariesView() {
               <form
                 aria-label={`Add an activity to ${l.name}`}
                 className="flex flex-col gap-2 sm:flex-row sm:items-end"
-                onSubmit={submit((d) =>
+                onSubmit={submit(`add-activity-${l.id}`, (d) =>
                   run('createActivity', {
                     id: newId(),
                     libraryId: l.id,
@@ -196,7 +206,13 @@ export function LibrariesView() {
                 )}
               >
                 <div className="flex-1">
-                  <TextField label={`New activity in ${l.name}`} name="name" required maxLength={200} />
+                  <TextField
+                    label={`New activity in ${l.name}`}
+                    name="name"
+                    required
+                    maxLength={200}
+                    error={fieldError(`add-activity-${l.id}`, 'name')}
+                  />
                 </div>
                 <Button type="submit">Add</Button>
               </form>
@@ -233,8 +249,10 @@ export function LibrariesView() {
                         void run(
                           'addActivityToLibrary',
                           { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
-                          `A copy of ${a.name} will be in your library once the server makes it; changes to the original will not affect it.`,
-                          { queueIfNotFound: true },
+                          {
+                            done: `A copy of ${a.name} will be in your library once the server makes it; changes to the original will not affect it.`,
+                            queueIfNotFound: true,
+                          },
                         )
                       }
                     >

@@ -3,17 +3,16 @@
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
 import { useState } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
-import { ValueField, fieldText, parseField } from '@/components/value-field'
+import { Notice } from '@/components/ui/notice'
+import { ValueField } from '@/components/value-field'
+import { collectValues, valueText } from '@/components/value-text'
 import { activityInfo, defaultLibrary, displayUnits, lastEntry, libraryActivities, type ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import type { DisplayUnits } from '@/domain/units'
-import type { Value } from '@/domain/values'
-import { refusal } from '@/components/sync/use-mutations'
 import { Workout } from './workout'
-import { Notice, type NoticeMessage } from '@/components/ui/notice'
 
 /** Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. */
 export function LogView() {
@@ -67,44 +66,32 @@ function ChooseActivity() {
   )
 }
 
-/** Reads every field of `activity`; the values to store, or the first problem. */
-export function collectValues(activity: ActivityInfo, texts: Record<string, string>, units: DisplayUnits): Record<string, Value> | Error {
-  const values: Record<string, Value> = {}
-  for (const attribute of activity.attributes) {
-    if (attribute.retired) continue
-    const value = parseField(attribute, texts[attribute.id] ?? '', units)
-    if (value instanceof Error) return value
-    if (value !== undefined) values[attribute.id] = value
-  }
-  return values
-}
-
 function ScalarLog({ activity, units }: { activity: ActivityInfo; units: DisplayUnits }) {
-  const sync = useSync()
   const last = useLocalQuery(['last-entry', activity.id], (db, userId) => lastEntry(db, userId, activity.id))
   const [texts, setTexts] = useState<Record<string, string>>({})
-  const [message, setMessage] = useState<NoticeMessage>()
+  const { run, submit, invalid, fieldError, message } = useMutations()
+  const form = 'log-entry'
   const live = activity.attributes.filter((a) => !a.retired)
   const lastText = (ordinal: number) => {
     const attribute = activity.attributes.find((a) => a.ordinal === ordinal)
     const stored = last.data ? [...last.data.values.values()].find((v) => v.ordinal === ordinal) : undefined
-    return attribute && stored ? fieldText(attribute, stored, units) : ''
+    return attribute && stored ? valueText(attribute, stored, units) : ''
   }
 
-  async function save() {
-    if (!sync) return
-    const values = collectValues(activity, texts, units)
-    if (values instanceof Error) return setMessage({ ok: false, text: values.message })
-    try {
-      await sync.client.mutate('logEntry', {
-        entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values },
-      })
-      setTexts({})
-      setMessage({ ok: true, text: `Logged ${activity.name}.` })
-    } catch (e) {
-      setMessage({ ok: false, text: refusal(e) })
+  const save = submit(form, async () => {
+    const { values, errors } = collectValues(activity.attributes, texts, units)
+    if (Object.keys(errors).length > 0) {
+      invalid(form, Object.fromEntries(Object.entries(errors).map(([id, error]) => [`entry.values.${id}`, error])))
+      return false
     }
-  }
+    const ok = await run(
+      'logEntry',
+      { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values } },
+      { done: `Logged ${activity.name}.` },
+    )
+    if (ok) setTexts({})
+    return ok
+  })
 
   return (
     <section aria-labelledby="log-heading" className="flex flex-col gap-4">
@@ -116,19 +103,14 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
           Last time ({last.data.performedAt.toLocaleDateString()}): {live.map((a) => `${a.name} ${lastText(a.ordinal) || '–'}`).join(' · ')}
         </p>
       ) : null}
-      <form
-        aria-label={`Log ${activity.name}`}
-        className="grid gap-3 sm:grid-cols-2"
-        onSubmit={(e) => {
-          e.preventDefault()
-          void save()
-        }}
-      >
+      <form aria-label={`Log ${activity.name}`} className="grid gap-3 sm:grid-cols-2" onSubmit={save}>
         {live.map((a) => (
           <ValueField
             key={a.id}
             attribute={a}
             units={units}
+            name={`entry.values.${a.id}`}
+            error={fieldError(form, `entry.values.${a.id}`)}
             value={texts[a.id] ?? ''}
             onChange={(text) => setTexts((t) => ({ ...t, [a.id]: text }))}
           />

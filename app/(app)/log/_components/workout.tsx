@@ -1,18 +1,17 @@
 'use client'
 
 import { useEffect, useState } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
-import { ValueField, fieldText } from '@/components/value-field'
+import { Notice } from '@/components/ui/notice'
+import { ValueField } from '@/components/value-field'
+import { collectValues, fieldText } from '@/components/value-text'
 import { previousStructurallyEqualEntry, templateTree } from '@/db/queries/entries'
-import { activityInfo, entryChildren, lastEntry, templateChildren, type ActivityInfo } from '@/db/queries/local'
+import { activityInfos, entryChildren, lastEntry, templateChildren, type ActivityInfo } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
-import { formatDuration, type DisplayUnits } from '@/domain/units'
-import { refusal } from '@/components/sync/use-mutations'
-import { collectValues } from './log-view'
-import { Notice, type NoticeMessage } from '@/components/ui/notice'
+import { formatDuration, parseDuration, type DisplayUnits } from '@/domain/units'
 
 type SetRow = { key: string; activity: ActivityInfo; texts: Record<string, string>; done: boolean; skipped: boolean }
 const DEFAULT_REST_S = 90
@@ -23,11 +22,10 @@ const DEFAULT_REST_S = 90
  */
 async function plan(db: Db, userId: string, workout: ActivityInfo, units: DisplayUnits) {
   const items = await templateChildren(db, workout.id)
-  const children = new Map<string, ActivityInfo>()
-  for (const item of items) {
-    const info = await activityInfo(db, item.childId)
-    if (info) children.set(item.childId, info)
-  }
+  const children = await activityInfos(
+    db,
+    items.map((item) => item.childId),
+  )
   const tree = await templateTree(db, workout.id)
   const now = new Date()
   const previous = tree ? await previousStructurallyEqualEntry(db, userId, tree, now) : undefined
@@ -50,22 +48,21 @@ async function plan(db: Db, userId: string, workout: ActivityInfo, units: Displa
   return { sets, previousAt: previous?.performedAt ?? null, changed }
 }
 
+/** The set's rest: its duration attribute named like "rest", else the default. */
 function restSeconds(set: SetRow): number {
   const rest = set.activity.attributes.find((a) => a.type === 'duration' && /rest/i.test(a.name))
-  const text = rest ? set.texts[rest.id] : undefined
-  const [m, s] = (text ?? '').split(':').map(Number)
-  const seconds = s === undefined ? Number(m) : (m ?? 0) * 60 + s
-  return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_REST_S
+  const seconds = rest ? parseDuration(set.texts[rest.id] ?? '') : null
+  return seconds !== null && seconds > 0 ? seconds : DEFAULT_REST_S
 }
 
 export function Workout({ activity, units }: { activity: ActivityInfo; units: DisplayUnits }) {
-  const sync = useSync()
   const planned = useLocalQuery(['workout-plan', activity.id], (db, userId) => plan(db, userId, activity, units))
   // The user's edits of the planned sets; until the first edit the plan itself is shown.
   const [edited, setSets] = useState<SetRow[] | null>(null)
   const [restUntil, setRestUntil] = useState<number | null>(null)
   const [now, setNow] = useState(() => Date.now())
-  const [message, setMessage] = useState<NoticeMessage>()
+  const { run, invalid, fieldError, message } = useMutations()
+  const form = 'workout'
 
   useEffect(() => {
     if (restUntil === null) return
@@ -78,24 +75,24 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
   const update = (key: string, change: Partial<SetRow>) => setSets(sets.map((s) => (s.key === key ? { ...s, ...change } : s)))
   const remaining = restUntil === null ? 0 : Math.max(0, Math.ceil((restUntil - now) / 1000))
 
+  // Each set's fields are named `<set key>.<attribute id>`, so a problem shows beside its set's field.
   async function finish() {
-    if (!sync) return
     const children = []
+    const errors: Record<string, string> = {}
     for (const set of sets.filter((s) => !s.skipped)) {
-      const values = collectValues(set.activity, set.texts, units)
-      if (values instanceof Error) return setMessage({ ok: false, text: `${set.activity.name}: ${values.message}` })
-      children.push({ id: newId(), activityId: set.activity.id, values })
+      const read = collectValues(set.activity.attributes, set.texts, units)
+      for (const [id, error] of Object.entries(read.errors)) errors[`${set.key}.${id}`] = error
+      children.push({ id: newId(), activityId: set.activity.id, values: read.values })
     }
-    try {
-      await sync.client.mutate('logEntry', {
-        entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), children },
-      })
-      setMessage({ ok: true, text: `Workout saved: ${children.length} ${children.length === 1 ? 'set' : 'sets'}.` })
-      setSets(null)
-      setRestUntil(null)
-    } catch (e) {
-      setMessage({ ok: false, text: refusal(e) })
-    }
+    if (Object.keys(errors).length > 0) return invalid(form, errors)
+    const ok = await run(
+      'logEntry',
+      { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), children } },
+      { done: `Workout saved: ${children.length} ${children.length === 1 ? 'set' : 'sets'}.` },
+    )
+    if (!ok) return
+    setSets(null)
+    setRestUntil(null)
   }
 
   return (
@@ -143,6 +140,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
                     attribute={a}
                     units={units}
                     label={`${a.name}${a.type === 'mass' ? ` (${units.massUnit})` : ''}`}
+                    error={fieldError(form, `${set.key}.${a.id}`)}
                     value={set.texts[a.id] ?? ''}
                     onChange={(text) => update(set.key, { texts: { ...set.texts, [a.id]: text } })}
                   />

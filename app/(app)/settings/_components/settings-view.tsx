@@ -1,41 +1,26 @@
 'use client'
 
-import { useState } from 'react'
-import { useSync } from '@/components/sync/sync-provider'
+import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
-import { devices } from '@/db/schema'
-import { displayUnits } from '@/db/queries/local'
-import { desc, eq } from 'drizzle-orm'
-import { refusal } from '@/components/sync/use-mutations'
+import { useMutations } from '@/components/sync/use-mutations'
+import { Notice } from '@/components/ui/notice'
+import { accountDevices, displayUnits } from '@/db/queries/local'
 
 /** Units, this account's devices, and sign-out (in the header). */
 export function SettingsView() {
-  const sync = useSync()
+  const device = useDevice()
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
-  const list = useLocalQuery(['devices'], (db, userId) =>
-    db.select().from(devices).where(eq(devices.userId, userId)).orderBy(desc(devices.lastSeenAt)),
-  )
-  const [error, setError] = useState<string>()
+  const list = useLocalQuery(['devices'], (db, userId) => accountDevices(db, userId))
+  const { run, message } = useMutations()
   if (!units.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading settings…</p>
-  const save = async (change: { massUnit?: 'kg' | 'lb'; distanceUnit?: 'km' | 'mi' }) => {
-    try {
-      await sync?.client.mutate('updateSettings', change)
-      setError(undefined)
-    } catch (e) {
-      setError(refusal(e))
-    }
-  }
+  const save = (change: { massUnit?: 'kg' | 'lb'; distanceUnit?: 'km' | 'mi' }) => run('updateSettings', change)
   const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
   return (
     <section aria-labelledby="settings-heading" className="flex flex-col gap-6">
       <h1 id="settings-heading" className="text-2xl font-semibold">
         Settings
       </h1>
-      {error ? (
-        <p role="alert" className="text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
+      <Notice message={message} />
       <fieldset className="flex flex-col gap-3">
         <legend className="mb-2 font-semibold">Units</legend>
         <label className="flex items-center justify-between gap-3">
@@ -66,7 +51,7 @@ export function SettingsView() {
             <li key={d.id} className="rounded-lg border border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800">
               <p className="font-medium">
                 {d.name || 'Unnamed device'}
-                {d.id === sync?.client.deviceId ? ' (this device)' : ''}
+                {d.id === device?.deviceId ? ' (this device)' : ''}
               </p>
               <p className="text-zinc-600 dark:text-zinc-400">
                 Last seen {d.lastSeenAt ? new Date(d.lastSeenAt).toLocaleString() : 'never'}

@@ -1,0 +1,296 @@
+/**
+ * The device facade's orchestration across tabs (sync/SPEC.md B8, B12, sign-out), in Node.
+ *
+ * Harness: one PGlite with the device schema stands for the database every tab shares; each
+ * "tab" is a `Device` over it with its own LISTEN on `cadence_local`. The browser's pieces are
+ * small fakes: a Web Lock manager that grants each name to one holder at a time in request order
+ * (and drops an aborted request), a broadcast hub that delivers a post to every other open
+ * channel of the same name on a later task, and a transport of this file's own that answers at
+ * once, except a long poll, which waits until the loop aborts it. The end-of-turn timer is
+ * manual where a test counts turns. Invariants: exactly one tab runs the sync loop, and another
+ * takes over when it closes; one turn of notifications is handled once; a sign-out in any tab
+ * stops every loop before the device is cleared, and clears it once.
+ */
+import { sql } from 'drizzle-orm'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { placeErrors } from '@/components/sync/field-errors'
+import { rows } from '@/db/rows'
+import { testPglite, type TestPglite } from '@/db/testing/pglite'
+import { MutationError } from '@/domain/errors'
+import { newId } from '@/domain/ids'
+import type { PushRequest, PushResponse, PullResponse, SnapshotLine } from '../protocol'
+import { PROTOCOL_VERSION } from '../protocol'
+import { openDevice, type ChannelLike, type Device, type LockManagerLike } from './device'
+import type { PullParams, SnapshotParams, Transport } from './transport'
+
+class FakeLocks implements LockManagerLike {
+  private readonly held = new Set<string>()
+  private readonly queues = new Map<string, { grant: () => void; signal?: AbortSignal }[]>()
+
+  request(name: string, { signal }: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new DOMException('aborted', 'AbortError'))
+      const waiter = {
+        signal,
+        grant: () => {
+          this.held.add(name)
+          callback()
+            .then(resolve, reject)
+            .finally(() => {
+              this.held.delete(name)
+              this.next(name)
+            })
+        },
+      }
+      signal?.addEventListener('abort', () => {
+        const queue = this.queues.get(name) ?? []
+        const at = queue.indexOf(waiter)
+        if (at < 0) return
+        queue.splice(at, 1)
+        reject(new DOMException('aborted', 'AbortError'))
+      })
+      this.queues.set(name, [...(this.queues.get(name) ?? []), waiter])
+      this.next(name)
+    })
+  }
+
+  private next(name: string) {
+    if (this.held.has(name)) return
+    this.queues.get(name)?.shift()?.grant()
+  }
+}
+
+class FakeBroadcast {
+  private readonly open = new Set<{ name: string; listeners: Set<(event: { data: unknown }) => void> }>()
+
+  channel = (name: string): ChannelLike => {
+    const self = { name, listeners: new Set<(event: { data: unknown }) => void>() }
+    this.open.add(self)
+    return {
+      postMessage: (data) => {
+        for (const other of this.open) {
+          if (other === self || other.name !== name) continue
+          // A structured clone, delivered on a later task, as the browser does.
+          const copy = structuredClone(data)
+          setTimeout(() => other.listeners.forEach((listener) => listener({ data: copy })), 0)
+        }
+      },
+      addEventListener: (_type, listener) => void self.listeners.add(listener),
+      removeEventListener: (_type, listener) => void self.listeners.delete(listener),
+      close: () => void this.open.delete(self),
+    }
+  }
+}
+
+/** Answers every request at once, except a long poll, which waits for the loop to abort it. */
+class FakeTransport implements Transport {
+  readonly pushed: PushRequest[] = []
+  requests = 0
+  longPolls = 0
+  abortedPolls = 0
+  private seq = 0
+
+  async push(request: PushRequest): Promise<PushResponse> {
+    this.requests++
+    this.pushed.push(request)
+    return { type: 'pushed', results: request.mutations.map((m) => ({ id: m.id, status: 'applied', seq: ++this.seq })), horizon: 0 }
+  }
+
+  async pull({ waitMs = 0, signal }: PullParams): Promise<PullResponse> {
+    this.requests++
+    const answer: PullResponse = { type: 'changes', changes: [], offset: 0, head: 0, upToDate: true, horizon: 0 }
+    if (waitMs === 0) return answer
+    this.longPolls++
+    return new Promise((_resolve, reject) => {
+      signal?.addEventListener('abort', () => {
+        this.abortedPolls++
+        reject(new DOMException('The long poll was aborted.', 'AbortError'))
+      })
+    })
+  }
+
+  async snapshot(_params: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void> {
+    this.requests++
+    await onLine({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: 0, horizon: 0, scopes: [] })
+    await onLine({ type: 'snapshot-end', offset: 0, rowCount: 0 })
+  }
+}
+
+let local: TestPglite
+let locks: FakeLocks
+let broadcast: FakeBroadcast
+let transport: FakeTransport
+const userId = newId()
+const tabs: Device[] = []
+
+beforeEach(async () => {
+  local = await testPglite('device')
+  locks = new FakeLocks()
+  broadcast = new FakeBroadcast()
+  transport = new FakeTransport()
+  // Counts clearDevice's runs: its delete of the sync state fires this even when no row is left.
+  await local.pg.exec(`
+    create table clears (at timestamptz not null default now());
+    create function count_clear() returns trigger language plpgsql as $$
+      begin insert into clears default values; return null; end $$;
+    create trigger count_clear after delete on local_sync_state for each statement execute function count_clear();
+  `)
+})
+
+afterEach(async () => {
+  for (const tab of tabs.splice(0)) await tab.close()
+  await local.close()
+})
+
+/** A tab of the same browser profile; `turns` collects its end-of-turn callbacks when given. */
+async function openTab({ turns }: { turns?: (() => void)[] } = {}): Promise<Device> {
+  const device = await openDevice({
+    database: {
+      db: local.db,
+      listen: async (channel, callback) => {
+        const unlisten = await local.pg.listen(channel, callback)
+        return () => void unlisten()
+      },
+      onMoved: () => () => {},
+      // The tabs share one database; the test closes it.
+      close: async () => {},
+    },
+    transport,
+    locks,
+    channel: broadcast.channel,
+    onOnline: () => () => {},
+    sessionUser: async () => userId,
+    afterTurn: turns ? (callback) => void turns.push(callback) : undefined,
+  })
+  if (!device) throw new Error('The tab did not open a device.')
+  tabs.push(device)
+  return device
+}
+
+const leaders = () => tabs.filter((tab) => tab.status.leader)
+const count = async (table: string) =>
+  (await rows<{ n: number }>(local.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
+/** Lets notifications, broadcasts and the loops' queries run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50))
+
+test('[B8] one tab of several runs the sync loop; when it closes, another takes over', async () => {
+  const first = await openTab()
+  const second = await openTab()
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+  expect(leaders()).toEqual([first])
+  expect(second.status.leader).toBe(false)
+
+  await first.close()
+  tabs.splice(tabs.indexOf(first), 1)
+  await vi.waitFor(() => expect(second.status.leader).toBe(true))
+  await vi.waitFor(() => expect(transport.longPolls).toBe(2))
+  expect(transport.abortedPolls).toBe(1)
+})
+
+test('[B12] a turn of notifications is handled once; pages re-read only for synced tables', async () => {
+  const writer = await openTab()
+  const turns: (() => void)[] = []
+  const tab = await openTab({ turns })
+  // The first sync is done and the leader waits in its long poll.
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+  await settle()
+  turns.splice(0).forEach((flush) => flush())
+  let reads = 0
+  tab.onDataChange(() => reads++)
+
+  // One mutation notifies for its synced table and for several bookkeeping tables.
+  await writer.mutate('createTag', { id: newId(), name: 'Heavy' })
+  await settle()
+  expect(turns).toHaveLength(1)
+  turns.splice(0).forEach((flush) => flush())
+  expect(reads).toBe(1)
+
+  // Bookkeeping alone (a rejection arriving) refreshes the status, not the pages.
+  await local.db.execute(
+    sql`insert into local_rejections (mutation_id, name, args, error_code, error_message) values (99, 'createTag', '{}', 'conflict', 'Already exists')`,
+  )
+  await settle()
+  expect(turns).toHaveLength(1)
+  turns.splice(0).forEach((flush) => flush())
+  await vi.waitFor(() => expect(tab.status.rejected.map((r) => r.message)).toEqual(['Already exists']))
+  expect(reads).toBe(1)
+})
+
+test('[B12] the leader kicks its loop for a write another tab made, not for the loop’s own bookkeeping', async () => {
+  const leader = await openTab()
+  const other = await openTab()
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+  expect(leader.status.leader).toBe(true)
+
+  const tag = newId()
+  await other.mutate('createTag', { id: tag, name: 'Heavy' })
+  // The leader ends its long poll, pushes the write, and polls again.
+  await vi.waitFor(() => expect(transport.pushed.flatMap((p) => p.mutations.map((m) => (m.args as { id: string }).id))).toEqual([tag]))
+  await vi.waitFor(() => expect(transport.longPolls).toBe(2))
+  expect(transport.abortedPolls).toBe(1)
+
+  // What a pull writes (the sync state) and a settled outbox change nothing the loop must push.
+  await local.db.execute(sql`update local_sync_state set last_synced_at = now()`)
+  await local.db.execute(sql`update local_outbox set local_error = null`)
+  await settle()
+  await settle()
+  expect(transport.abortedPolls).toBe(1)
+  expect(transport.longPolls).toBe(2)
+})
+
+test('sign-out in a tab that does not lead stops the leader’s loop, clears the device once and signs every tab out', async () => {
+  const leader = await openTab()
+  const signingOut = await openTab()
+  const third = await openTab()
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+  expect(leaders()).toEqual([leader])
+  await signingOut.mutate('createTag', { id: newId(), name: 'Heavy' })
+  await vi.waitFor(() => expect(transport.pushed).toHaveLength(1))
+
+  await signingOut.signOut()
+  expect(await count('local_sync_state')).toBe(0)
+  expect(await count('tags')).toBe(0)
+  expect(await count('local_outbox')).toBe(0)
+  await vi.waitFor(() => expect(tabs.map((tab) => tab.status.signedOut)).toEqual([true, true, true]))
+  // Every queued tab has had its turn at the lock by now; none cleared again, none led.
+  await settle()
+  expect(await count('clears')).toBe(1)
+  expect(leaders()).toEqual([])
+  // The leader's loop stopped before the clear: its long poll was ended, nothing was asked of
+  // the server since, and it never ran on the cleared database (which fails with an error).
+  const requests = transport.requests
+  expect(transport.abortedPolls).toBe(transport.longPolls)
+  await settle()
+  expect(transport.requests).toBe(requests)
+  expect(leader.status.lastError).toBeNull()
+  await expect(third.mutate('createTag', { id: newId(), name: 'Late' })).rejects.toThrow(/signing out/)
+})
+
+test('sign-out in the leading tab stops its own loop first and clears once', async () => {
+  const leader = await openTab()
+  const other = await openTab()
+  await vi.waitFor(() => expect(leader.status.leader).toBe(true))
+  await leader.signOut()
+  expect(await count('local_sync_state')).toBe(0)
+  await vi.waitFor(() => expect(other.status.signedOut).toBe(true))
+  await settle()
+  expect(await count('clears')).toBe(1)
+  expect(leaders()).toEqual([])
+  expect(leader.status.lastError).toBeNull()
+})
+
+test('a refused mutation carries its issues to the form field that made them, in words', async () => {
+  const tab = await openTab()
+  const refusal = await tab.mutate('createLibrary', { id: newId(), name: '   ' }).catch((error: unknown) => error)
+  expect(refusal).toBeInstanceOf(MutationError)
+  expect((refusal as MutationError).issues).toEqual([{ path: ['name'], message: 'must not be blank' }])
+  expect((refusal as MutationError).message).toBe('Name must not be blank')
+  // The form with a `name` field shows it there and nothing in its notice.
+  expect(placeErrors(refusal, ['name'])).toEqual({ fields: { name: 'Name must not be blank' }, rest: undefined })
+  // A form without that field (or a button) shows it in its notice.
+  expect(placeErrors(refusal, ['email'])).toEqual({ fields: {}, rest: 'Name must not be blank' })
+  // A refusal that names no field goes to the notice as it was said.
+  const missing = await tab.mutate('renameLibrary', { libraryId: newId(), name: 'Gym' }).catch((error: unknown) => error)
+  expect(placeErrors(missing, ['name'])).toEqual({ fields: {}, rest: (missing as MutationError).message })
+  expect(await count('local_outbox')).toBe(0)
+})

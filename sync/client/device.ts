@@ -1,0 +1,347 @@
+/**
+ * The device as a page sees it: one object per tab over the shared device database, owning what
+ * used to be spread over the React tree (sync/SPEC.md B8, B12).
+ *
+ * - Leadership (B8): every tab asks for the Web Lock `cadence-sync:<user>`; the holder runs the
+ *   sync loop, and the browser hands the lock to the next tab when the holder closes.
+ * - Notifications (B12): the database notifies `cadence_local` once per table and statement; a
+ *   tab gathers one event-loop turn of them, tells its pages to re-read only when a synced table
+ *   changed, refreshes its status when the bookkeeping did, and the leader kicks its loop only
+ *   for a write not yet pushed (one another tab made).
+ * - Sign-out: any tab may sign out. It tells every tab on a broadcast channel; each tab's loop
+ *   stops for good, and whichever tab then holds the sync lock (no loop can be running) clears
+ *   the device, once: later holders find the sync state gone and clear nothing.
+ *
+ * Every dependency on the browser (the lock manager, the broadcast channel, online events, the
+ * end-of-turn timer, the transport, the database and its notifications) is passed in, so Node
+ * tests run several "tabs" over one PGlite (device.test.ts); `browser.ts` wires the real ones.
+ */
+import { eq } from 'drizzle-orm'
+import { localSyncState } from '@/db/schema/local'
+import type { Db } from '@/db/types'
+import { newId } from '@/domain/ids'
+import type { MutatorArgs, MutatorName } from '@/domain/mutators'
+import { SyncClient, clearDevice, initDevice, type SyncStatus } from './client'
+import type { Transport } from './transport'
+
+/** The device database a tab holds: Drizzle over it, plus its notifications. */
+export type DeviceDatabase = {
+  db: Db
+  /** Calls `callback` with each notification on `channel`; resolves once listening. */
+  listen(channel: string, callback: (payload: string) => void): Promise<() => void>
+  /** Calls `callback` after the database moved to another tab's worker (B8). */
+  onMoved(callback: () => void): () => void
+  close(): Promise<void>
+}
+
+/** What the device needs of `navigator.locks`. */
+export type LockManagerLike = {
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>
+}
+
+/** What the device needs of a `BroadcastChannel`: every other tab's channel of the same name hears a post. */
+export type ChannelLike = {
+  postMessage(message: unknown): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  close(): void
+}
+
+export type DeviceOptions = {
+  database: DeviceDatabase
+  transport: Transport
+  locks: LockManagerLike
+  /** Opens the tabs' broadcast channel of that name. */
+  channel: (name: string) => ChannelLike
+  /** Calls `listener` when the network comes back; returns how to stop. */
+  onOnline: (listener: () => void) => () => void
+  /**
+   * Who is signed in on the server, for a device that holds nobody's data yet; null when
+   * nobody is. Not asked when the device already holds an account (so it opens offline).
+   */
+  sessionUser: () => Promise<string | null>
+  /** Ends the server session once this tab's sign-out has cleared the device. */
+  endSession?: () => Promise<void>
+  /** Runs `callback` after the current event-loop turn (default `setTimeout(callback, 0)`). */
+  afterTurn?: (callback: () => void) => void
+  deviceName?: string
+  /** Options of the sync loop (tests shorten the long poll). */
+  loop?: { liveWaitMs?: number; maxBackoffMs?: number }
+  /** The clock for new mutations. */
+  now?: () => Date
+}
+
+export type DeviceStatus = SyncStatus & {
+  /** This tab runs the sync loop for every tab. */
+  leader: boolean
+  /** The device was cleared by a sign-out (in this tab or another): pages go to sign-in. */
+  signedOut: boolean
+}
+
+type Message = { type: 'sign-out' } | { type: 'signed-out' }
+
+const isMessage = (data: unknown): data is Message =>
+  typeof data === 'object' && data !== null && ((data as Message).type === 'sign-out' || (data as Message).type === 'signed-out')
+
+/**
+ * Whose data this device holds: the account in its sync state, or on a fresh device the
+ * server's session. Null: nobody is signed in here.
+ */
+async function deviceAccount(db: Db, sessionUser: () => Promise<string | null>): Promise<string | null> {
+  const [state] = await db.select({ userId: localSyncState.userId }).from(localSyncState)
+  return state ? state.userId : sessionUser()
+}
+
+/**
+ * Opens the device for this tab: the account it holds (or the session's, on a fresh device),
+ * its sync state, leadership and notifications. Null when nobody is signed in. The caller owns
+ * `options.database` until then; from then on {@link Device.close} closes it.
+ */
+export async function openDevice(options: DeviceOptions): Promise<Device | null> {
+  const { db } = options.database
+  const userId = await deviceAccount(db, options.sessionUser)
+  if (userId === null) return null
+  const state = await initDevice(db, { deviceId: newId(), userId })
+  const device = new Device(options, state.deviceId, userId)
+  try {
+    await device.start()
+  } catch (error) {
+    await device.close()
+    throw error
+  }
+  return device
+}
+
+export class Device {
+  private readonly client: SyncClient
+  private readonly db: Db
+  private readonly channel: ChannelLike
+  private readonly statusListeners = new Set<() => void>()
+  private readonly dataListeners = new Set<() => void>()
+  private readonly cleanups: (() => void)[] = []
+  private readonly leadership = new AbortController()
+  private snapshot: DeviceStatus
+  private leader = false
+  private signedOut = false
+  private closed = false
+  /** A sign-out began, here or in another tab: this tab's loop never runs again. */
+  private ending = false
+  /** This tab asked for the sign-out, so it ends the session before pages leave. */
+  private signingOutHere = false
+  private resigned!: Promise<void>
+  private resign!: () => void
+  private cleared!: Promise<void>
+  private markCleared!: () => void
+  private readonly changedTables = new Set<string>()
+  private flushScheduled = false
+
+  /** Use {@link openDevice}. */
+  constructor(
+    private readonly options: DeviceOptions,
+    readonly deviceId: string,
+    readonly userId: string,
+  ) {
+    this.db = options.database.db
+    this.resigned = new Promise((resolve) => (this.resign = resolve))
+    this.cleared = new Promise((resolve) => (this.markCleared = resolve))
+    this.client = new SyncClient({
+      db: this.db,
+      transport: options.transport,
+      deviceId,
+      userId,
+      deviceName: options.deviceName,
+      now: options.now,
+      // The page that wrote re-reads at once, without waiting for the database's notification.
+      onLocalWrite: () => this.emitData(),
+    })
+    this.snapshot = this.makeSnapshot()
+    this.channel = options.channel(`cadence-device:${userId}`)
+  }
+
+  /** Subscribes to the channel, asks for leadership, listens for commits and the network. */
+  async start(): Promise<void> {
+    // The channel before the lock: a tab that misses a sign-out message subscribed after it was
+    // posted, so it also asks for the lock after the signing-out tab did, and the device is
+    // cleared before that tab could lead (it then finds no sync state and does not start).
+    const onMessage = (event: { data: unknown }) => {
+      if (isMessage(event.data)) this.heard(event.data)
+    }
+    this.channel.addEventListener('message', onMessage)
+    this.cleanups.push(() => this.channel.removeEventListener('message', onMessage))
+    this.cleanups.push(this.client.subscribe(() => this.updateStatus()))
+    this.lead()
+    const { database } = this.options
+    this.cleanups.push(await database.listen('cadence_local', (table) => this.changed(table)))
+    // After a move this tab listens on the new owner; re-read what may have changed meanwhile.
+    this.cleanups.push(database.onMoved(() => this.changed('*')))
+    this.cleanups.push(this.options.onOnline(() => this.client.kick()))
+    await this.client.refreshStatus()
+  }
+
+  // Reading and writing ------------------------------------------------------------------------
+
+  /** Runs a read (a `db/queries` function) on the device database, for the signed-in user. */
+  query<T>(read: (db: Db, userId: string) => Promise<T>): Promise<T> {
+    return read(this.db, this.userId)
+  }
+
+  /** Runs a mutation on the device and queues it (SPEC B1, B10); a refusal throws `MutationError`. */
+  mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: { queueIfNotFound?: boolean }): Promise<number> {
+    if (this.ending) return Promise.reject(new Error('This device is signing out.'))
+    return this.client.mutate(name, args, options)
+  }
+
+  /** Hides a rejected change from the status. */
+  dismissRejection(mutationId: number): Promise<void> {
+    return this.client.dismissRejection(mutationId)
+  }
+
+  // Status and change notifications ------------------------------------------------------------
+
+  /** The latest status; a new object whenever it changed (for `useSyncExternalStore`). */
+  get status(): DeviceStatus {
+    return this.snapshot
+  }
+
+  /** Reads the status from the database now (pending writes before a sign-out, say). */
+  async refreshStatus(): Promise<DeviceStatus> {
+    await this.client.refreshStatus()
+    return this.snapshot
+  }
+
+  /** Calls `listener` whenever {@link status} changes. */
+  subscribe(listener: () => void): () => void {
+    this.statusListeners.add(listener)
+    return () => void this.statusListeners.delete(listener)
+  }
+
+  /** Calls `listener` when data the pages read (a synced table) may have changed. */
+  onDataChange(listener: () => void): () => void {
+    this.dataListeners.add(listener)
+    return () => void this.dataListeners.delete(listener)
+  }
+
+  private makeSnapshot(): DeviceStatus {
+    return { ...this.client.status, rejected: [...this.client.status.rejected], leader: this.leader, signedOut: this.signedOut }
+  }
+
+  private updateStatus() {
+    // The client changes some fields of its status in place; a fresh object tells React.
+    this.snapshot = this.makeSnapshot()
+    for (const listener of this.statusListeners) listener()
+  }
+
+  private emitData() {
+    for (const listener of this.dataListeners) listener()
+  }
+
+  /** B12: one event-loop turn of notifications is handled once. */
+  private changed(table: string) {
+    this.changedTables.add(table)
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    const afterTurn = this.options.afterTurn ?? ((callback) => void setTimeout(callback, 0))
+    afterTurn(() => this.flush())
+  }
+
+  private flush() {
+    this.flushScheduled = false
+    const tables = [...this.changedTables]
+    this.changedTables.clear()
+    if (this.closed) return
+    // Pages read only synced tables; the local_* bookkeeping is the status's ('*': both).
+    const bookkeeping = (table: string) => table.startsWith('local_')
+    if (!tables.every(bookkeeping)) this.emitData()
+    if (tables.some((table) => table === '*' || bookkeeping(table))) this.client.refreshStatus().catch(() => undefined)
+    // Only a write not yet pushed kicks the loop: each pull updates the sync state, and the
+    // loop's own bookkeeping must not end the long poll that follows it.
+    if (tables.includes('local_outbox')) this.client.kickIfUnpushed().catch(() => undefined)
+  }
+
+  // Leadership and sign-out --------------------------------------------------------------------
+
+  private lead() {
+    this.options.locks
+      .request(`cadence-sync:${this.userId}`, { signal: this.leadership.signal }, async () => {
+        if (this.closed) return
+        if (this.ending) return this.clearOnce()
+        // A tab that opened as the device was being cleared gets the lock after the clear.
+        if (!(await this.holdsAccount())) return this.heard({ type: 'signed-out' })
+        if (this.ending) return this.clearOnce()
+        this.client.start(this.options.loop)
+        this.setLeader(true)
+        await this.resigned
+        await this.client.stop()
+        this.setLeader(false)
+        if (this.ending && !this.closed) await this.clearOnce()
+      })
+      .catch(() => undefined)
+  }
+
+  private setLeader(leader: boolean) {
+    this.leader = leader
+    this.updateStatus()
+  }
+
+  private async holdsAccount(): Promise<boolean> {
+    const [state] = await this.db.select({ userId: localSyncState.userId }).from(localSyncState).where(eq(localSyncState.id, 1))
+    return state?.userId === this.userId
+  }
+
+  /**
+   * Runs while this tab holds the sync lock and no loop runs anywhere: clears the device unless
+   * an earlier holder did, then tells every tab.
+   */
+  private async clearOnce() {
+    if (await this.holdsAccount()) await clearDevice(this.db)
+    this.channel.postMessage({ type: 'signed-out' } satisfies Message)
+    this.heard({ type: 'signed-out' })
+  }
+
+  private heard(message: Message) {
+    this.ending = true
+    this.resign()
+    if (message.type === 'signed-out') {
+      // Nothing is left to lead, and a queued request granted later must not clear an account
+      // signed in again meanwhile. (Aborting does not release a lock this tab holds.)
+      this.leadership.abort()
+      this.markCleared()
+      if (!this.signingOutHere) this.setSignedOut()
+    }
+  }
+
+  private setSignedOut() {
+    if (this.signedOut) return
+    this.signedOut = true
+    this.updateStatus()
+  }
+
+  /**
+   * Signs out on every tab: each tab's sync loop stops for good, the device is cleared once,
+   * then the server session ends. Resolves when the device is cleared and the session ended.
+   */
+  async signOut(): Promise<void> {
+    if (!this.ending) {
+      this.signingOutHere = true
+      this.ending = true
+      this.channel.postMessage({ type: 'sign-out' } satisfies Message)
+      // The leader (this tab or another) stops its loop and clears, holding the lock.
+      this.resign()
+    }
+    await this.cleared
+    if (this.signingOutHere) await this.options.endSession?.().catch(() => undefined)
+    this.setSignedOut()
+  }
+
+  /** Leaves the device as it is: stops this tab's loop, gives up the lock, closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.leadership.abort()
+    this.resign()
+    for (const cleanup of this.cleanups.splice(0)) cleanup()
+    await this.client.stop()
+    this.channel.close()
+    await this.options.database.close()
+  }
+}
