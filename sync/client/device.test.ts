@@ -1,5 +1,5 @@
 /**
- * The device facade's orchestration across tabs (sync/SPEC.md B8, B12, sign-out), in Node.
+ * The device facade's orchestration across tabs (sync/SPEC.md B8, B12, B13), in Node.
  *
  * Harness: one PGlite with the device schema stands for the database every tab shares; each
  * "tab" is a `Device` over it with its own LISTEN on `cadence_local`. The browser's pieces are
@@ -238,7 +238,7 @@ test('[B12] the leader kicks its loop for a write another tab made, not for the 
   expect(transport.longPolls).toBe(2)
 })
 
-test('sign-out in a tab that does not lead stops the leader’s loop, clears the device once and signs every tab out', async () => {
+test('[B13] sign-out in a tab that does not lead stops the leader’s loop, clears the device once and signs every tab out', async () => {
   const leader = await openTab()
   const signingOut = await openTab()
   const third = await openTab()
@@ -266,7 +266,7 @@ test('sign-out in a tab that does not lead stops the leader’s loop, clears the
   await expect(third.mutate('createTag', { id: newId(), name: 'Late' })).rejects.toThrow(/signing out/)
 })
 
-test('sign-out in the leading tab stops its own loop first and clears once', async () => {
+test('[B13] sign-out in the leading tab stops its own loop first and clears once', async () => {
   const leader = await openTab()
   const other = await openTab()
   await vi.waitFor(() => expect(leader.status.leader).toBe(true))

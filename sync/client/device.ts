@@ -1,6 +1,6 @@
 /**
  * The device as a page sees it: one object per tab over the shared device database, owning what
- * used to be spread over the React tree (sync/SPEC.md B8, B12).
+ * used to be spread over the React tree (sync/SPEC.md B8, B12, B13).
  *
  * - Leadership (B8): every tab asks for the Web Lock `cadence-sync:<user>`; the holder runs the
  *   sync loop, and the browser hands the lock to the next tab when the holder closes.
@@ -8,7 +8,7 @@
  *   tab gathers one event-loop turn of them, tells its pages to re-read only when a synced table
  *   changed, refreshes its status when the bookkeeping did, and the leader kicks its loop only
  *   for a write not yet pushed (one another tab made).
- * - Sign-out: any tab may sign out. It tells every tab on a broadcast channel; each tab's loop
+ * - Sign-out (B13): any tab may sign out. It tells every tab on a broadcast channel; each tab's loop
  *   stops for good, and whichever tab then holds the sync lock (no loop can be running) clears
  *   the device, once: later holders find the sync state gone and clear nothing.
  *
