@@ -19,6 +19,7 @@ export async function requireActivity(ctx: MutationContext, activityId: string, 
   return { activity, library }
 }
 
+/** Refuses arguments that give two rows one id (`what` names the rows in the message). */
 export function uniqueIds(ids: string[], what: string) {
   const seen = new Set<string>()
   for (const id of ids) {
