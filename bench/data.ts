@@ -12,9 +12,9 @@ import { newId } from '@/domain/ids'
 import type { MutatorArgs } from '@/domain/mutators'
 import type { EntryInput } from '@/domain/mutators/entries'
 import { SyncClient, initDevice } from '@/sync/client/client'
-import { DirectTransport } from '@/sync/client/testing/transports'
-import type { Transport } from '@/sync/client/transport'
+import { HttpTransport, type Transport } from '@/sync/client/transport'
 import type { PullResponse, PushResponse } from '@/sync/protocol'
+import { handlerFetch } from '@/sync/server/testing/fetch'
 import { testServer, type TestDevice, type TestServer, type TestUser } from '@/sync/server/testing/harness'
 import { postgresListen } from '@/sync/server/testing/postgres'
 import { freshPglite, freshPostgres, rng, type Rng } from './lib'
@@ -240,7 +240,7 @@ export async function insertWorkouts(client: PostgresClient, workouts: LogEntryA
 
 /** A user's whole stream from offset 0 as a new device receives it: every pull response. */
 export async function recordStream(server: TestServer, user: TestUser, limit = 1000): Promise<PullResponse[]> {
-  const transport = new DirectTransport(() => server.service, user.token)
+  const transport = new HttpTransport({ fetch: handlerFetch(() => server.service, user.token) })
   const deviceId = newId()
   const responses: PullResponse[] = []
   let offset = 0

@@ -15,6 +15,7 @@
  * cost whenever a batch brings this device's own acks or rows its pending writes touched.
  */
 import { newId } from '@/domain/ids'
+import { scopeName } from '@/sync/protocol'
 import { ReplayTransport, benchDevice, rawInsert, streamRows, type Seeded } from './data'
 import { latencies, now, percentile, printTable, round, type Row } from './lib'
 
@@ -31,11 +32,21 @@ export async function m4(world: Seeded, { levels = [0, 1, 10, 100, 1000] } = {})
   const ack = {
     ...last,
     op: last.op + 1,
-    scope: `device:${device.deviceId}`,
+    scope: scopeName('device', device.deviceId),
     table: 'mutation_results',
     kind: 'insert' as const,
-    key: { mutation_id: 0 },
-    row: { mutation_id: 0, status: 'applied', error_code: null, error_message: null },
+    // A result for no mutation the device holds: it settles nothing, but makes the batch rebase.
+    key: { device_id: device.deviceId, mutation_id: 1_000_000 },
+    row: {
+      device_id: device.deviceId,
+      mutation_id: 1_000_000,
+      name: 'createTag',
+      status: 'applied',
+      tx: '1',
+      error_code: null,
+      error_message: null,
+      created_at: new Date().toISOString(),
+    },
   }
   const batches = { beside: batch, rebase: { ...batch, changes: [...batch.changes, ack] } }
   await rawInsert(device.pg, streamRows(stream.slice(0, at)))

@@ -1,20 +1,117 @@
 /**
- * Pins the wire contract. If this fails, a schema in sync/protocol.ts changed: decide whether
- * old devices can still talk to the new server. If not, bump PROTOCOL_VERSION; either way, update
- * the pinned hash below in the same commit.
+ * Pins the wire contract. If the first test fails, something in `protocolContract` changed (a
+ * schema, a path, a header, a status, a scope kind, a limit, the oldest version served): decide
+ * whether devices of the pinned version can still talk to the new server. If not, bump
+ * PROTOCOL_VERSION (and think about MIN_PROTOCOL_VERSION, SPEC V1); either way, update the pinned
+ * hash below in the same commit. The other tests keep the pin honest: everything the module
+ * declares is under it, and what it declares is what the routes, the tables and the wire use.
  */
 import { createHash } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { getTableConfig } from 'drizzle-orm/pg-core'
 import { expect, test } from 'vitest'
 import { z } from 'zod'
-import { PROTOCOL_VERSION, protocolSchemas } from './protocol'
+import { mutationResults } from '@/db/schema'
+import { syncTables } from '@/db/schema/synced'
+import * as protocol from './protocol'
+import { PROTOCOL_VERSION, protocolContract } from './protocol'
 
 // v1 + snapshot-begin.rows (optional, N3): old devices strip it, so the version stays.
-const PINNED = { version: 1, hash: '9c01772f113377b4' }
+// v1 + paths, query parameters (`since`), headers, statuses, scope names, the mutation_results
+// row and the supported range (1..1) declared: they describe what v1 devices and servers already
+// exchange, and the one new answer (426) is only given to versions outside 1..1. So no bump.
+const PINNED = { version: 1, hash: '7a7074e2ceee59ad' }
 
-test('the protocol schemas match the pinned hash for this protocol version', () => {
-  const shape = Object.fromEntries(
-    Object.entries(protocolSchemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })]),
-  )
-  const hash = createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16)
-  expect({ version: PROTOCOL_VERSION, hash }).toEqual(PINNED)
+const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
+
+/** The hash of a contract: its constants as they are, its schemas as JSON Schema. */
+function hashOf(contract: typeof protocolContract): string {
+  const shape = {
+    ...contract,
+    schemas: Object.fromEntries(
+      Object.entries(contract.schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })]),
+    ),
+  }
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16)
+}
+
+test('the protocol contract matches the pinned hash for this protocol version', () => {
+  expect({ version: PROTOCOL_VERSION, hash: hashOf(protocolContract) }).toEqual(PINNED)
+})
+
+/** Every schema inside `schema`, itself included: object shapes, arrays, unions, pipes, wrappers. */
+function schemasIn(root: z.ZodType): Set<unknown> {
+  const found = new Set<unknown>()
+  const visit = (value: unknown): void => {
+    if (isSchema(value)) {
+      if (found.has(value)) return
+      found.add(value)
+      visit((value as unknown as { _zod: { def: unknown } })._zod.def)
+    } else if (Array.isArray(value)) value.forEach(visit)
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit)
+  }
+  visit(root)
+  return found
+}
+
+test('everything the protocol module declares is under the pin', () => {
+  const pinned = new Set<unknown>()
+  for (const schema of Object.values(protocolContract.schemas)) for (const s of schemasIn(schema)) pinned.add(s)
+  const values = (object: object): unknown[] => Object.values(object).flatMap((v) => (v && typeof v === 'object' ? [v, ...values(v)] : [v]))
+  const constants = new Set(values(protocolContract))
+  const outside = Object.entries(protocol).filter(([name, value]) => {
+    if (typeof value === 'function' && !isSchema(value)) return false // helpers, not wire
+    if (name === 'PROTOCOL_VERSION' || name === 'protocolContract' || name === 'protocolSchemas') return false
+    return isSchema(value) ? !pinned.has(value) : !constants.has(value)
+  })
+  expect(outside.map(([name]) => name)).toEqual([])
+})
+
+test('each declared path has its route, and every sync route is declared', () => {
+  const routes = readdirSync(new URL('../app/api/sync', import.meta.url), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(new URL(`../app/api/sync/${d.name}`, import.meta.url)).includes('route.ts'))
+    .map((d) => `/api/sync/${d.name}`)
+  expect(routes.sort()).toEqual(Object.values(protocolContract.paths).sort())
+})
+
+test('the mutation_results row shape has the table’s columns, and the scope kinds are the synced tables’', () => {
+  const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  const columns = getTableConfig(mutationResults).columns.map((c) => snake(c.name))
+  expect(Object.keys(protocol.mutationResultRowSchema.shape).sort()).toEqual(columns.sort())
+  expect([...protocol.scopeKinds].sort()).toEqual([...new Set(syncTables.map((t) => t.scope))].sort())
+})
+
+test('a change to any declared path, parameter, header, status, scope kind, row column or the range moves the hash', () => {
+  const pinned = hashOf(protocolContract)
+  const { schemas } = protocolContract
+  const variants: Record<string, typeof protocolContract> = {
+    path: { ...protocolContract, paths: { ...protocolContract.paths, pull: '/api/sync/changes' } as never },
+    'query parameter': {
+      ...protocolContract,
+      schemas: {
+        ...schemas,
+        snapshotRequestSchema: schemas.snapshotRequestSchema.omit({ since: true }).extend({ after: z.number() }) as never,
+      },
+    },
+    header: { ...protocolContract, headers: { horizon: 'x-horizon' } as never },
+    status: { ...protocolContract, statuses: { ...protocolContract.statuses, unsupportedVersion: 400 } as never },
+    'scope kind': { ...protocolContract, scopeKinds: ['user', 'library'] as never },
+    'row column': {
+      ...protocolContract,
+      schemas: { ...schemas, mutationResultRowSchema: schemas.mutationResultRowSchema.omit({ tx: true }) as never },
+    },
+    'oldest version': { ...protocolContract, minVersion: 0 as never },
+  }
+  const unmoved = Object.entries(variants).filter(([, contract]) => hashOf(contract) === pinned)
+  expect(unmoved.map(([what]) => what)).toEqual([])
+})
+
+test('scope names and query strings are built from the declarations', () => {
+  const id = '0190f5d2-0000-7000-8000-000000000001'
+  expect(protocol.scopeSchema.parse(protocol.scopeName('device', id))).toBe(`device:${id}`)
+  expect(protocol.scopeSchema.safeParse(`team:${id}`).success).toBe(false)
+  const query = protocol.queryString({ v: 1, deviceId: id, since: 7 })
+  expect(protocol.snapshotRequestSchema.parse(Object.fromEntries(new URLSearchParams(query)))).toEqual({ v: 1, deviceId: id, since: 7 })
+  expect(protocol.endpointOf(`${protocol.syncPaths.pull}?${query}`)).toBe('pull')
+  expect(protocol.endpointOf('/api/sync/elsewhere')).toBeUndefined()
 })

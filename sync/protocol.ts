@@ -1,12 +1,23 @@
 /**
- * The sync wire contract: every request and response body, as zod schemas with their types.
- * Both ends parse what they receive with these. Changing any schema changes the hash pinned in
- * `protocol.test.ts`, which forces a decision on {@link PROTOCOL_VERSION}. Rules: sync/SPEC.md.
+ * The sync wire contract: every path, query parameter, header, status, scope name and body the
+ * wire carries, as constants and zod schemas with their types. Both ends build and parse what
+ * they send and receive with these. Changing any of it changes the hash of
+ * {@link protocolContract} pinned in `protocol.test.ts`, which forces a decision on
+ * {@link PROTOCOL_VERSION}. Rules: sync/SPEC.md.
  */
 import { z } from 'zod'
+import { changeOps, mutationStatuses } from '@/db/schema/sync'
 import { mutationErrorCodes } from '@/domain/errors'
 
+/** The protocol this code speaks, as a device and as a server. */
 export const PROTOCOL_VERSION = 1
+/**
+ * The oldest device protocol a server still answers (SPEC V1): a server serves every version
+ * from this one to {@link PROTOCOL_VERSION}, and answers any other with 426 and
+ * {@link unsupportedVersionSchema}.
+ */
+export const MIN_PROTOCOL_VERSION = 1
+export const protocolVersionSchema = z.number().int().min(MIN_PROTOCOL_VERSION).max(PROTOCOL_VERSION)
 
 /** Most mutations one push may carry, and most bytes one request body may have. */
 export const MAX_PUSH_MUTATIONS = 500
@@ -14,19 +25,54 @@ export const MAX_BODY_BYTES = 1_000_000
 export const MAX_PULL_LIMIT = 10_000
 export const MAX_WAIT_MS = 60_000
 
+/** Where each endpoint is served; `app/api/sync/<endpoint>/route.ts` serves each. */
+export const syncPaths = {
+  push: '/api/sync/push',
+  pull: '/api/sync/pull',
+  snapshot: '/api/sync/snapshot',
+} as const
+export type SyncEndpoint = keyof typeof syncPaths
+
+/** The endpoint a URL (absolute, or relative to the app's origin) names, if any. */
+export function endpointOf(url: string): SyncEndpoint | undefined {
+  const path = new URL(url, 'http://origin.invalid').pathname
+  return (Object.keys(syncPaths) as SyncEndpoint[]).find((endpoint) => syncPaths[endpoint] === path)
+}
+
+/** Headers of the protocol's own. `horizon`: the retention horizon, on pull and push answers (C3). */
+export const syncHeaders = { horizon: 'cadence-horizon' } as const
+export const contentTypes = { json: 'application/json', ndjson: 'application/x-ndjson' } as const
+/** Statuses with a meaning of their own beyond 2xx / 4xx / 5xx (C2, V1). */
+export const syncStatuses = { mustRefetch: 409, unsupportedVersion: 426 } as const
+
 export const deviceIdSchema = z.uuid('must be a UUID')
 /** A commit sequence number: every change of every transaction up to it (SPEC R3). */
 export const offsetSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+const mutationIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+
+/**
+ * A permission scope as the change log names it: `user:<id>`, `library:<id>`, `device:<id>`
+ * (SPEC Vocabulary). The kinds are those of the synced tables (`db/schema`; a test keeps them so).
+ */
+export const scopeKinds = ['user', 'library', 'device'] as const
+export type ScopeKind = (typeof scopeKinds)[number]
+export const scopeSchema = z.templateLiteral([z.enum(scopeKinds), ':', z.guid()])
+export type Scope = z.infer<typeof scopeSchema>
+
+/** The name of a scope, as the change log writes it. */
+export function scopeName(kind: ScopeKind, id: string): Scope {
+  return `${kind}:${id}`
+}
 
 export const mutationSchema = z.object({
-  id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  id: mutationIdSchema,
   name: z.string().min(1).max(64),
   args: z.unknown(),
 })
 export type Mutation = z.infer<typeof mutationSchema>
 
 export const pushRequestSchema = z.object({
-  protocolVersion: z.literal(PROTOCOL_VERSION),
+  protocolVersion: protocolVersionSchema,
   deviceId: deviceIdSchema,
   deviceName: z.string().max(200).optional(),
   mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
@@ -46,26 +92,43 @@ export const pushResponseSchema = z.discriminatedUnion('type', [
 ])
 export type PushResponse = z.infer<typeof pushResponseSchema>
 
-export const changeKinds = ['insert', 'update', 'delete', 'scope_added', 'scope_removed'] as const
 export const changeSchema = z.object({
   seq: offsetSchema,
   op: z.number().int().min(0),
-  scope: z.string(),
+  scope: scopeSchema,
   table: z.string(),
-  kind: z.enum(changeKinds),
+  kind: z.enum(changeOps),
   key: z.record(z.string(), z.unknown()),
   row: z.record(z.string(), z.unknown()).nullable(),
 })
 export type Change = z.infer<typeof changeSchema>
 
+/**
+ * A `mutation_results` row, in a change of the device's scope (P5) or a snapshot's rows: the
+ * server's verdict on one of the device's mutations, which the device settles (B3) and never
+ * stores as a row. The columns are the table's (a test keeps them equal).
+ */
+export const mutationResultRowSchema = z.object({
+  device_id: z.guid(),
+  mutation_id: mutationIdSchema,
+  name: z.string(),
+  status: z.enum(mutationStatuses),
+  tx: z.string(),
+  error_code: z.enum(mutationErrorCodes).nullable(),
+  error_message: z.string().nullable(),
+  created_at: z.string(),
+})
+export type MutationResultRow = z.infer<typeof mutationResultRowSchema>
+
+/** GET {@link syncPaths.pull} with these as query parameters. */
 export const pullRequestSchema = z.object({
-  v: z.coerce.number().pipe(z.literal(PROTOCOL_VERSION)),
+  v: z.coerce.number().pipe(protocolVersionSchema),
   deviceId: deviceIdSchema,
   offset: z.coerce.number().pipe(offsetSchema),
   limit: z.coerce.number().pipe(z.number().int().min(1).max(MAX_PULL_LIMIT)).default(1000),
   waitMs: z.coerce.number().pipe(z.number().int().min(0).max(MAX_WAIT_MS)).default(0),
 })
-export type PullRequest = z.infer<typeof pullRequestSchema>
+export type PullRequest = z.output<typeof pullRequestSchema>
 
 export const pullResponseSchema = z.object({
   type: z.literal('changes'),
@@ -87,19 +150,30 @@ export const mustRefetchSchema = z.object({
 })
 export type MustRefetch = z.infer<typeof mustRefetchSchema>
 
+/**
+ * GET {@link syncPaths.snapshot} with these as query parameters. `since`: the device's lowest
+ * pending mutation id; results of its mutations below it are left out (SPEC B6).
+ */
 export const snapshotRequestSchema = z.object({
-  v: z.coerce.number().pipe(z.literal(PROTOCOL_VERSION)),
+  v: z.coerce.number().pipe(protocolVersionSchema),
   deviceId: deviceIdSchema,
+  since: z.coerce.number().pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).default(0),
 })
+export type SnapshotRequest = z.output<typeof snapshotRequestSchema>
+
+/** A request's query string, from exactly the parameters its schema declares. */
+export function queryString(request: PullRequest | SnapshotRequest): string {
+  return new URLSearchParams(Object.entries(request).map(([name, value]) => [name, String(value)])).toString()
+}
 
 /** One line of the NDJSON snapshot stream (SPEC N1, N2). */
 export const snapshotLineSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot-begin'),
-    protocolVersion: z.literal(PROTOCOL_VERSION),
+    protocolVersion: protocolVersionSchema,
     offset: offsetSchema,
     horizon: offsetSchema,
-    scopes: z.array(z.string()),
+    scopes: z.array(scopeSchema),
     /** Rows the snapshot will hold, for a progress bar (optional: older servers omit it). */
     rows: z.number().int().min(0).optional(),
   }),
@@ -108,6 +182,21 @@ export const snapshotLineSchema = z.discriminatedUnion('type', [
 ])
 export type SnapshotLine = z.infer<typeof snapshotLineSchema>
 
+/**
+ * HTTP 426: the server speaks no version the device asked in (SPEC V1, V2). The one answer whose
+ * shape no version may change, so that a device of any version can read it.
+ */
+export const unsupportedVersionSchema = z.object({
+  type: z.literal('unsupported-version'),
+  /** The version the request was made in. */
+  version: z.number().int(),
+  /** The versions the server speaks. */
+  minVersion: z.number().int(),
+  maxVersion: z.number().int(),
+  message: z.string(),
+})
+export type UnsupportedVersion = z.infer<typeof unsupportedVersionSchema>
+
 export const errorResponseSchema = z.object({
   type: z.literal('error'),
   message: z.string(),
@@ -115,7 +204,7 @@ export const errorResponseSchema = z.object({
 })
 export type ErrorResponse = z.infer<typeof errorResponseSchema>
 
-/** Every schema of the contract, for the version pin. */
+/** Every schema of the contract. */
 export const protocolSchemas = {
   pushRequestSchema,
   pushResponseSchema,
@@ -124,5 +213,19 @@ export const protocolSchemas = {
   mustRefetchSchema,
   snapshotRequestSchema,
   snapshotLineSchema,
+  mutationResultRowSchema,
+  unsupportedVersionSchema,
   errorResponseSchema,
+}
+
+/** Everything the version pin covers besides {@link PROTOCOL_VERSION} itself. */
+export const protocolContract = {
+  minVersion: MIN_PROTOCOL_VERSION,
+  paths: syncPaths,
+  headers: syncHeaders,
+  contentTypes,
+  statuses: syncStatuses,
+  scopeKinds,
+  limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS },
+  schemas: protocolSchemas,
 }

@@ -1,8 +1,9 @@
 /**
  * The device half of sync, step by step. Each device has its own PGlite (device schema) and a
- * sync client; the server is a real sync server on PGlite reached through its HTTP handlers.
- * With the scripted transport every request waits until the test delivers, drops, duplicates or
- * reorders it, and the test asserts after each step on what the device's user would see.
+ * sync client; the server is a real sync server on PGlite, reached through the device's wire
+ * client (`HttpTransport`) with its `fetch` routed to the HTTP handlers in process. With the
+ * scripted fetch every request waits until the test delivers, drops, duplicates or reorders it,
+ * and the test asserts after each step on what the device's user would see.
  */
 import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
@@ -87,16 +88,16 @@ test('[B3][B5] an acknowledged write leaves the outbox once the synced offset pa
 test('[B2] pending writes are replayed on top of new server state', async () => {
   const { phone, laptop, squat } = await phoneAndLaptop()
   // The phone logs offline; meanwhile the laptop renames the activity.
-  phone.direct.online = false
+  phone.net.online = false
   const entry = newId()
   await phone.client.mutate('logEntry', {
     entry: { id: entry, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } },
   })
   await laptop.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Pause squat' })
   await laptop.client.sync()
-  await expect(phone.client.push()).rejects.toThrow(/network is off/)
+  await expect(phone.client.push()).rejects.toThrow(/cannot be reached/)
   expect(phone.client.status.online).toBe(false)
-  phone.direct.online = true
+  phone.net.online = true
   await phone.client.pull()
   expect(await names(phone.db, 'activities')).toEqual(['Pause squat'])
   expect((await rows(phone.db, sql`select id from entries`)).length).toBe(1)
@@ -111,7 +112,7 @@ const undoIds = async (db: Db) => (await rows<{ id: string }>(db, sql`select id:
 
 test('[B11] a batch that touches nothing a pending write touched goes in beside it, without a revert and replay', async () => {
   const { phone, laptop, squat } = await phoneAndLaptop()
-  phone.direct.online = false
+  phone.net.online = false
   const mine = newId()
   await phone.client.mutate('logEntry', { entry: { id: mine, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
   const recorded = await undoIds(phone.db)
@@ -124,7 +125,7 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
   await laptop.client.mutate('createTag', { id: newId(), name: 'Heavy' })
   await laptop.client.sync()
 
-  phone.direct.online = true
+  phone.net.online = true
   await phone.client.pull()
   // Nothing was reverted and replayed: the undo log is the one the write recorded, not a new one.
   expect(await undoIds(phone.db)).toEqual(recorded)
@@ -143,13 +144,13 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
 
 test('[B11][B2] a batch that changes a row a pending write touched is applied by revert and replay', async () => {
   const { phone, laptop, squat } = await phoneAndLaptop()
-  phone.direct.online = false
+  phone.net.online = false
   // Both rename the same activity; the phone's is pending when the laptop's arrives.
   await phone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Front squat' })
   const recorded = await undoIds(phone.db)
   await laptop.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Pause squat' })
   await laptop.client.sync()
-  phone.direct.online = true
+  phone.net.online = true
   await phone.client.pull()
   // Replayed on top of the laptop's rename: the phone's pending rename shows, recorded afresh.
   expect(await names(phone.db, 'activities')).toEqual(['Front squat'])
@@ -169,7 +170,7 @@ test('[B11][B2] a batch beside pending writes may take a name they freed; the la
   await phone.client.sync()
   await laptop.client.sync()
   // Offline, the phone makes a tag "Heavy" and deletes it again: both writes pending.
-  phone.direct.online = false
+  phone.net.online = false
   const mine = newId()
   await phone.client.mutate('createTag', { id: mine, name: 'Heavy' })
   await phone.client.mutate('deleteTag', { tagId: mine })
@@ -177,7 +178,7 @@ test('[B11][B2] a batch beside pending writes may take a name they freed; the la
   const theirs = newId()
   await laptop.client.mutate('createTag', { id: theirs, name: 'Heavy' })
   await laptop.client.sync()
-  phone.direct.online = true
+  phone.net.online = true
   await phone.client.pull()
   expect(await names(phone.db, 'tags')).toEqual(['Heavy'])
   // The phone's writes are refused (the name is taken, then there is nothing to delete); their
@@ -200,13 +201,13 @@ test('[P2][B5] a lost push, a lost answer and a duplicated push each end with th
   step = client.push()
   await wire.waitFor(1)
   await wire.dropRequest()
-  await expect(step).rejects.toThrow(/lost/)
+  await expect(step).rejects.toThrow(/cannot be reached/)
   expect(await rows(server.db, sql`select 1 from tags`)).toHaveLength(0)
 
   step = client.push()
   await wire.waitFor(1)
   await wire.dropResponse()
-  await expect(step).rejects.toThrow(/lost/)
+  await expect(step).rejects.toThrow(/cannot be reached/)
   expect(await rows(server.db, sql`select 1 from tags`)).toHaveLength(2)
 
   step = client.push()
@@ -260,13 +261,13 @@ test('[B6][C2] a device behind the horizon refetches and keeps its pending write
   const laptop = await device(ann)
   await phone.client.sync()
   await laptop.client.sync()
-  phone.direct.online = false
+  phone.net.online = false
   await phone.client.mutate('createTag', { id: newId(), name: 'Offline' })
   for (let i = 0; i < 3; i++) await laptop.client.mutate('createTag', { id: newId(), name: `L${i}` })
   await laptop.client.sync()
   const { horizon } = await compact(server.db, { keepDays: 0, keepTransactions: 0, now: new Date(Date.now() + 1000) })
   expect(horizon).toBeGreaterThan(0)
-  phone.direct.online = true
+  phone.net.online = true
   await phone.client.pull()
   expect(await names(phone.db, 'tags')).toEqual(['L0', 'L1', 'L2', 'Offline'])
   expect(phone.client.status.pending).toBe(1)
@@ -285,12 +286,12 @@ test('[S3][B7] losing a library deletes its rows from the device and rejects a p
   await annPhone.client.sync()
   await bobPhone.client.sync()
   expect(await names(bobPhone.db, 'activities')).toEqual(['Back squat'])
-  bobPhone.direct.online = false
+  bobPhone.net.online = false
   await bobPhone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Bob’s squat' })
   expect(await names(bobPhone.db, 'activities')).toEqual(['Bob’s squat'])
   await annPhone.client.mutate('revokeMember', { libraryId: ann.libraryId, userId: bob.id })
   await annPhone.client.sync()
-  bobPhone.direct.online = true
+  bobPhone.net.online = true
   await bobPhone.client.sync()
   expect(await names(bobPhone.db, 'activities')).toEqual([])
   expect((await rows<{ id: string }>(bobPhone.db, sql`select id from libraries`)).map((l) => l.id)).toEqual([bob.libraryId])
@@ -300,22 +301,15 @@ test('[S3][B7] losing a library deletes its rows from the device and rejects a p
 })
 
 test('[B2] an interrupted snapshot leaves the device as it was, pending writes included', async () => {
-  const { client, db, direct } = await device(ann)
+  const { client, db, net } = await device(ann)
   await client.sync()
   await client.mutate('createTag', { id: newId(), name: 'Kept' })
   const before = await rows(db, sql`select * from tags`)
   // The network drops after the first line of the snapshot.
-  let lines = 0
-  const snapshot = direct.snapshot.bind(direct)
-  direct.snapshot = (params, onLine) =>
-    snapshot(params, async (line) => {
-      if (++lines > 1) direct.online = false
-      await onLine(line)
-    })
-  await expect(client.refetch()).rejects.toThrow(/network is off/)
+  net.cutAfter = 1
+  await expect(client.refetch()).rejects.toThrow(/interrupted/)
   expect(await rows(db, sql`select * from tags`)).toEqual(before)
   expect((await client.refreshStatus()).pending).toBe(1)
-  direct.online = true
   await client.sync()
   expect(await names(db, 'tags')).toEqual(['Kept'])
   expect(client.status.pending).toBe(0)

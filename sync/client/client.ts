@@ -13,7 +13,7 @@ import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { PROTOCOL_VERSION, type Change, type MutationResult } from '../protocol'
+import { PROTOCOL_VERSION, mutationResultRowSchema, type Change, type MutationResult } from '../protocol'
 import {
   applyBesidePending,
   applyChanges,
@@ -25,10 +25,9 @@ import {
   revertPending,
   runRecorded,
   settle,
-  type MutationResultRow,
 } from './replica'
 import { syncTables } from '@/db/schema/synced'
-import { TransportError, type Transport } from './transport'
+import { TransportError, type Incompatible, type Transport } from './transport'
 
 export type SyncStatus = {
   online: boolean
@@ -39,6 +38,11 @@ export type SyncStatus = {
   lag: number
   rejected: { mutationId: number; name: string; code: string; message: string; at: Date }[]
   lastError: string | null
+  /**
+   * Set while the server speaks no protocol version this app does (SPEC V2): `update-app` (a
+   * reload brings the new version) or `server-behind`. Sync waits; local writes stay queued.
+   */
+  incompatible: Incompatible | null
   /** Progress of a snapshot being loaded, or null. */
   loading: { rows: number; percent: number | null } | null
 }
@@ -100,6 +104,7 @@ export class SyncClient {
     lag: 0,
     rejected: [],
     lastError: null,
+    incompatible: null,
     loading: null,
   }
 
@@ -279,7 +284,7 @@ export class SyncClient {
             }
             if (line.type === 'rows') {
               if (line.table === 'mutation_results') {
-                for (const row of line.rows) await settle(tx, row as MutationResultRow)
+                for (const row of line.rows) await settle(tx, mutationResultRowSchema.parse(row))
               } else {
                 const table = tables.get(line.table)
                 if (!table) throw new Error(`The snapshot holds unknown table "${line.table}"`)
@@ -342,7 +347,9 @@ export class SyncClient {
             this.statusValue.lastError = error instanceof Error ? error.message : String(error)
             this.emit()
           }
-          backoff = Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
+          // No common protocol version is not fixed by retrying soon (SPEC V2): try again rarely.
+          const incompatible = error instanceof TransportError && error.kind === 'version'
+          backoff = incompatible ? maxBackoffMs : Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
           await this.sleep(backoff)
         } finally {
           this.inFlight = undefined
@@ -393,9 +400,10 @@ export class SyncClient {
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       const value = await fn()
-      if (!this.statusValue.online || this.statusValue.lastError) {
+      if (!this.statusValue.online || this.statusValue.lastError || this.statusValue.incompatible) {
         this.statusValue.online = true
         this.statusValue.lastError = null
+        this.statusValue.incompatible = null
         this.emit()
       }
       return value
@@ -403,6 +411,7 @@ export class SyncClient {
       if (error instanceof TransportError) {
         this.statusValue.online = error.kind !== 'offline'
         this.statusValue.lastError = error.message
+        this.statusValue.incompatible = error.incompatible ?? null
         this.emit()
       }
       throw error

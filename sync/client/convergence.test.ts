@@ -1,5 +1,5 @@
 /**
- * Randomized convergence of the sync engine (sync/client/testing/fuzz.ts): devices of several
+ * Randomized convergence of the sync engine (sync/client/testing/fuzz/): devices of several
  * users mutating, going offline, losing and duplicating requests and answers, through server
  * restarts, compactions and revocations; at the end every device holds the server's view of its
  * scopes, every acknowledged write is there once and every rejection is reported.

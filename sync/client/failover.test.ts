@@ -19,7 +19,8 @@ import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import { SyncClient, initDevice } from './client'
 import { SharedDatabase, type Connection } from './failover'
-import { DirectTransport } from './testing/transports'
+import { networkFailure } from './testing/network'
+import { HttpTransport } from './transport'
 
 class World {
   readonly connections: FakeConnection[] = []
@@ -179,7 +180,8 @@ async function offlineClient() {
   const db = drizzle({ client: shared as unknown as PGlite, schema, casing: 'snake_case' }) as unknown as Db
   const userId = newId()
   const { deviceId } = await initDevice(db, { deviceId: newId(), userId })
-  return new SyncClient({ db, transport: new DirectTransport(() => undefined as never, ''), deviceId, userId })
+  const transport = new HttpTransport({ fetch: () => Promise.reject(networkFailure('this device is offline')) })
+  return new SyncClient({ db, transport, deviceId, userId })
 }
 
 const moved = () => new Promise<void>((resolve) => shared.onMoved(resolve))

@@ -11,7 +11,7 @@ import type { Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
 import { MutationError } from '@/domain/errors'
 import { runMutator } from '@/domain/mutators'
-import type { Change } from '../protocol'
+import { mutationResultRowSchema, scopeName, type Change, type MutationResultRow } from '../protocol'
 
 const tables = new Map(syncTables.filter((t) => t.scope !== 'device').map((t) => [t.table, t]))
 
@@ -135,13 +135,6 @@ export async function clearReplica(tx: Tx) {
   for (const table of tables.values()) await tx.execute(sql`delete from ${sql.identifier(table.table)}`)
 }
 
-export type MutationResultRow = {
-  mutation_id: number
-  status: 'applied' | 'rejected'
-  error_code: string | null
-  error_message: string | null
-}
-
 /**
  * Settles an outbox entry from its result in the stream (SPEC B3): applied ones are dropped
  * (their effects arrived in the same server transaction), rejected ones move to the rejections
@@ -151,7 +144,7 @@ export async function settle(tx: Tx, result: MutationResultRow) {
   const [pending] = await tx
     .select()
     .from(localOutbox)
-    .where(eq(localOutbox.mutationId, Number(result.mutation_id)))
+    .where(eq(localOutbox.mutationId, result.mutation_id))
   if (!pending) return
   if (result.status === 'rejected') {
     await tx
@@ -171,8 +164,7 @@ export async function settle(tx: Tx, result: MutationResultRow) {
 /** Applies one server change to the replica (recording is off). */
 export async function applyChange(tx: Tx, change: Change, deviceId: string) {
   if (change.table === 'mutation_results') {
-    const row = change.row as MutationResultRow | null
-    if (row && change.scope === `device:${deviceId}`) await settle(tx, row)
+    if (change.row && change.scope === scopeName('device', deviceId)) await settle(tx, mutationResultRowSchema.parse(change.row))
     return
   }
   if (change.kind === 'scope_removed') return dropLibrary(tx, String(change.key.id))

@@ -1,13 +1,20 @@
 /**
- * How a device talks to the server. `HttpTransport` is the browser's; tests use a scripted one
- * that holds each request until the test delivers, drops, duplicates or reorders it.
+ * How a device talks to the server: {@link HttpTransport}, the one client of the wire
+ * (sync/protocol.ts). It takes the `fetch` it sends with; tests hand it one that routes each
+ * request to the route handlers in process, and wrap that to drop, duplicate, reorder or cut
+ * requests and answers (`sync/client/testing/`).
  */
 import {
   PROTOCOL_VERSION,
+  contentTypes,
   mustRefetchSchema,
   pullResponseSchema,
   pushResponseSchema,
+  queryString,
   snapshotLineSchema,
+  syncPaths,
+  syncStatuses,
+  unsupportedVersionSchema,
   type MustRefetch,
   type PullResponse,
   type PushRequest,
@@ -25,31 +32,57 @@ export interface Transport {
   snapshot(params: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void>
 }
 
+/**
+ * Which side is behind when the server speaks no version the device does (SPEC V2):
+ * `update-app`, this app is older than the oldest the server serves; `server-behind`, the
+ * server is older than this app.
+ */
+export type Incompatible = 'update-app' | 'server-behind'
+
 /** A request that did not get an answer about the mutations: retry later, nothing is lost. */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'offline' | 'server' | 'auth' | 'refused',
+    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version',
     message: string,
+    /** Set when `kind` is `version`. */
+    readonly incompatible?: Incompatible,
   ) {
     super(message)
     this.name = 'TransportError'
   }
 }
 
+/** The part of `fetch` the transport uses; the global `fetch` is one. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>
+
+export type HttpTransportOptions = {
+  /** Origin of the server; empty for the page's own. */
+  base?: string
+  /** Defaults to the global `fetch` (looked up on each request, so it may be replaced later). */
+  fetch?: Fetch
+}
+
 export class HttpTransport implements Transport {
-  constructor(private readonly base = '') {}
+  private readonly base: string
+  private readonly send: Fetch
+
+  constructor({ base = '', fetch: send }: HttpTransportOptions = {}) {
+    this.base = base
+    this.send = send ?? ((url, init) => fetch(url, init))
+  }
 
   private async request(url: string, init: RequestInit): Promise<Response> {
     let response: Response
     try {
-      response = await fetch(`${this.base}${url}`, { credentials: 'same-origin', cache: 'no-store', ...init })
+      response = await this.send(`${this.base}${url}`, { credentials: 'same-origin', cache: 'no-store', ...init })
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error
       throw new TransportError('offline', 'The server cannot be reached.')
     }
+    if (response.status === syncStatuses.unsupportedVersion) throw await versionError(response)
     if (response.status === 401) throw new TransportError('auth', 'Signed out: sign in again to sync.')
     if (response.status >= 500) throw new TransportError('server', `The server failed (${response.status}).`)
-    if (response.status >= 400 && response.status !== 409) {
+    if (response.status >= 400 && response.status !== syncStatuses.mustRefetch) {
       const body = (await response.json().catch(() => ({}))) as { message?: string }
       throw new TransportError('refused', body.message ?? `The server refused the request (${response.status}).`)
     }
@@ -57,39 +90,41 @@ export class HttpTransport implements Transport {
   }
 
   async push(request: PushRequest): Promise<PushResponse> {
-    const response = await this.request('/api/sync/push', {
+    const response = await this.request(syncPaths.push, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': contentTypes.json },
       body: JSON.stringify(request),
     })
     return pushResponseSchema.parse(await response.json())
   }
 
   async pull({ deviceId, offset, limit = 1000, waitMs = 0, signal }: PullParams): Promise<PullResponse | MustRefetch> {
-    const query = new URLSearchParams({
-      v: String(PROTOCOL_VERSION),
-      deviceId,
-      offset: String(offset),
-      limit: String(limit),
-      waitMs: String(waitMs),
-    })
-    const response = await this.request(`/api/sync/pull?${query}`, { signal })
+    const query = queryString({ v: PROTOCOL_VERSION, deviceId, offset, limit, waitMs })
+    const response = await this.request(`${syncPaths.pull}?${query}`, { signal })
     const body = await response.json()
-    return response.status === 409 ? mustRefetchSchema.parse(body) : pullResponseSchema.parse(body)
+    return response.status === syncStatuses.mustRefetch ? mustRefetchSchema.parse(body) : pullResponseSchema.parse(body)
   }
 
   async snapshot({ deviceId, sinceMutationId = 0, signal }: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void> {
-    const query = new URLSearchParams({ v: String(PROTOCOL_VERSION), deviceId, since: String(sinceMutationId) })
-    const response = await this.request(`/api/sync/snapshot?${query}`, { signal })
+    const query = queryString({ v: PROTOCOL_VERSION, deviceId, since: sinceMutationId })
+    const response = await this.request(`${syncPaths.snapshot}?${query}`, { signal })
     if (!response.body) throw new TransportError('server', 'The snapshot had no body.')
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
     let buffered = ''
     let ended = false
+    let done = false
     try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        buffered += value
+      while (!done) {
+        let value: string | undefined
+        try {
+          ;({ done, value } = await reader.read())
+        } catch (error) {
+          // Only a failed read is the network's; a line that does not parse or that the device
+          // fails to apply is a bug, and must not pass for a dropped connection.
+          if ((error as Error).name === 'AbortError') throw error
+          throw new TransportError('offline', 'The snapshot was interrupted.')
+        }
+        buffered += value ?? ''
         let newline: number
         while ((newline = buffered.indexOf('\n')) >= 0) {
           const line = snapshotLineSchema.parse(JSON.parse(buffered.slice(0, newline)))
@@ -98,10 +133,18 @@ export class HttpTransport implements Transport {
           await onLine(line)
         }
       }
-    } catch (error) {
-      if (error instanceof TransportError || (error as Error).name === 'AbortError') throw error
-      throw new TransportError('offline', 'The snapshot was interrupted.')
+    } finally {
+      // Leaving early must end the stream, or the server would hold its snapshot open for it.
+      if (!done) await reader.cancel().catch(() => undefined)
     }
     if (!ended) throw new TransportError('offline', 'The snapshot was interrupted.')
   }
+}
+
+/** The error for a 426 answer: which side must be updated, in the server's words. */
+async function versionError(response: Response): Promise<TransportError> {
+  const parsed = unsupportedVersionSchema.safeParse(await response.json().catch(() => undefined))
+  if (!parsed.success) return new TransportError('version', 'The server does not speak this app’s sync protocol.', 'update-app')
+  const { version, maxVersion, message } = parsed.data
+  return new TransportError('version', message, version > maxVersion ? 'server-behind' : 'update-app')
 }

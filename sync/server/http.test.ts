@@ -12,7 +12,7 @@ import { testPglite, type TestPglite } from '@/db/testing/pglite'
 import { newId } from '@/domain/ids'
 import { mutatorNames } from '@/domain/mutators'
 import { createAuth } from '@/server/auth'
-import { MAX_BODY_BYTES, PROTOCOL_VERSION, pushResponseSchema } from '../protocol'
+import { MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, pushResponseSchema, unsupportedVersionSchema } from '../protocol'
 import { handlePull, handlePush, handleSnapshot, type SyncService } from './http'
 import { ChangeNotifier } from './live'
 
@@ -78,7 +78,7 @@ test('[A1] every endpoint needs a session', async () => {
 })
 
 test('[A3] a malformed push is answered 400 with what is wrong', async () => {
-  const response = await handlePush(service, pushRequest({ protocolVersion: 99, deviceId: 'nope', mutations: [] }))
+  const response = await handlePush(service, pushRequest({ protocolVersion: 'one', deviceId: 'nope', mutations: [] }))
   expect(response.status).toBe(400)
   const body = (await response.json()) as { message: string; issues: string[] }
   expect(body.issues).toEqual(
@@ -96,6 +96,30 @@ test('[A3] a malformed push is answered 400 with what is wrong', async () => {
     new Request(`http://localhost:3000/api/sync/pull?v=1&deviceId=${annDevice}&offset=-4`, { headers: { cookie: cookies.ann } }),
   )
   expect(badPull.status).toBe(400)
+})
+
+test('[V1] a request in a protocol version the server does not speak is answered 426 with the versions it does, and changes nothing', async () => {
+  const deviceId = newId()
+  for (const version of [PROTOCOL_VERSION + 1, MIN_PROTOCOL_VERSION - 1]) {
+    const q = `v=${version}&deviceId=${deviceId}&offset=0`
+    const headers = { cookie: cookies.ann }
+    for (const response of [
+      await handlePush(
+        service,
+        pushRequest({ ...validPush([{ id: 1, name: 'createTag', args: { id: newId(), name: 'x' } }], deviceId), protocolVersion: version }),
+      ),
+      await handlePull(service, new Request(`http://localhost:3000/api/sync/pull?${q}`, { headers })),
+      await handleSnapshot(service, new Request(`http://localhost:3000/api/sync/snapshot?${q}`, { headers })),
+    ]) {
+      expect(response.status).toBe(426)
+      expect(unsupportedVersionSchema.parse(await response.json())).toMatchObject({
+        version,
+        minVersion: MIN_PROTOCOL_VERSION,
+        maxVersion: PROTOCOL_VERSION,
+      })
+    }
+  }
+  expect(await rows(t.db, sql`select 1 from devices where id = ${deviceId}`)).toEqual([])
 })
 
 test('[A3] an oversized body is answered 413 without being read whole', async () => {

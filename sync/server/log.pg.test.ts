@@ -50,7 +50,7 @@ async function wholeLog(db: Db): Promise<LoggedChange[]> {
     seq: string
     tx: string
     op: number
-    scope: string
+    scope: Change['scope']
     table_name: string
     kind: Change['kind']
     key: Record<string, unknown>

@@ -2,14 +2,14 @@ import 'server-only'
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import type { Db, Queryable } from '@/db/types'
-import type { Change, MustRefetch, PullResponse } from '../protocol'
+import type { Change, MustRefetch, PullResponse, Scope } from '../protocol'
 import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
 
 type Row = {
   seq: string
   op: number
-  scope: string
+  scope: Scope
   table_name: string
   kind: Change['kind']
   key: Record<string, unknown>

@@ -2,6 +2,7 @@ import 'server-only'
 import { eq, inArray } from 'drizzle-orm'
 import { libraries, libraryMembers } from '@/db/schema'
 import type { Queryable } from '@/db/types'
+import { scopeName, type Scope } from '../protocol'
 
 /** The scopes a device reads, computed afresh on every request (SPEC R1). */
 export type Scopes = { userId: string; deviceId: string; libraryIds: string[] }
@@ -32,6 +33,10 @@ export async function scopesOfMany(db: Queryable, devices: { userId: string; dev
 }
 
 /** Scope names as the change log stores them. */
-export function scopeNames(scopes: Scopes): string[] {
-  return [`user:${scopes.userId}`, `device:${scopes.deviceId}`, ...scopes.libraryIds.map((id) => `library:${id}`)]
+export function scopeNames(scopes: Scopes): Scope[] {
+  return [
+    scopeName('user', scopes.userId),
+    scopeName('device', scopes.deviceId),
+    ...scopes.libraryIds.map((id) => scopeName('library', id)),
+  ]
 }

@@ -100,9 +100,10 @@ describe('push', () => {
     await device.mutate('createTag', { id: newId(), name: 'Mine' })
     const stolen = bob.device()
     Object.assign(stolen, { id: device.id })
-    await expect(stolen.mutate('createTag', { id: newId(), name: 'Yours' })).rejects.toThrow(
-      /push answered 403.*belongs to another account/,
-    )
+    await expect(stolen.mutate('createTag', { id: newId(), name: 'Yours' })).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringMatching(/belongs to another account/),
+    })
   })
 })
 

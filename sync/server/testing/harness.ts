@@ -1,8 +1,9 @@
 /**
- * A sync server on a test database, with devices that speak the protocol through the real HTTP
- * handlers (`Request` in, `Response` out, no sockets). Users authenticate by a bearer token the
- * harness issues; `http.test.ts` covers real sessions. `Replica` is a minimal device-side state
- * (rows keyed by table and primary key) for checking what a device would end up holding.
+ * A sync server on a test database, with devices that speak the protocol through the device's
+ * own wire client (`HttpTransport`) routed to the real HTTP handlers in process (`./fetch.ts`).
+ * Users authenticate by a bearer token the harness issues; `http.test.ts` covers real sessions.
+ * `Replica` is a minimal device-side state (rows keyed by table and primary key) for checking
+ * what a device would end up holding.
  */
 import { eq } from 'drizzle-orm'
 import { provisionUser } from '@/db/queries/libraries'
@@ -11,19 +12,11 @@ import { syncTables } from '@/db/schema/synced'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import {
-  PROTOCOL_VERSION,
-  mustRefetchSchema,
-  pullResponseSchema,
-  pushResponseSchema,
-  snapshotLineSchema,
-  type Change,
-  type MustRefetch,
-  type PullResponse,
-  type PushResponse,
-} from '../../protocol'
-import { handlePull, handlePush, handleSnapshot, type SyncService } from '../http'
+import { PROTOCOL_VERSION, type Change, type MustRefetch, type PullResponse, type PushResponse, type SnapshotLine } from '../../protocol'
+import { HttpTransport } from '../../client/transport'
+import type { SyncService } from '../http'
 import { ChangeNotifier, type Listen } from '../live'
+import { handlerFetch } from './fetch'
 
 export type TestServer = {
   db: Db
@@ -64,20 +57,22 @@ export async function testServer(database: { db: Db; listen: Listen; close(): Pr
   return server
 }
 
-/** A device: numbers its mutations, pushes and pulls through the HTTP handlers, keeps a replica. */
+/**
+ * A device: numbers its mutations, pushes and pulls through the wire client and the HTTP
+ * handlers, keeps a replica. A refused request throws the client's `TransportError`.
+ */
 export class TestDevice {
   readonly id = newId()
   readonly replica = new Replica()
   offset = 0
   private nextMutationId = 1
+  private readonly transport: HttpTransport
 
   constructor(
     readonly service: SyncService,
     readonly user: TestUser,
-  ) {}
-
-  private headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.user.token}`, 'content-type': 'application/json' }
+  ) {
+    this.transport = new HttpTransport({ fetch: handlerFetch(() => service, user.token) })
   }
 
   /** A mutation as the device would queue it, with the next id. */
@@ -86,16 +81,7 @@ export class TestDevice {
   }
 
   async push(mutations: { id: number; name: string; args: unknown }[]): Promise<PushResponse> {
-    const response = await handlePush(
-      this.service,
-      new Request('http://test/api/sync/push', {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify({ protocolVersion: PROTOCOL_VERSION, deviceId: this.id, mutations }),
-      }),
-    )
-    if (response.status !== 200) throw new Error(`push answered ${response.status}: ${await response.text()}`)
-    return pushResponseSchema.parse(await response.json())
+    return this.transport.push({ protocolVersion: PROTOCOL_VERSION, deviceId: this.id, mutations })
   }
 
   /** Makes and pushes one mutation; returns its result. */
@@ -107,15 +93,11 @@ export class TestDevice {
   async pullOnce({ limit = 1000, waitMs = 0, signal }: { limit?: number; waitMs?: number; signal?: AbortSignal } = {}): Promise<
     PullResponse | MustRefetch
   > {
-    const url = `http://test/api/sync/pull?v=${PROTOCOL_VERSION}&deviceId=${this.id}&offset=${this.offset}&limit=${limit}&waitMs=${waitMs}`
-    const response = await handlePull(this.service, new Request(url, { headers: this.headers(), signal }))
-    const body = await response.json()
-    if (response.status === 409) return mustRefetchSchema.parse(body)
-    if (response.status !== 200) throw new Error(`pull answered ${response.status}: ${JSON.stringify(body)}`)
-    const parsed = pullResponseSchema.parse(body)
-    this.replica.apply(parsed.changes)
-    this.offset = parsed.offset
-    return parsed
+    const result = await this.transport.pull({ deviceId: this.id, offset: this.offset, limit, waitMs, signal })
+    if (result.type === 'must-refetch') return result
+    this.replica.apply(result.changes)
+    this.offset = result.offset
+    return result
   }
 
   /** Pulls until up to date; returns every change received. */
@@ -131,14 +113,10 @@ export class TestDevice {
 
   /** Replaces the replica with a snapshot and moves the offset to it. */
   async snapshot(): Promise<{ offset: number; rowCount: number; lines: number }> {
-    const url = `http://test/api/sync/snapshot?v=${PROTOCOL_VERSION}&deviceId=${this.id}`
-    const response = await handleSnapshot(this.service, new Request(url, { headers: this.headers() }))
-    if (response.status !== 200) throw new Error(`snapshot answered ${response.status}: ${await response.text()}`)
-    const text = await response.text()
-    const lines = text
-      .trim()
-      .split('\n')
-      .map((l) => snapshotLineSchema.parse(JSON.parse(l)))
+    const lines: SnapshotLine[] = []
+    await this.transport.snapshot({ deviceId: this.id }, async (line) => {
+      lines.push(line)
+    })
     this.replica.clear()
     let end: { offset: number; rowCount: number } | undefined
     for (const line of lines) {

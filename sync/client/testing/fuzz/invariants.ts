@@ -1,0 +1,209 @@
+/** The end of a seed: every device syncs until quiet, then the invariants are checked. */
+import { isDeepStrictEqual } from 'node:util'
+import { sql } from 'drizzle-orm'
+import { rows } from '@/db/rows'
+import type { Db } from '@/db/types'
+import { readState } from '../../replica'
+import { replicaTables } from './pool'
+import { attempt } from './requests'
+import { shortIds, type Device, type Queued, type World } from './world'
+
+async function head(db: Db): Promise<number> {
+  const [row] = await rows<{ seq: string }>(db, sql`select seq::text as seq from sync_state where id = 1`)
+  return Number(row!.seq)
+}
+
+async function settledEverywhere(w: World): Promise<boolean> {
+  const seq = await head(w.server.db)
+  for (const d of w.devices) {
+    const state = await readState(d.db)
+    const [pending] = await rows<{ n: number }>(d.db, sql`select count(*)::int as n from local_outbox`)
+    if (state.syncedSeq !== seq || pending!.n > 0) return false
+  }
+  return true
+}
+
+/** Every device online on a perfect network, syncing in turns until nothing changes. */
+export async function quiesce(w: World) {
+  w.step++
+  w.log('--- every device online; sync until quiet')
+  for (const d of w.devices) d.net.online = true
+  for (let round = 1; ; round++) {
+    for (const d of w.rng.shuffle(w.devices)) await attempt(w, d, `sync (round ${round})`, () => d.client.sync(), false)
+    if (await settledEverywhere(w)) return
+    if (round >= 4) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network`)
+  }
+}
+
+type Picture = Record<string, Record<string, unknown>[]>
+
+/** Rows of every replica table, in primary key order; on the server only those of `scope`. */
+async function picture(db: Db, scope?: { userId: string; libraryIds: string[] }): Promise<Picture> {
+  const parts = replicaTables.map((t) => {
+    const order = sql.join(
+      t.key.map((k) => sql`t.${sql.identifier(k)}`),
+      sql`, `,
+    )
+    let where = sql`true`
+    if (scope) {
+      const ids = t.scope === 'user' ? [scope.userId] : scope.libraryIds
+      where =
+        ids.length > 0
+          ? sql`t.${sql.identifier(t.column)}::text in (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `,
+            )})`
+          : sql`false`
+    }
+    return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where})`
+  })
+  const [row] = await rows<{ p: Picture }>(db, sql`select jsonb_build_object(${sql.join(parts, sql`, `)}) as p`)
+  return row!.p
+}
+
+function keyOf(table: string, row: Record<string, unknown>) {
+  return replicaTables
+    .find((t) => t.table === table)!
+    .key.map((k) => String(row[k]))
+    .join('|')
+}
+
+function pictureDiff(device: Picture, server: Picture): string[] {
+  const problems: string[] = []
+  for (const t of replicaTables) {
+    const mine = device[t.table] ?? []
+    const truth = server[t.table] ?? []
+    if (isDeepStrictEqual(mine, truth)) continue
+    const byKey = new Map(truth.map((r) => [keyOf(t.table, r), r]))
+    const seen = new Set<string>()
+    const lines: string[] = []
+    for (const row of mine) {
+      const key = keyOf(t.table, row)
+      seen.add(key)
+      const other = byKey.get(key)
+      if (!other) lines.push(`only on the device: ${JSON.stringify(row)}`)
+      else if (!isDeepStrictEqual(row, other)) lines.push(`differs: device ${JSON.stringify(row)}\n        server ${JSON.stringify(other)}`)
+    }
+    for (const [key, row] of byKey) if (!seen.has(key)) lines.push(`missing on the device: ${JSON.stringify(row)}`)
+    if (lines.length === 0) lines.push('same rows in another order')
+    problems.push(
+      `${t.table}:\n      ${lines.slice(0, 4).map(shortIds).join('\n      ')}${lines.length > 4 ? `\n      …and ${lines.length - 4} more` : ''}`,
+    )
+  }
+  return problems
+}
+
+type ResultRow = { mutation_id: number; name: string; status: 'applied' | 'rejected'; error_code: string | null }
+
+/** Checks the invariants of the file header of `index.ts`; fails the seed with every problem. */
+export async function check(w: World) {
+  const db = w.server.db
+  const problems: string[] = []
+  const seq = await head(db)
+  const applied: { d: Device; id: number; q: Queued }[] = []
+  const rejected: { d: Device; id: number; q: Queued }[] = []
+
+  for (const d of w.devices) {
+    const p = (what: string) => problems.push(`${d.name}: ${what}`)
+    // 4. Nothing pending.
+    const state = await readState(d.db)
+    if (state.syncedSeq !== seq) p(`synced to ${state.syncedSeq}, the server is at ${seq}`)
+    const [local] = await rows<{ outbox: number; undo: number }>(
+      d.db,
+      sql`select (select count(*)::int from local_outbox) as outbox, (select count(*)::int from local_undo) as undo`,
+    )
+    if (local!.outbox > 0) p(`${local!.outbox} mutations still in the outbox`)
+    if (local!.undo > 0) p(`${local!.undo} rows still in the undo log with nothing pending`)
+
+    // 1. The device holds exactly the server's rows of its scopes.
+    const libraryIds = (
+      await rows<{ id: string }>(
+        db,
+        sql`select id::text as id from libraries where owner_id = ${d.user.id} union select library_id::text from library_members where user_id = ${d.user.id}`,
+      )
+    ).map((r) => r.id)
+    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds })))
+      p(`replica differs from the server in ${diff}`)
+
+    // 2. One result per queued mutation, no more.
+    const results = await rows<ResultRow>(
+      db,
+      sql`select mutation_id::int as mutation_id, name, status, error_code from mutation_results where device_id = ${d.id} order by mutation_id`,
+    )
+    const expected = [...d.queued.keys()].sort((a, b) => a - b)
+    const got = results.map((r) => r.mutation_id)
+    if (!isDeepStrictEqual(got, expected)) p(`the server has results for mutations [${got}], the device queued [${expected}]`)
+    if (state.nextMutationId !== expected.length + 1) p(`next mutation id is ${state.nextMutationId} after queueing ${expected.length}`)
+
+    // 3. Every rejection reported, with the server's code, and nothing else.
+    const reported = new Map(
+      (
+        await rows<{ mutation_id: number; name: string; error_code: string }>(
+          d.db,
+          sql`select mutation_id::int as mutation_id, name, error_code from local_rejections`,
+        )
+      ).map((r) => [r.mutation_id, r]),
+    )
+    for (const r of results) {
+      const q = d.queued.get(r.mutation_id)
+      if (!q) continue
+      if (q.name !== r.name) p(`mutation #${r.mutation_id} is ${q.name} on the device, ${r.name} on the server`)
+      const report = reported.get(r.mutation_id)
+      if (r.status === 'applied') {
+        applied.push({ d, id: r.mutation_id, q })
+        if (report) p(`applied mutation #${r.mutation_id} ${r.name} is reported as rejected (${report.error_code})`)
+      } else {
+        rejected.push({ d, id: r.mutation_id, q })
+        if (!report) p(`rejected mutation #${r.mutation_id} ${r.name} (${r.error_code}) is not reported`)
+        else if (report.error_code !== r.error_code)
+          p(`mutation #${r.mutation_id} was rejected with ${r.error_code}, the device reports ${report.error_code}`)
+      }
+      reported.delete(r.mutation_id)
+    }
+    for (const [id, r] of reported) p(`reports mutation #${id} ${r.name} as rejected (${r.error_code}), the server has no such rejection`)
+    const status = await d.client.refreshStatus()
+    if (status.pending !== 0) p(`status says ${status.pending} pending`)
+    if (status.rejected.length !== results.filter((r) => r.status === 'rejected').length)
+      p(`status lists ${status.rejected.length} rejections`)
+  }
+
+  // 2. Applied creations are on the server unless deleted since; rejected ones left nothing.
+  const deleted = new Set<string>()
+  for (const { q } of applied) {
+    if (q.name === 'deleteTag') deleted.add(`tags:${String(q.args.tagId)}`)
+    if (q.name === 'deleteEntry') deleted.add(`entries:${String(q.args.entryId)}`)
+    if (q.name === 'deleteLibrary') deleted.add(`libraries:${String(q.args.libraryId)}`)
+  }
+  type Made = { table: 'tags' | 'entries' | 'activities' | 'libraries'; id: string; libraryId?: string }
+  const created = (q: Queued): Made | undefined => {
+    const a = q.args
+    if (q.name === 'createTag') return { table: 'tags', id: String(a.id) }
+    if (q.name === 'logEntry') return { table: 'entries', id: String((a.entry as { id: string }).id) }
+    if (q.name === 'createActivity' || q.name === 'addActivityToLibrary')
+      return { table: 'activities', id: String(a.id), libraryId: String(a.libraryId) }
+    if (q.name === 'createLibrary') return { table: 'libraries', id: String(a.id) }
+    return undefined
+  }
+  const [present] = await rows<{ ids: string[] }>(
+    db,
+    sql`select array(select id::text from tags union all select id::text from entries union all select id::text from activities union all select id::text from libraries) as ids`,
+  )
+  const times = new Map<string, number>()
+  for (const id of present!.ids) times.set(id, (times.get(id) ?? 0) + 1)
+  for (const { d, id, q } of applied) {
+    const c = created(q)
+    if (!c || deleted.has(`${c.table}:${c.id}`) || (c.libraryId && deleted.has(`libraries:${c.libraryId}`))) continue
+    const n = times.get(c.id) ?? 0
+    if (n !== 1) problems.push(`${d.name}: applied #${id} ${q.name} made ${c.table} ${shortIds(c.id)}, which the server has ${n} times`)
+  }
+  for (const { d, id, q } of rejected) {
+    const c = created(q)
+    if (c && times.has(c.id)) problems.push(`${d.name}: rejected #${id} ${q.name} left ${c.table} ${shortIds(c.id)} on the server`)
+  }
+  for (const d of w.devices) {
+    if (d.net.surprises.length > 0) problems.push(`${d.name}: the server failed unexpectedly: ${d.net.surprises.join('; ')}`)
+  }
+  if (problems.length > 0) w.fail(`after syncing until quiet:\n  ${problems.join('\n  ')}`)
+  w.count('applied', applied.length)
+  w.count('rejected', rejected.length)
+}

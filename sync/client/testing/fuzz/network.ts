@@ -1,0 +1,112 @@
+/**
+ * The fuzz's network: the test {@link Network} (off, or a snapshot cut after some lines) plus a
+ * server that crashes after applying part of a push. It watches what the route handlers answer:
+ * any status but 200 and 409, or a snapshot stream the server broke, is noted as a surprise
+ * (the server must not fail on anything a device sends); and it counts what the devices were
+ * sent, for the seeds' coverage check.
+ */
+import { endpointOf, syncStatuses, type PullResponse, type PushRequest, type PushResponse, type SyncEndpoint } from '../../../protocol'
+import { Network, drain } from '../network'
+import { describeError } from './world'
+
+export class FaultyNetwork extends Network {
+  /** The next push is applied up to this many mutations, then the server dies. */
+  crashAfter: number | undefined
+  readonly surprises: string[] = []
+  readonly seen = { mustRefetch: 0, scopeRemoved: 0, scopeAdded: 0, gaps: 0, bigBatch: 0 }
+
+  protected override async send(to: SyncEndpoint, url: string, init: RequestInit): Promise<Response> {
+    const crashAfter = to === 'push' ? this.crashAfter : undefined
+    if (to === 'push') this.crashAfter = undefined
+    if (crashAfter === undefined || !this.online) return super.send(to, url, init)
+    if (crashAfter > 0) {
+      const request = JSON.parse(String(init.body)) as PushRequest
+      const part = { ...request, mutations: request.mutations.slice(0, crashAfter) }
+      await drain(await this.exchange(url, { ...init, body: JSON.stringify(part) }))
+    }
+    // What a proxy answers for a server process that died in the middle of the request.
+    return new Response('The server crashed in the middle of the push.', { status: 502 })
+  }
+
+  protected override async exchange(url: string, init: RequestInit): Promise<Response> {
+    const to = endpointOf(url)!
+    let response: Response
+    try {
+      response = await super.exchange(url, init)
+    } catch (error) {
+      this.surprises.push(`${to}: ${describeError(error)}`)
+      throw error
+    }
+    if (response.status !== 200 && response.status !== syncStatuses.mustRefetch) {
+      this.surprises.push(`${to}: the server answered ${response.status}: ${await response.text()}`)
+      return new Response(null, { status: response.status })
+    }
+    if (to === 'snapshot') return response.body ? new Response(this.watched(response.body), response) : response
+    const text = await response.text()
+    this.count(to, url, response.status, JSON.parse(text) as unknown)
+    return new Response(text, response)
+  }
+
+  private count(to: SyncEndpoint, url: string, status: number, body: unknown) {
+    if (to === 'push' && (body as PushResponse).type === 'gap') this.seen.gaps++
+    if (to !== 'pull') return
+    if (status === syncStatuses.mustRefetch) {
+      this.seen.mustRefetch++
+      return
+    }
+    const { changes } = body as PullResponse
+    for (const c of changes) {
+      if (c.kind === 'scope_removed') this.seen.scopeRemoved++
+      if (c.kind === 'scope_added') this.seen.scopeAdded++
+    }
+    const limit = Number(new URL(url, 'http://origin.invalid').searchParams.get('limit'))
+    if (changes.length > limit) this.seen.bigBatch++
+  }
+
+  /** The snapshot stream, noting it as a surprise if the server breaks it. */
+  private watched(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    const upstream = body.getReader()
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          try {
+            const { done, value } = await upstream.read()
+            if (done) controller.close()
+            else controller.enqueue(value)
+          } catch (error) {
+            this.surprises.push(`snapshot stream: ${describeError(error)}`)
+            controller.error(error)
+          }
+        },
+        cancel: (reason) => upstream.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    )
+  }
+}
+
+export type Fate = 'deliver' | 'dropRequest' | 'dropResponse' | 'duplicate' | 'crash' | 'cut'
+
+/** How likely each fate of a held request is, by what it asks for. */
+export const fates: Record<SyncEndpoint, readonly (readonly [number, Fate])[]> = {
+  push: [
+    [55, 'deliver'],
+    [12, 'dropRequest'],
+    [13, 'dropResponse'],
+    [13, 'duplicate'],
+    [7, 'crash'],
+  ],
+  pull: [
+    [64, 'deliver'],
+    [12, 'dropRequest'],
+    [12, 'dropResponse'],
+    [12, 'duplicate'],
+  ],
+  // A duplicated snapshot stream is not a fault a network makes; a cut one is.
+  snapshot: [
+    [65, 'deliver'],
+    [10, 'dropRequest'],
+    [12, 'dropResponse'],
+    [13, 'cut'],
+  ],
+}

@@ -1,0 +1,112 @@
+import { applyMutation } from '@/domain/apply'
+import { handlerFetch } from '../../../server/testing/fetch'
+import { SyncClient, initDevice } from '../../client'
+import { HttpTransport } from '../../transport'
+import { ScriptedFetch } from '../network'
+import { activityArgs, remember } from './generators'
+import { FaultyNetwork } from './network'
+import { resetDevice, resetServer, type FuzzEnv } from './pool'
+import { attempt } from './requests'
+import { World, describeMutation, type AnyMutation, type User } from './world'
+
+/** Resets the pool and makes the seed's users, their sharing, and the devices. */
+export async function setup(seed: number, env: FuzzEnv): Promise<World> {
+  const w = new World(seed, env.server)
+  const { rng } = w
+  await resetServer(env.serverDb.pg)
+  for (const d of env.deviceDbs) await resetDevice(d.pg)
+
+  const names = rng.chance(0.5) ? ['Ann', 'Bob', 'Cat'] : ['Ann', 'Bob']
+  // Each user as sign-up makes them (provisionUser): the user, a default library, settings.
+  const signUps: string[] = []
+  for (const name of names) {
+    const user: User = { id: rng.uuid(), name, email: `${name.toLowerCase()}@example.com`, token: rng.uuid(), libraryId: rng.uuid() }
+    signUps.push(
+      `insert into users (id, name, email) values ('${user.id}', '${name}', '${user.email}');
+       insert into libraries (id, owner_id, name, is_default) values ('${user.libraryId}', '${user.id}', '${name}''s library', true);
+       insert into user_settings (user_id) values ('${user.id}');
+       insert into sessions (id, user_id, token, expires_at) values ('${rng.uuid()}', '${user.id}', '${user.token}', now() + interval '1 day');`,
+    )
+    w.users.push(user)
+    w.known.libraries.push({ id: user.libraryId, ownerId: user.id })
+  }
+  await env.serverDb.pg.exec(signUps.join('\n'))
+  const [ann, bob, cat] = w.users as [User, User, User | undefined]
+  // Some activities to log against, and the sharing: Ann's library with Bob as an editor, and
+  // with three users one more share.
+  const seedActivities: [User, number][] = [
+    [ann, rng.int(1, 2)],
+    [bob, rng.int(0, 1)],
+    ...(cat ? [[cat, rng.int(0, 1)] as [User, number]] : []),
+  ]
+  for (const [user, n] of seedActivities) {
+    for (let i = 0; i < n; i++) await serverMutation(w, user, { name: 'createActivity', args: activityArgs(rng, user.libraryId) }, true)
+  }
+  await serverMutation(
+    w,
+    ann,
+    { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: bob.email, role: 'editor' } },
+    true,
+  )
+  if (cat) {
+    if (rng.chance(0.5))
+      await serverMutation(
+        w,
+        ann,
+        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: cat.email, role: 'viewer' } },
+        true,
+      )
+    else
+      await serverMutation(
+        w,
+        bob,
+        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: bob.libraryId, email: cat.email, role: 'editor' } },
+        true,
+      )
+  }
+
+  const owners = [ann, bob, ann, cat && rng.chance(0.7) ? cat : rng.pick(w.users)]
+  for (const [i, local] of env.deviceDbs.entries()) {
+    const user = owners[i % owners.length]!
+    const id = rng.uuid()
+    await initDevice(local.db, { deviceId: id, userId: user.id })
+    const net = new FaultyNetwork(handlerFetch(() => env.server.service, user.token))
+    net.online = rng.chance(0.85)
+    const wire = new ScriptedFetch(net.fetch)
+    const client = new SyncClient({
+      db: local.db,
+      transport: new HttpTransport({ fetch: wire.fetch }),
+      deviceId: id,
+      userId: user.id,
+      deviceName: `d${i}`,
+      pushBatch: rng.weighted([
+        [1, 1],
+        [1, 2],
+        [3, 100],
+      ]),
+      pullLimit: rng.weighted([
+        [1, 2],
+        [2, 5],
+        [7, 1000],
+      ]),
+    })
+    w.devices.push({ name: `d${i}(${user.name})`, user, id, db: local.db, net, wire, client, queued: new Map() })
+  }
+  w.log(
+    `users ${w.users.map((u) => `${u.name}=${u.id}`).join(' ')}; devices ${w.devices.map((d) => `${d.name}${d.net.online ? '' : ' offline'}`).join(', ')}`,
+  )
+  // Most devices start synced; the others make their first snapshot under fire.
+  for (const d of w.devices) {
+    if (!d.net.online || rng.chance(0.3)) continue
+    await attempt(w, d, 'first sync', () => d.client.sync(), false)
+  }
+  return w
+}
+
+/** Runs a mutation straight on the server, as another tab of `user` would (not a simulated device). */
+export async function serverMutation(w: World, user: User, m: AnyMutation, mustApply = false) {
+  const outcome = await applyMutation(w.server.db, { userId: user.id, name: m.name, args: m.args, runtime: 'server' })
+  if (mustApply && outcome.status !== 'applied') throw new Error(`setup: ${m.name} was rejected: ${outcome.message}`)
+  remember(w, user, m)
+  w.log(`server as ${user.name}: ${describeMutation(m)} → ${outcome.status === 'applied' ? 'applied' : `rejected ${outcome.code}`}`)
+}

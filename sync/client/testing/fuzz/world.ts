@@ -1,0 +1,98 @@
+/** The state of one seed's run: its users and devices, what they did, and its trace. */
+import type { Db } from '@/db/types'
+import type { MutatorArgs, MutatorName } from '@/domain/mutators'
+import type { SyncClient } from '../../client'
+import type { ScriptedFetch } from '../network'
+import type { FaultyNetwork } from './network'
+import { Rng } from './rng'
+import type { SimServer } from './server'
+
+export type User = { id: string; name: string; email: string; token: string; libraryId: string }
+
+export type Queued = { name: MutatorName; args: Record<string, unknown>; step: number }
+
+export type Device = {
+  name: string
+  user: User
+  id: string
+  db: Db
+  net: FaultyNetwork
+  wire: ScriptedFetch
+  client: SyncClient
+  /** What this device queued, by mutation id. */
+  queued: Map<number, Queued>
+}
+
+export type AnyMutation = { [N in MutatorName]: { name: N; args: MutatorArgs<N> } }[MutatorName]
+
+export class SimError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SimError'
+  }
+}
+
+/** What a seed did, for coverage over many seeds. */
+export type SeedReport = {
+  seed: number
+  steps: number
+  counts: Record<string, number>
+  /** Milliseconds spent setting up, in the random steps, syncing until quiet, and checking. */
+  timings: Record<string, number>
+  /** What happened, step by step (what a failure prints). */
+  trace: string[]
+}
+
+export type RunOptions = {
+  /** Random steps per seed, [min, max]. */
+  steps?: [number, number]
+  /** A seed taking longer than this fails (and the pool should be rebuilt). */
+  timeoutMs?: number
+}
+
+export class World {
+  readonly rng: Rng
+  readonly trace: string[] = []
+  readonly counts: Record<string, number> = {}
+  users: User[] = []
+  devices: Device[] = []
+  step = 0
+  /** Ids the simulation has made, valid or not any more, for stale and foreign references. */
+  readonly known = {
+    tags: [] as { id: string; userId: string }[],
+    entries: [] as { id: string; userId: string }[],
+    activities: [] as { id: string; libraryId: string }[],
+    libraries: [] as { id: string; ownerId: string }[],
+  }
+
+  constructor(
+    readonly seed: number,
+    readonly server: SimServer,
+  ) {
+    this.rng = new Rng(seed)
+  }
+
+  count(what: string, n = 1) {
+    this.counts[what] = (this.counts[what] ?? 0) + n
+  }
+
+  log(line: string) {
+    this.trace.push(`${String(this.step).padStart(2, ' ')} ${shortIds(line)}`)
+  }
+
+  fail(problem: string): never {
+    throw new SimError(`seed ${this.seed}: ${problem}\n--- trace (step, device, what) ---\n${this.trace.join('\n')}`)
+  }
+}
+
+export const shortIds = (text: string) => text.replace(/([0-9a-f]{6})[0-9a-f]{2}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '$1')
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}${error.cause ? ` (cause: ${describeError(error.cause)})` : ''}`
+  return String(error)
+}
+
+export function describeMutation(m: { name: string; args: unknown }): string {
+  const text = JSON.stringify(m.args)
+  return `${m.name} ${text.length > 150 ? `${text.slice(0, 150)}…` : text}`
+}
