@@ -47,3 +47,22 @@ test('a wrong password and an unknown email get the same message', async ({ page
   await signIn(page, { email: `nobody-${Date.now()}@example.com`, password: 'not the password' })
   await expect(page.getByRole('main').getByRole('alert')).toHaveText('That email and password do not match an account.')
 })
+
+test('[B13] signing out in a tab that does not sync takes every tab to sign-in', async ({ page, account, context }) => {
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  // The first tab holds the sync lock; the second only reads and writes through the database.
+  const second = await context.newPage()
+  await second.goto('/')
+  await expect(second.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await expect(page.getByText('This tab syncs for all tabs')).toBeAttached()
+  await expect(second.getByText('This tab syncs for all tabs')).not.toBeAttached()
+
+  await second.getByRole('button', { name: 'Sign out' }).click()
+  await expect(second).toHaveURL(/\/sign-in$/)
+  await expect(page).toHaveURL(/\/sign-in$/)
+
+  // Signing in again works on the cleared device (sync/client/device.test.ts checks the clear).
+  await signIn(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+})
