@@ -141,10 +141,7 @@ export async function clearReplica(tx: Tx) {
  * with the reason.
  */
 export async function settle(tx: Tx, result: MutationResultRow) {
-  const [pending] = await tx
-    .select()
-    .from(localOutbox)
-    .where(eq(localOutbox.mutationId, result.mutation_id))
+  const [pending] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, result.mutation_id))
   if (!pending) return
   if (result.status === 'rejected') {
     await tx
