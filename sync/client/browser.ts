@@ -75,25 +75,17 @@ export async function openBrowserDevice({
   endSession,
   dataDir = 'idb://cadence',
 }: { endSession?: () => Promise<void>; dataDir?: string } = {}): Promise<Device | null> {
-  const database = await openDeviceDatabase(dataDir)
-  try {
-    const device = await openDevice({
-      database,
-      transport: new HttpTransport(),
-      locks: navigator.locks,
-      channel: (name) => new BroadcastChannel(name),
-      onOnline: (listener) => {
-        window.addEventListener('online', listener)
-        return () => window.removeEventListener('online', listener)
-      },
-      sessionUser,
-      endSession,
-      deviceName: navigator.userAgent.slice(0, 200),
-    })
-    if (!device) await database.close()
-    return device
-  } catch (error) {
-    await database.close().catch(() => undefined)
-    throw error
-  }
+  return openDevice({
+    database: await openDeviceDatabase(dataDir),
+    transport: new HttpTransport(),
+    locks: navigator.locks,
+    channel: (name) => new BroadcastChannel(name),
+    onOnline: (listener) => {
+      window.addEventListener('online', listener)
+      return () => window.removeEventListener('online', listener)
+    },
+    sessionUser,
+    endSession,
+    deviceName: navigator.userAgent.slice(0, 200),
+  })
 }

@@ -142,26 +142,36 @@ afterEach(async () => {
   await local.close()
 })
 
-/** A tab of the same browser profile; `turns` collects its end-of-turn callbacks when given. */
-async function openTab({ turns }: { turns?: (() => void)[] } = {}): Promise<Device> {
-  const device = await openDevice({
-    database: {
-      db: local.db,
-      listen: async (channel, callback) => {
-        const unlisten = await local.pg.listen(channel, callback)
-        return () => void unlisten()
-      },
-      onMoved: () => () => {},
-      // The tabs share one database; the test closes it.
-      close: async () => {},
+/** This tab's handle on the shared database; `closed` counts its closes (the test closes the PGlite). */
+function tabDatabase() {
+  const handle = {
+    closed: 0,
+    db: local.db,
+    listen: async (channel: string, callback: (payload: string) => void) => {
+      const unlisten = await local.pg.listen(channel, callback)
+      return () => void unlisten()
     },
+    onMoved: () => () => {},
+    close: async () => void handle.closed++,
+  }
+  return handle
+}
+
+function tabOptions({ turns, session = userId }: { turns?: (() => void)[]; session?: string | null } = {}) {
+  return {
+    database: tabDatabase(),
     transport,
     locks,
     channel: broadcast.channel,
     onOnline: () => () => {},
-    sessionUser: async () => userId,
-    afterTurn: turns ? (callback) => void turns.push(callback) : undefined,
-  })
+    sessionUser: async () => session,
+    afterTurn: turns ? (callback: () => void) => void turns.push(callback) : undefined,
+  }
+}
+
+/** A tab of the same browser profile; `turns` collects its end-of-turn callbacks when given. */
+async function openTab({ turns }: { turns?: (() => void)[] } = {}): Promise<Device> {
+  const device = await openDevice(tabOptions({ turns }))
   if (!device) throw new Error('The tab did not open a device.')
   tabs.push(device)
   return device
@@ -293,4 +303,21 @@ test('a refused mutation carries its issues to the form field that made them, in
   const missing = await tab.mutate('renameLibrary', { libraryId: newId(), name: 'Gym' }).catch((error: unknown) => error)
   expect(placeErrors(missing, ['name'])).toEqual({ fields: {}, rest: (missing as MutationError).message })
   expect(await count('local_outbox')).toBe(0)
+})
+
+test('with nobody signed in, or when it fails to start, opening closes the database it was given', async () => {
+  const nobody = tabOptions({ session: null })
+  expect(await openDevice(nobody)).toBeNull()
+  expect(nobody.database.closed).toBe(1)
+  expect(await count('local_sync_state')).toBe(0)
+
+  const failing = tabOptions()
+  failing.database.listen = async () => {
+    throw new Error('The worker is gone.')
+  }
+  await expect(openDevice(failing)).rejects.toThrow('The worker is gone.')
+  expect(failing.database.closed).toBe(1)
+  // It let go of the sync lock: the next tab leads.
+  const next = await openTab()
+  await vi.waitFor(() => expect(next.status.leader).toBe(true))
 })

@@ -94,22 +94,27 @@ async function deviceAccount(db: Db, sessionUser: () => Promise<string | null>):
 
 /**
  * Opens the device for this tab: the account it holds (or the session's, on a fresh device),
- * its sync state, leadership and notifications. Null when nobody is signed in. The caller owns
- * `options.database` until then; from then on {@link Device.close} closes it.
+ * its sync state, leadership and notifications. Null when nobody is signed in. It takes
+ * `options.database`: closed here when there is no device to give (null, or a failure), and
+ * otherwise by {@link Device.close}.
  */
 export async function openDevice(options: DeviceOptions): Promise<Device | null> {
-  const { db } = options.database
-  const userId = await deviceAccount(db, options.sessionUser)
-  if (userId === null) return null
-  const state = await initDevice(db, { deviceId: newId(), userId })
-  const device = new Device(options, state.deviceId, userId)
+  const { database } = options
+  let device: Device | undefined
   try {
+    const userId = await deviceAccount(database.db, options.sessionUser)
+    if (userId === null) {
+      await database.close()
+      return null
+    }
+    const state = await initDevice(database.db, { deviceId: newId(), userId })
+    device = new Device(options, state.deviceId, userId)
     await device.start()
+    return device
   } catch (error) {
-    await device.close()
+    await (device ? device.close() : database.close()).catch(() => undefined)
     throw error
   }
-  return device
 }
 
 export class Device {
