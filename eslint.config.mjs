@@ -42,8 +42,26 @@ const config = [
     },
   },
   {
-    // Components hold the device facade only (sync/client/device.ts, opened by browser.ts).
+    // Components hold the Device (sync/client/device.ts) and nothing else of the sync engine.
     files: ['components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/sync/client/*', '!@/sync/client/device'],
+              message: 'Components reach the sync engine only through the Device (sync/client/device.ts).',
+            },
+            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Put the query in db/queries and call it through useLocalQuery.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The provider opens the browser's Device, once per tab.
+    files: ['components/sync/sync-provider.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
