@@ -272,6 +272,8 @@ export class Device {
         if (this.ending) return this.clearOnce()
         // A tab that opened as the device was being cleared gets the lock after the clear.
         if (!(await this.holdsAccount())) return this.heard({ type: 'signed-out' })
+        // The tab may have closed, or heard of a sign-out, while it looked.
+        if (this.closed) return
         if (this.ending) return this.clearOnce()
         this.client.start(this.options.loop)
         this.setLeader(true)
