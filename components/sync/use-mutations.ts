@@ -46,6 +46,8 @@ export function useMutations() {
   const submit = (form: string, fn: (data: FormData) => Promise<boolean>) => async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     const element = event.currentTarget
+    // Only a refusal of this submit is placed on the form, not one left from an earlier run.
+    lastError.current = undefined
     if (await fn(new FormData(element))) return element.reset()
     if (lastError.current === undefined) return
     const names = [...element.elements].flatMap((e) => ('name' in e && typeof e.name === 'string' && e.name ? [e.name] : []))
