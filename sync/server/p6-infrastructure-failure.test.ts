@@ -4,11 +4,11 @@
  * server then applies.
  *
  * Harness: a server on PGlite reached through the real push handler, and a real device (its own
- * PGlite, the SyncClient and the browser's HttpTransport, whose `fetch` is routed to the
- * handlers in-process). The fault is injected in the server's database: a trigger on `tags`
- * raises what PostgreSQL raises when it is shutting down (57P01) or the connection failed
- * (08006), in the middle of the push's transaction, after the device row was locked and
- * before the mutation's result was written.
+ * PGlite, the SyncClient and the browser's HttpTransport, its `fetch` routed to the handlers in
+ * process by `sync/server/testing/fetch.ts`). The fault is injected in the server's database: a
+ * trigger on `tags` raises what PostgreSQL raises when it is shutting down (57P01) or the
+ * connection failed (08006), in the middle of the push's transaction, after the device row was
+ * locked and before the mutation's result was written.
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
@@ -17,11 +17,12 @@ import { devices, mutationResults, tags, users } from '@/db/schema'
 import { localOutbox, localRejections } from '@/db/schema/local'
 import { testPglite, type TestPglite } from '@/db/testing/pglite'
 import { newId } from '@/domain/ids'
-import { PROTOCOL_VERSION, type PushRequest } from '../protocol'
+import { PROTOCOL_VERSION, endpointOf, type PushRequest } from '../protocol'
 import { SyncClient, initDevice } from '../client/client'
 import { HttpTransport, TransportError } from '../client/transport'
-import { handlePull, handlePush, handleSnapshot, type SyncService } from './http'
+import { handlePush, type SyncService } from './http'
 import { ChangeNotifier } from './live'
+import { handlerFetch } from './testing/fetch'
 
 let server: TestPglite
 let service: SyncService
@@ -41,7 +42,6 @@ beforeEach(async () => {
   }
 })
 afterEach(async () => {
-  vi.unstubAllGlobals()
   await service.notifier.close()
   await server.close()
   for (const local of opened.splice(0)) await local.close()
@@ -127,30 +127,26 @@ test.each(failures.map((f) => [f.what, f] as const))(
   },
 )
 
-/** The browser's transport with `fetch` routed to the handlers, recording each push's mutation ids. */
-function routedFetch() {
+/** The browser's transport, its `fetch` routed to the handlers, recording each push's mutation ids. */
+function recordingTransport() {
   const pushedIds: number[][] = []
-  vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
-    const request = new Request(`http://test${url}`, init)
-    const path = new URL(request.url).pathname
-    if (path === '/api/sync/push') {
-      pushedIds.push(((await request.clone().json()) as PushRequest).mutations.map((m) => m.id))
-      return handlePush(service, request)
-    }
-    if (path === '/api/sync/pull') return handlePull(service, request)
-    if (path === '/api/sync/snapshot') return handleSnapshot(service, request)
-    throw new Error(`no route for ${path}`)
+  const routed = handlerFetch(() => service, 'any')
+  const transport = new HttpTransport({
+    fetch: async (url, init) => {
+      if (endpointOf(url) === 'push') pushedIds.push((JSON.parse(String(init.body)) as PushRequest).mutations.map((m) => m.id))
+      return routed(url, init)
+    },
   })
-  return pushedIds
+  return { transport, pushedIds }
 }
 
 test('[P6] the device keeps a push the server failed on queued, unrejected, and sends the same ids again', async () => {
-  const pushedIds = routedFetch()
+  const { transport, pushedIds } = recordingTransport()
   const local = await testPglite('device')
   opened.push(local)
   const deviceId = newId()
   await initDevice(local.db, { deviceId, userId })
-  const client = new SyncClient({ db: local.db, transport: new HttpTransport(), deviceId, userId })
+  const client = new SyncClient({ db: local.db, transport, deviceId, userId })
   await client.mutate('createTag', { id: newId(), name: 'Legs' })
   await breakDatabase(failures[0])
   expectServerLog(1)
