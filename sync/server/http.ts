@@ -203,7 +203,7 @@ export function handleSnapshot(service: SyncService, request: Request): Promise<
         await writer.ready
         await writer.write(encoder.encode(`${JSON.stringify(line)}\n`))
       },
-      { sinceMutationId: params.since },
+      { sinceMutationId: params.since, protocolVersion: params.v },
     ).then(
       () => writer.close(),
       (error: unknown) => writer.abort(error).catch(() => undefined),

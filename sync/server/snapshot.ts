@@ -13,13 +13,14 @@ export const SNAPSHOT_PAGE_ROWS = 1000
  * Streams every row of the caller's scopes as of one repeatable-read snapshot, with the seq it
  * reflects (SPEC N1). Rows are read in pages from a cursor inside the transaction and handed to
  * `emit` one page at a time; `emit` may wait (backpressure), so memory stays at one page (N2).
- * `sinceMutationId` limits the device's own mutation results to those it still waits for.
+ * `sinceMutationId` limits the device's own mutation results to those it still waits for;
+ * `protocolVersion` is the one the device asked in (SPEC V1).
  */
 export async function streamSnapshot(
   db: Db,
   who: { userId: string; deviceId: string },
   emit: (line: SnapshotLine) => Promise<void>,
-  { pageRows = SNAPSHOT_PAGE_ROWS, sinceMutationId = 0 } = {},
+  { pageRows = SNAPSHOT_PAGE_ROWS, sinceMutationId = 0, protocolVersion = PROTOCOL_VERSION } = {},
 ): Promise<void> {
   await db.transaction(
     async (tx) => {
@@ -37,7 +38,7 @@ export async function streamSnapshot(
       for (const { table, ids, extra } of tables) total += await countRows(tx, table, ids, extra)
       await emit({
         type: 'snapshot-begin',
-        protocolVersion: PROTOCOL_VERSION,
+        protocolVersion,
         offset: head,
         horizon,
         scopes: scopeNames(scopes),
