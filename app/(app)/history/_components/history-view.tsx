@@ -96,6 +96,7 @@ function EntryEditor({
         <textarea
           name="notes"
           aria-invalid={fieldError(form, 'notes') ? true : undefined}
+          aria-describedby={fieldError(form, 'notes') ? `${form}-notes-error` : undefined}
           value={notes}
           onChange={(e) => setNotes(e.target.value)}
           maxLength={10_000}
@@ -103,7 +104,9 @@ function EntryEditor({
         />
       </label>
       {fieldError(form, 'notes') ? (
-        <p className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">{fieldError(form, 'notes')}</p>
+        <p id={`${form}-notes-error`} className="text-sm text-red-700 dark:text-red-400 sm:col-span-3">
+          {fieldError(form, 'notes')}
+        </p>
       ) : null}
       <div className="sm:col-span-3">
         <Notice message={message} />
