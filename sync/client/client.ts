@@ -26,7 +26,7 @@ import {
   runRecorded,
   settle,
 } from './replica'
-import { syncTables } from '@/db/schema/synced'
+import { localTables, syncTables } from '@/db/schema/registry'
 import { TransportError, type Incompatible, type Transport } from './transport'
 
 export type SyncStatus = {
@@ -77,15 +77,14 @@ export async function initDevice(db: Db, { deviceId, userId }: { deviceId: strin
   return (await db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]!
 }
 
-/** Forgets everything this device holds (sign-out): the replica, the outbox and the sync state. */
+/**
+ * Forgets everything this device holds (sign-out): the replica and every local table (outbox,
+ * rejections, undo log, write tokens, sync state), as the registry lists them.
+ */
 export async function clearDevice(db: Db) {
   await db.transaction(async (tx) => {
     await clearReplica(tx)
-    await tx.execute(sql`delete from local_undo`)
-    await tx.delete(localOutbox)
-    await tx.delete(localRejections)
-    await tx.delete(localWriteTokens)
-    await tx.delete(localSyncState)
+    for (const table of localTables) await tx.delete(table.drizzle)
   })
 }
 

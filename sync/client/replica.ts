@@ -5,7 +5,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm'
 import { localOutbox, localRejections, localSyncState, localUndo } from '@/db/schema/local'
-import { syncTables, type SyncTable } from '@/db/schema/synced'
+import { replicaTables, type SyncTable } from '@/db/schema/registry'
 import { rows } from '@/db/rows'
 import type { Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
@@ -13,7 +13,7 @@ import { MutationError } from '@/domain/errors'
 import { runMutator } from '@/domain/mutators'
 import { mutationResultRowSchema, scopeName, type Change, type MutationResultRow } from '../protocol'
 
-const tables = new Map(syncTables.filter((t) => t.scope !== 'device').map((t) => [t.table, t]))
+const tables = new Map<string, SyncTable>(replicaTables.map((t) => [t.table, t]))
 
 function tableOf(name: string): SyncTable {
   const table = tables.get(name)

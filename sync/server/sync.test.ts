@@ -344,7 +344,7 @@ describe('compaction', () => {
 })
 
 test('[L1] the capture triggers and syncTables agree on every synced table', async () => {
-  const { syncTables } = await import('@/db/schema/synced')
+  const { syncTables } = await import('@/db/schema/registry')
   const triggers = await rows<{ table: string; args: string }>(
     server.db,
     sql`select c.relname as table, encode(t.tgargs, 'escape') as args from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like '%_capture'`,
