@@ -12,7 +12,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core'
 import { expect, test } from 'vitest'
 import { z } from 'zod'
 import { mutationResults } from '@/db/schema'
-import { syncTables } from '@/db/schema/synced'
+import { syncTables } from '@/db/schema/registry'
 import * as protocol from './protocol'
 import { PROTOCOL_VERSION, protocolContract } from './protocol'
 

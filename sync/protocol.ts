@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { changeOps, mutationStatuses } from '@/db/schema/sync'
+import { syncScopeKinds } from '@/db/schema/sync-scope'
 import { mutationErrorCodes } from '@/domain/errors'
 
 /** The protocol this code speaks, as a device and as a server. */
@@ -54,7 +55,7 @@ const mutationIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
  * A permission scope as the change log names it: `user:<id>`, `library:<id>`, `device:<id>`
  * (SPEC Vocabulary). The kinds are those of the synced tables (`db/schema`; a test keeps them so).
  */
-export const scopeKinds = ['user', 'library', 'device'] as const
+export const scopeKinds = syncScopeKinds
 export type ScopeKind = (typeof scopeKinds)[number]
 export const scopeSchema = z.templateLiteral([z.enum(scopeKinds), ':', z.guid()])
 export type Scope = z.infer<typeof scopeSchema>

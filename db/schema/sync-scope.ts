@@ -11,7 +11,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
  * The scope a synced row belongs to (SPEC vocabulary): one user's rows, one library's rows, or
  * one device's results (server-only rows a device receives as acks).
  */
-export type SyncScopeKind = 'user' | 'library' | 'device'
+export const syncScopeKinds = ['user', 'library', 'device'] as const
+export type SyncScopeKind = (typeof syncScopeKinds)[number]
 
 export type SyncScopeDeclaration = { kind: SyncScopeKind; column: PgColumn }
 export type LocalTableDeclaration = { notify: boolean }

@@ -15,6 +15,7 @@ import { createAuth } from '@/server/auth'
 import { MAX_BODY_BYTES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, pushResponseSchema, unsupportedVersionSchema } from '../protocol'
 import { handlePull, handlePush, handleSnapshot, type SyncService } from './http'
 import { ChangeNotifier } from './live'
+import { replicaTables } from '@/db/schema/registry'
 
 let t: TestPglite
 let service: SyncService
@@ -159,21 +160,8 @@ test('[P1][A2] a signed-in user cannot use another user’s device, or write int
 /** Everything but the bookkeeping of pushes: what a person would call their data. */
 async function userData() {
   const out: Record<string, unknown> = {}
-  for (const table of [
-    'users',
-    'libraries',
-    'library_members',
-    'library_invites',
-    'activities',
-    'attributes',
-    'attribute_options',
-    'sequence_items',
-    'entries',
-    'entry_values',
-    'tags',
-    'entry_tags',
-    'user_settings',
-  ]) {
+  // The devices table holds each device's push bookkeeping (last mutation id, last seen).
+  for (const { table } of replicaTables.filter((t) => t.table !== 'devices')) {
     out[table] = await rows(t.db, sql`select * from ${sql.identifier(table)} order by 1`)
   }
   return out

@@ -1,6 +1,6 @@
 import 'server-only'
 import { sql } from 'drizzle-orm'
-import { syncTables, type SyncTable } from '@/db/schema/synced'
+import { syncTables, type SyncTable } from '@/db/schema/registry'
 import { rows } from '@/db/rows'
 import type { Db, Tx } from '@/db/types'
 import { PROTOCOL_VERSION, type SnapshotLine } from '../protocol'

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm'
 import { provisionUser } from '@/db/queries/libraries'
 import { users } from '@/db/schema'
-import { syncTables } from '@/db/schema/synced'
+import { syncTables } from '@/db/schema/registry'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'

@@ -1,4 +1,6 @@
-import { syncTables } from '@/db/schema/synced'
+import { getTableConfig } from 'drizzle-orm/pg-core'
+import * as serverSchema from '@/db/schema'
+import { localTables, replicaTables, tablesIn } from '@/db/schema/registry'
 import { testPglite, type TestPglite } from '@/db/testing/pglite'
 import { SimServer } from './server'
 
@@ -31,13 +33,15 @@ export async function fuzzEnv({ devices = 4 } = {}): Promise<FuzzEnv> {
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
-/** The synced tables a device holds as rows (results it settles, never stores). */
-export const replicaTables = syncTables.filter((t) => t.scope !== 'device')
-const serverOnlyTables = ['change_log', 'change_transactions', 'sessions', 'accounts', 'verifications', 'media_blobs', 'rate_limits']
+export { replicaTables }
+/** Every server table, synced or not, but the one-row sync state (reset in place). */
+const serverTables = tablesIn(serverSchema)
+  .map((t) => getTableConfig(t).name)
+  .filter((name) => name !== 'sync_state')
 
 /** Empties the server: deletes rather than truncates (much faster on PGlite), with triggers off. */
 export async function resetServer(pg: TestPglite['pg']) {
-  const tables = [...syncTables.map((t) => t.table), ...serverOnlyTables]
+  const tables = serverTables
   await pg.exec(
     `set session_replication_role = replica; ${tables.map((t) => `delete from ${quote(t)};`).join(' ')}
      set session_replication_role = origin; update sync_state set seq = 0, horizon_seq = 0, compacted_at = null where id = 1;`,
@@ -46,6 +50,6 @@ export async function resetServer(pg: TestPglite['pg']) {
 
 /** Empties a device (it has no foreign keys, and its undo triggers record only when asked). */
 export async function resetDevice(pg: TestPglite['pg']) {
-  const tables = [...replicaTables.map((t) => t.table), 'local_outbox', 'local_rejections', 'local_sync_state', 'local_undo']
+  const tables = [...replicaTables, ...localTables].map((t) => t.table)
   await pg.exec(tables.map((t) => `delete from ${quote(t)};`).join(' '))
 }
