@@ -139,6 +139,19 @@ function query(request: Request): Record<string, string> {
 /** A query parameter as the number it spells, if it spells one. */
 const numeric = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : Number(value))
 
+/**
+ * What a GET of the sync API starts with: the session's user (A1), the protocol version (V1),
+ * the query parsed by its schema, and the device registered to that user (P1).
+ */
+async function openQuery<S extends z.ZodType<{ deviceId: string }>>(service: SyncService, request: Request, schema: S, name: string) {
+  const userId = await requireUser(service, request)
+  const input = query(request)
+  requireVersion(service, numeric(input.v))
+  const params = parse(schema, input, name)
+  await registerDevice(service.db, userId, params.deviceId)
+  return { userId, params }
+}
+
 /** POST `syncPaths.push` (SPEC P1-P6). */
 export function handlePush(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
@@ -163,11 +176,7 @@ function batcherOf(db: Db): PullBatcher {
 /** GET `syncPaths.pull` with `pullRequestSchema`'s query (SPEC R1-R4, C2, C3). */
 export function handlePull(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
-    const userId = await requireUser(service, request)
-    const input = query(request)
-    requireVersion(service, numeric(input.v))
-    const params = parse(pullRequestSchema, input, 'pull')
-    await registerDevice(service.db, userId, params.deviceId)
+    const { userId, params } = await openQuery(service, request, pullRequestSchema, 'pull')
     const deadline = Date.now() + params.waitMs
     const who = { userId, deviceId: params.deviceId }
     for (let woken = false; ; woken = true) {
@@ -188,11 +197,7 @@ export function handlePull(service: SyncService, request: Request): Promise<Resp
 /** GET `syncPaths.snapshot` with `snapshotRequestSchema`'s query: NDJSON (SPEC N1, N2). */
 export function handleSnapshot(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
-    const userId = await requireUser(service, request)
-    const input = query(request)
-    requireVersion(service, numeric(input.v))
-    const params = parse(snapshotRequestSchema, input, 'snapshot')
-    await registerDevice(service.db, userId, params.deviceId)
+    const { userId, params } = await openQuery(service, request, snapshotRequestSchema, 'snapshot')
     const encoder = new TextEncoder()
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 4 })
     const writer = writable.getWriter()
