@@ -12,7 +12,10 @@ test('[B12] a change made on one device reaches another device of the same user,
   await expect(page.getByRole('list', { name: 'Activities' }).getByText('Back squat')).toBeVisible()
   await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
 
-  // [B12] Idle, the device holds one long poll open instead of pulling again and again.
+  // [B12] Idle, the device holds one long poll open instead of pulling again and again. The
+  // push's own result still arrives through the stream just after "All changes synced" (one
+  // more short pull), so the count starts once that has settled.
+  await page.waitForTimeout(1_500)
   const pulls: string[] = []
   const countPull = (request: { url(): string }) => void (request.url().includes('/api/sync/pull') && pulls.push(request.url()))
   page.on('request', countPull)
