@@ -11,7 +11,7 @@ import { useRouter } from 'next/navigation'
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react'
 import { authClient } from '@/components/auth-client'
 import { openBrowserDevice } from '@/sync/client/browser'
-import type { Device, DeviceStatus } from '@/sync/client/device'
+import { emptyDeviceStatus, type Device, type DeviceStatus } from '@/sync/client/device'
 
 type DeviceContextValue = { device: Device } | { error: string } | null
 
@@ -62,19 +62,8 @@ export function useDevice(): Device | null {
   return value?.device ?? null
 }
 
-const emptyStatus: DeviceStatus = {
-  online: true,
-  pending: 0,
-  oldestPendingAt: null,
-  lastSyncedAt: null,
-  lag: 0,
-  rejected: [],
-  lastError: null,
-  incompatible: null,
-  loading: null,
-  leader: false,
-  signedOut: false,
-}
+/** One object, so that `useSyncExternalStore` sees the same snapshot on every read. */
+const emptyStatus = emptyDeviceStatus()
 
 /** The device's sync status, re-rendering on each change (the empty status while it opens). */
 export function useDeviceStatus(): DeviceStatus {

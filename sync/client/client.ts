@@ -47,6 +47,21 @@ export type SyncStatus = {
   loading: { rows: number; percent: number | null } | null
 }
 
+/** The status of a client that has not synced or read its outbox yet: a fresh object each call. */
+export function emptySyncStatus(): SyncStatus {
+  return {
+    online: true,
+    pending: 0,
+    oldestPendingAt: null,
+    lastSyncedAt: null,
+    lag: 0,
+    rejected: [],
+    lastError: null,
+    incompatible: null,
+    loading: null,
+  }
+}
+
 export type SyncClientOptions = {
   db: Db
   transport: Transport
@@ -95,17 +110,7 @@ export class SyncClient {
   readonly userId: string
   private readonly now: () => Date
   private readonly listeners = new Set<() => void>()
-  private statusValue: SyncStatus = {
-    online: true,
-    pending: 0,
-    oldestPendingAt: null,
-    lastSyncedAt: null,
-    lag: 0,
-    rejected: [],
-    lastError: null,
-    incompatible: null,
-    loading: null,
-  }
+  private statusValue: SyncStatus = emptySyncStatus()
 
   constructor(private readonly options: SyncClientOptions) {
     this.db = options.db

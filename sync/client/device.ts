@@ -21,7 +21,7 @@ import { localSyncState } from '@/db/schema/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { SyncClient, clearDevice, initDevice, type SyncStatus } from './client'
+import { SyncClient, clearDevice, emptySyncStatus, initDevice, type SyncStatus } from './client'
 import type { Transport } from './transport'
 
 /** The device database a tab holds: Drizzle over it, plus its notifications. */
@@ -76,6 +76,11 @@ export type DeviceStatus = SyncStatus & {
   leader: boolean
   /** The device was cleared by a sign-out (in this tab or another): pages go to sign-in. */
   signedOut: boolean
+}
+
+/** The status of a device that is not open yet (what a page shows while it opens): a fresh object each call. */
+export function emptyDeviceStatus(): DeviceStatus {
+  return { ...emptySyncStatus(), leader: false, signedOut: false }
 }
 
 type Message = { type: 'sign-out' } | { type: 'signed-out' }

@@ -7,6 +7,8 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Notice } from '@/components/ui/notice'
 import { Button } from '@/components/ui/button'
+import { Page } from '@/components/ui/page'
+import { Select } from '@/components/ui/select'
 import { TextField } from '@/components/ui/text-field'
 import { defaultLibrary, libraryActivities } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
@@ -67,10 +69,7 @@ export function LibraryView() {
   const scalars = (list.data ?? []).filter((a) => a.kind === 'scalar')
 
   return (
-    <section aria-labelledby="library-heading" className="flex flex-col gap-4">
-      <h1 id="library-heading" className="text-2xl font-semibold">
-        {library.data.name}
-      </h1>
+    <Page id="library" title={library.data.name} gap="gap-4">
       {list.data && list.data.length > 0 ? (
         <ul
           aria-label="Activities"
@@ -127,19 +126,13 @@ export function LibraryView() {
             <label htmlFor="template" className="text-sm font-medium">
               Type
             </label>
-            <select
-              id="template"
-              name="template"
-              value={kind}
-              onChange={(e) => setKind(e.target.value as keyof typeof templates)}
-              className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
-            >
+            <Select id="template" name="template" value={kind} onChange={(e) => setKind(e.target.value as keyof typeof templates)}>
               {Object.entries(templates).map(([value, t]) => (
                 <option key={value} value={value}>
                   {t.label}
                 </option>
               ))}
-            </select>
+            </Select>
           </div>
           <Button type="submit">Add</Button>
         </div>
@@ -185,6 +178,6 @@ export function LibraryView() {
         ) : null}
         <Notice message={message} />
       </form>
-    </section>
+    </Page>
   )
 }

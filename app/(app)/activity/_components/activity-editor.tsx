@@ -5,12 +5,16 @@ import { useSearchParams } from 'next/navigation'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
+import { InlineForm } from '@/components/ui/inline-form'
 import { Notice } from '@/components/ui/notice'
+import { Page } from '@/components/ui/page'
+import { NamedOptions, SelectField } from '@/components/ui/select'
 import { TextField } from '@/components/ui/text-field'
 import { activityInfo, libraryActivities, templateItems } from '@/db/queries/local'
 import type { AttributeType } from '@/db/schema'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
+import { NoSuchActivity } from '../../_components/no-such-activity'
 
 const typeLabels: Partial<Record<AttributeType, string>> = {
   mass: 'Weight',
@@ -31,8 +35,6 @@ async function load(db: Db, activityId: string) {
   return { activity, items, candidates }
 }
 
-const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
-
 /**
  * The activity editor: rename; attributes appended, renamed or retired (never removed, re-typed
  * or re-ordered, and it says why); a workout's template built and rebuilt: add an exercise with
@@ -45,26 +47,13 @@ export function ActivityEditor() {
   const { run, submit, fieldError, message } = useMutations()
 
   if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
-  if (!data.data) {
-    return (
-      <p>
-        There is no such activity on this device.{' '}
-        <Link href="/" className="underline">
-          Back to the library
-        </Link>
-      </p>
-    )
-  }
+  if (!data.data) return <NoSuchActivity />
   const { activity, items, candidates } = data.data
   return (
-    <section aria-labelledby="editor-heading" className="flex flex-col gap-6">
-      <h1 id="editor-heading" className="text-2xl font-semibold">
-        Edit {activity.name}
-      </h1>
+    <Page id="editor" title={`Edit ${activity.name}`} gap="gap-6">
       <Notice message={message} />
-      <form
+      <InlineForm
         aria-label="Rename"
-        className="flex flex-col gap-2 sm:flex-row sm:items-end"
         onSubmit={submit('rename', (d) =>
           run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, { done: 'Renamed.' }),
         )}
@@ -81,7 +70,7 @@ export function ActivityEditor() {
           />
         </div>
         <Button type="submit">Rename</Button>
-      </form>
+      </InlineForm>
 
       <section aria-labelledby="attributes-heading" className="flex flex-col gap-3">
         <h2 id="attributes-heading" className="text-lg font-semibold">
@@ -135,9 +124,8 @@ export function ActivityEditor() {
             </li>
           ))}
         </ul>
-        <form
+        <InlineForm
           aria-label="Add a field"
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
           onSubmit={submit('add-field', (d) =>
             run(
               'appendAttribute',
@@ -156,18 +144,15 @@ export function ActivityEditor() {
           <div className="flex-1">
             <TextField label="New field" name="attribute.name" required maxLength={200} error={fieldError('add-field', 'attribute.name')} />
           </div>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Kind
-            <select name="attribute.type" className={select} defaultValue="integer">
-              {Object.entries(typeLabels).map(([type, label]) => (
-                <option key={type} value={type}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Kind" name="attribute.type" defaultValue="integer">
+            {Object.entries(typeLabels).map(([type, label]) => (
+              <option key={type} value={type}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
           <Button type="submit">Add field</Button>
-        </form>
+        </InlineForm>
       </section>
 
       {activity.kind === 'sequence' ? (
@@ -242,9 +227,8 @@ export function ActivityEditor() {
               first; a template is built from it.
             </p>
           ) : (
-            <form
+            <InlineForm
               aria-label="Add to the template"
-              className="flex flex-col gap-2 sm:flex-row sm:items-end"
               onSubmit={submit('add-item', (d) => {
                 const child = candidates.find((c) => c.id === d.get('item.childId'))
                 return run(
@@ -257,16 +241,9 @@ export function ActivityEditor() {
                 )
               })}
             >
-              <label className="flex flex-1 flex-col gap-1 text-sm font-medium">
-                Exercise
-                <select name="item.childId" className={select} required>
-                  {candidates.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SelectField label="Exercise" grow name="item.childId" required>
+                <NamedOptions items={candidates} />
+              </SelectField>
               <TextField
                 label="Sets"
                 name="item.repeat"
@@ -279,10 +256,10 @@ export function ActivityEditor() {
                 error={fieldError('add-item', 'item.repeat')}
               />
               <Button type="submit">Add to template</Button>
-            </form>
+            </InlineForm>
           )}
         </section>
       ) : null}
-    </section>
+    </Page>
   )
 }

@@ -5,6 +5,7 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
+import { Page } from '@/components/ui/page'
 import { ValueField } from '@/components/value-field'
 import { fieldText, parseField, valueText } from '@/components/value-text'
 import {
@@ -149,10 +150,7 @@ export function HistoryView() {
     days.set(day, [...(days.get(day) ?? []), r])
   }
   return (
-    <section aria-labelledby="history-heading" className="flex flex-col gap-4">
-      <h1 id="history-heading" className="text-2xl font-semibold">
-        History
-      </h1>
+    <Page id="history" title="History" gap="gap-4">
       <Notice message={message} />
       {roots.length === 0 ? (
         <p className="text-zinc-600 dark:text-zinc-400">Nothing logged yet. Log an activity from the library.</p>
@@ -208,6 +206,6 @@ export function HistoryView() {
           </ul>
         </section>
       ))}
-    </section>
+    </Page>
   )
 }

@@ -4,12 +4,16 @@ import { useQuery } from '@tanstack/react-query'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { InlineForm } from '@/components/ui/inline-form'
+import { Notice } from '@/components/ui/notice'
+import { Page } from '@/components/ui/page'
+import { SelectField } from '@/components/ui/select'
 import { TextField } from '@/components/ui/text-field'
 import type { CatalogueLibrary } from '@/db/queries/libraries'
 import { defaultLibrary, libraryActivities, ownedLibraries, sharedLibraries } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
-import { Notice } from '@/components/ui/notice'
 
 async function load(db: Db, userId: string) {
   const shared = await sharedLibraries(db, userId)
@@ -20,7 +24,54 @@ async function load(db: Db, userId: string) {
   }
 }
 
-const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
+/**
+ * A library's activities, each with a button that copies it into the user's own library (when
+ * there is one). A catalogue activity may not be on this device yet: its copy is queued for the
+ * server to make, and its button names the activity.
+ */
+function CopyableActivities({
+  label,
+  activities,
+  mine,
+  run,
+  fromCatalogue = false,
+}: {
+  label?: string
+  activities: readonly { id: string; name: string }[]
+  mine: { id: string } | null | undefined
+  run: ReturnType<typeof useMutations>['run']
+  fromCatalogue?: boolean
+}) {
+  return (
+    <ul aria-label={label} className="flex flex-col gap-1 text-sm">
+      {activities.map((a) => (
+        <li key={a.id} className="flex items-center justify-between gap-2">
+          <span>{a.name}</span>
+          {mine ? (
+            <Button
+              variant="ghost"
+              aria-label={fromCatalogue ? `Add ${a.name} to my library` : undefined}
+              onClick={() =>
+                void run(
+                  'addActivityToLibrary',
+                  { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
+                  fromCatalogue
+                    ? {
+                        done: `A copy of ${a.name} will be in your library once the server makes it; changes to the original will not affect it.`,
+                        queueIfNotFound: true,
+                      }
+                    : { done: `A copy of ${a.name} is in your library; changes to the original will not affect it.` },
+                )
+              }
+            >
+              Add to my library
+            </Button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  )
+}
 
 /** Own libraries and sharing, libraries shared with the user, and the public catalogue. */
 export function LibrariesView() {
@@ -40,10 +91,7 @@ export function LibrariesView() {
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading libraries…</p>
   const { owned, shared, mine } = data.data
   return (
-    <section aria-labelledby="libraries-heading" className="flex flex-col gap-6">
-      <h1 id="libraries-heading" className="text-2xl font-semibold">
-        Libraries
-      </h1>
+    <Page id="libraries" title="Libraries" gap="gap-6">
       <Notice message={message} />
 
       <section aria-labelledby="owned-heading" className="flex flex-col gap-3">
@@ -51,11 +99,7 @@ export function LibrariesView() {
           Yours
         </h2>
         {owned.map((l) => (
-          <article
-            key={l.id}
-            aria-label={l.name}
-            className="flex flex-col gap-3 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
-          >
+          <Card key={l.id} aria-label={l.name} gap="gap-3">
             <div className="flex flex-wrap items-center justify-between gap-2">
               <h3 className="font-medium">
                 {l.name}
@@ -103,9 +147,8 @@ export function LibrariesView() {
                 ))}
               </ul>
             ) : null}
-            <form
+            <InlineForm
               aria-label={`Share ${l.name}`}
-              className="flex flex-col gap-2 sm:flex-row sm:items-end"
               onSubmit={submit(`share-${l.id}`, (d) =>
                 run(
                   'shareLibrary',
@@ -128,20 +171,16 @@ export function LibrariesView() {
                   error={fieldError(`share-${l.id}`, 'email')}
                 />
               </div>
-              <label className="flex flex-col gap-1 text-sm font-medium">
-                Role
-                <select name="role" className={select} defaultValue="viewer">
-                  <option value="viewer">Can view</option>
-                  <option value="editor">Can edit</option>
-                </select>
-              </label>
+              <SelectField label="Role" name="role" defaultValue="viewer">
+                <option value="viewer">Can view</option>
+                <option value="editor">Can edit</option>
+              </SelectField>
               <Button type="submit">Share</Button>
-            </form>
-          </article>
+            </InlineForm>
+          </Card>
         ))}
-        <form
+        <InlineForm
           aria-label="Create a library"
-          className="flex flex-col gap-2 sm:flex-row sm:items-end"
           onSubmit={submit('create-library', (d) =>
             run('createLibrary', { id: newId(), name: String(d.get('name') ?? '') }, { done: 'Library created.' }),
           )}
@@ -150,7 +189,7 @@ export function LibrariesView() {
             <TextField label="New library" name="name" required maxLength={200} error={fieldError('create-library', 'name')} />
           </div>
           <Button type="submit">Create</Button>
-        </form>
+        </InlineForm>
       </section>
 
       <section aria-labelledby="shared-heading" className="flex flex-col gap-3">
@@ -159,39 +198,14 @@ export function LibrariesView() {
         </h2>
         {shared.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nobody has shared a library with you yet.</p> : null}
         {shared.map((l) => (
-          <article
-            key={l.id}
-            aria-label={l.name}
-            className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
-          >
+          <Card key={l.id} aria-label={l.name}>
             <h3 className="font-medium">
               {l.name} <span className="text-xs text-zinc-500">{l.role === 'editor' ? 'you can edit' : 'view only'}</span>
             </h3>
-            <ul aria-label={`Activities in ${l.name}`} className="flex flex-col gap-1 text-sm">
-              {l.activities.map((a) => (
-                <li key={a.id} className="flex items-center justify-between gap-2">
-                  <span>{a.name}</span>
-                  {mine ? (
-                    <Button
-                      variant="ghost"
-                      onClick={() =>
-                        void run(
-                          'addActivityToLibrary',
-                          { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
-                          { done: `A copy of ${a.name} is in your library; changes to the original will not affect it.` },
-                        )
-                      }
-                    >
-                      Add to my library
-                    </Button>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
+            <CopyableActivities label={`Activities in ${l.name}`} activities={l.activities} mine={mine} run={run} />
             {l.role === 'editor' ? (
-              <form
+              <InlineForm
                 aria-label={`Add an activity to ${l.name}`}
-                className="flex flex-col gap-2 sm:flex-row sm:items-end"
                 onSubmit={submit(`add-activity-${l.id}`, (d) =>
                   run('createActivity', {
                     id: newId(),
@@ -215,9 +229,9 @@ export function LibrariesView() {
                   />
                 </div>
                 <Button type="submit">Add</Button>
-              </form>
+              </InlineForm>
             ) : null}
-          </article>
+          </Card>
         ))}
       </section>
 
@@ -231,40 +245,12 @@ export function LibrariesView() {
         ) : null}
         {catalogue.data?.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has been published yet.</p> : null}
         {catalogue.data?.map((l) => (
-          <article
-            key={l.id}
-            aria-label={`Catalogue: ${l.name}`}
-            className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
-          >
+          <Card key={l.id} aria-label={`Catalogue: ${l.name}`}>
             <h3 className="font-medium">{l.name}</h3>
-            <ul className="flex flex-col gap-1 text-sm">
-              {l.activities.map((a) => (
-                <li key={a.id} className="flex items-center justify-between gap-2">
-                  <span>{a.name}</span>
-                  {mine ? (
-                    <Button
-                      variant="ghost"
-                      aria-label={`Add ${a.name} to my library`}
-                      onClick={() =>
-                        void run(
-                          'addActivityToLibrary',
-                          { id: newId(), sourceActivityId: a.id, libraryId: mine.id },
-                          {
-                            done: `A copy of ${a.name} will be in your library once the server makes it; changes to the original will not affect it.`,
-                            queueIfNotFound: true,
-                          },
-                        )
-                      }
-                    >
-                      Add to my library
-                    </Button>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          </article>
+            <CopyableActivities activities={l.activities} mine={mine} run={run} fromCatalogue />
+          </Card>
         ))}
       </section>
-    </section>
+    </Page>
   )
 }

@@ -7,11 +7,13 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
+import { Page } from '@/components/ui/page'
 import { ValueField } from '@/components/value-field'
 import { collectValues, valueText } from '@/components/value-text'
 import { activityInfo, defaultLibrary, displayUnits, lastEntry, libraryActivities, type ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import type { DisplayUnits } from '@/domain/units'
+import { NoSuchActivity } from '../../_components/no-such-activity'
 import { Workout } from './workout'
 
 /** Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. */
@@ -21,16 +23,7 @@ export function LogView() {
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
   if (!activityId) return <ChooseActivity />
   if (activity.isPending || units.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
-  if (!activity.data || !units.data) {
-    return (
-      <p>
-        There is no such activity on this device.{' '}
-        <Link href="/" className="underline">
-          Back to the library
-        </Link>
-      </p>
-    )
-  }
+  if (!activity.data || !units.data) return <NoSuchActivity />
   return activity.data.kind === 'scalar' ? (
     <ScalarLog activity={activity.data} units={units.data} />
   ) : (
@@ -45,10 +38,7 @@ function ChooseActivity() {
     return library ? libraryActivities(db, library.id) : []
   })
   return (
-    <section aria-labelledby="log-heading" className="flex flex-col gap-4">
-      <h1 id="log-heading" className="text-2xl font-semibold">
-        Log
-      </h1>
+    <Page id="log" title="Log" gap="gap-4">
       {list.data?.length === 0 ? <p>Add an activity to your library first.</p> : null}
       <ul className="flex flex-col gap-2">
         {(list.data ?? []).map((a) => (
@@ -62,7 +52,7 @@ function ChooseActivity() {
           </li>
         ))}
       </ul>
-    </section>
+    </Page>
   )
 }
 
@@ -94,10 +84,7 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
   })
 
   return (
-    <section aria-labelledby="log-heading" className="flex flex-col gap-4">
-      <h1 id="log-heading" className="text-2xl font-semibold">
-        Log {activity.name}
-      </h1>
+    <Page id="log" title={`Log ${activity.name}`} gap="gap-4">
       {last.data ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           Last time ({last.data.performedAt.toLocaleDateString()}): {live.map((a) => `${a.name} ${lastText(a.ordinal) || '–'}`).join(' · ')}
@@ -120,6 +107,6 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
         </div>
       </form>
       <Notice message={message} />
-    </section>
+    </Page>
   )
 }

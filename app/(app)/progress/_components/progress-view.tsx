@@ -2,6 +2,9 @@
 
 import { useRouter, useSearchParams } from 'next/navigation'
 import { useLocalQuery } from '@/components/sync/use-local-query'
+import { Card } from '@/components/ui/card'
+import { Page } from '@/components/ui/page'
+import { NamedOptions, SelectField } from '@/components/ui/select'
 import { activityInfo, attributeSeries, defaultLibrary, displayUnits, libraryActivities, type SeriesPoint } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import { personalRecords, type PersonalRecord, type RecordEntry } from '@/domain/records'
@@ -80,31 +83,14 @@ export function ProgressView() {
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading progress…</p>
   const { choices, activity, units, series, records } = data.data
   return (
-    <section aria-labelledby="progress-heading" className="flex flex-col gap-4">
-      <h1 id="progress-heading" className="text-2xl font-semibold">
-        Progress{activity ? `: ${activity.name}` : ''}
-      </h1>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Activity
-        <select
-          value={activity?.id ?? ''}
-          onChange={(e) => router.replace(`/progress?activity=${e.target.value}`)}
-          className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900"
-        >
-          <option value="">Choose an activity</option>
-          {choices.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </label>
+    <Page id="progress" title={`Progress${activity ? `: ${activity.name}` : ''}`} gap="gap-4">
+      <SelectField label="Activity" value={activity?.id ?? ''} onChange={(e) => router.replace(`/progress?activity=${e.target.value}`)}>
+        <option value="">Choose an activity</option>
+        <NamedOptions items={choices} />
+      </SelectField>
       {activity && series.length === 0 ? <p>{activity.name} has no numeric attributes to chart.</p> : null}
       {records.length > 0 ? (
-        <section
-          aria-labelledby="records-heading"
-          className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
-        >
+        <Card as="section" aria-labelledby="records-heading">
           <h2 id="records-heading" className="font-semibold">
             Personal records
           </h2>
@@ -118,14 +104,10 @@ export function ProgressView() {
               </div>
             ))}
           </dl>
-        </section>
+        </Card>
       ) : null}
       {series.map(({ attribute, points }) => (
-        <section
-          key={attribute.id}
-          aria-label={attribute.name}
-          className="flex flex-col gap-2 rounded-xl border border-zinc-200 p-4 dark:border-zinc-800"
-        >
+        <Card as="section" key={attribute.id} aria-label={attribute.name}>
           <h2 className="font-semibold">{attribute.name}</h2>
           {points.length > 0 ? (
             <>
@@ -135,8 +117,8 @@ export function ProgressView() {
           ) : (
             <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
           )}
-        </section>
+        </Card>
       ))}
-    </section>
+    </Page>
   )
 }

@@ -4,7 +4,35 @@ import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Notice } from '@/components/ui/notice'
+import { Page } from '@/components/ui/page'
+import { Select } from '@/components/ui/select'
 import { accountDevices, displayUnits } from '@/db/queries/local'
+
+/** One unit setting: a select of the units (value → name, in order) beside its label. */
+function UnitField<U extends string>({
+  label,
+  value,
+  units,
+  onChange,
+}: {
+  label: string
+  value: U
+  units: Record<U, string>
+  onChange: (unit: U) => void
+}) {
+  return (
+    <label className="flex items-center justify-between gap-3">
+      {label}
+      <Select value={value} onChange={(e) => onChange(e.target.value as U)}>
+        {(Object.entries(units) as [U, string][]).map(([unit, name]) => (
+          <option key={unit} value={unit}>
+            {name}
+          </option>
+        ))}
+      </Select>
+    </label>
+  )
+}
 
 /** Units, this account's devices, and sign-out (in the header). */
 export function SettingsView() {
@@ -14,33 +42,23 @@ export function SettingsView() {
   const { run, message } = useMutations()
   if (!units.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading settings…</p>
   const save = (change: { massUnit?: 'kg' | 'lb'; distanceUnit?: 'km' | 'mi' }) => run('updateSettings', change)
-  const select = 'min-h-11 rounded-lg border border-zinc-300 bg-white px-3 dark:border-zinc-700 dark:bg-zinc-900'
   return (
-    <section aria-labelledby="settings-heading" className="flex flex-col gap-6">
-      <h1 id="settings-heading" className="text-2xl font-semibold">
-        Settings
-      </h1>
+    <Page id="settings" title="Settings" gap="gap-6">
       <Notice message={message} />
       <fieldset className="flex flex-col gap-3">
         <legend className="mb-2 font-semibold">Units</legend>
-        <label className="flex items-center justify-between gap-3">
-          Weight
-          <select className={select} value={units.data.massUnit} onChange={(e) => void save({ massUnit: e.target.value as 'kg' | 'lb' })}>
-            <option value="kg">Kilograms (kg)</option>
-            <option value="lb">Pounds (lb)</option>
-          </select>
-        </label>
-        <label className="flex items-center justify-between gap-3">
-          Distance
-          <select
-            className={select}
-            value={units.data.distanceUnit}
-            onChange={(e) => void save({ distanceUnit: e.target.value as 'km' | 'mi' })}
-          >
-            <option value="km">Kilometres (km)</option>
-            <option value="mi">Miles (mi)</option>
-          </select>
-        </label>
+        <UnitField
+          label="Weight"
+          value={units.data.massUnit}
+          units={{ kg: 'Kilograms (kg)', lb: 'Pounds (lb)' }}
+          onChange={(massUnit) => void save({ massUnit })}
+        />
+        <UnitField
+          label="Distance"
+          value={units.data.distanceUnit}
+          units={{ km: 'Kilometres (km)', mi: 'Miles (mi)' }}
+          onChange={(distanceUnit) => void save({ distanceUnit })}
+        />
       </fieldset>
       <section aria-labelledby="devices-heading" className="flex flex-col gap-2">
         <h2 id="devices-heading" className="font-semibold">
@@ -60,6 +78,6 @@ export function SettingsView() {
           ))}
         </ul>
       </section>
-    </section>
+    </Page>
   )
 }
