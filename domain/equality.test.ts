@@ -4,7 +4,7 @@ import { loadEntryTree, previousQualitativelyEqualEntry, previousStructurallyEqu
 import { testPglite } from '@/db/testing/pglite'
 import { qualitativelyEqual, structurallyEqual } from './equality'
 import { newId } from './ids'
-import { strengthActivity, world, type World } from './testing/world'
+import { createActivity, strengthActivity, world, type World } from './testing/world'
 
 let w: World
 beforeEach(async () => {
@@ -35,10 +35,7 @@ test('after a template edit, new workouts stay qualitatively equal but diverge s
   const bench = strengthActivity(ann.libraryId, 'Bench')
   await w.ok(ann.id, 'createActivity', squat.args)
   await w.ok(ann.id, 'createActivity', bench.args)
-  const day = newId()
-  await w.ok(ann.id, 'createActivity', {
-    id: day,
-    libraryId: ann.libraryId,
+  const day = await createActivity(w, ann, {
     name: 'Day',
     kind: 'sequence',
     items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }],

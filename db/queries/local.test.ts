@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { testPglite } from '@/db/testing/pglite'
 import { newId } from '@/domain/ids'
-import { strengthActivity, world, type World } from '@/domain/testing/world'
+import { strengthActivity, strengthSequence, world, type World } from '@/domain/testing/world'
 import { fieldText, parseField, valueText } from '@/components/value-text'
 import { devices } from '@/db/schema'
 import { defaultDisplayUnits } from '@/domain/units'
@@ -45,17 +45,7 @@ describe('activityInfos', () => {
 
 describe('history', () => {
   test('roots newest first, each workout with its sets in order and every value', async () => {
-    const squat = strengthActivity(ann.libraryId, 'Squat')
-    await w.ok(ann.id, 'createActivity', squat.args)
-    const legs = newId()
-    await w.ok(ann.id, 'createActivity', {
-      id: legs,
-      libraryId: ann.libraryId,
-      name: 'Legs',
-      kind: 'sequence',
-      attributes: [],
-      items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }],
-    })
+    const { id: legs, child: squat } = await strengthSequence(w, ann, 'Legs', 3)
     const workout = newId()
     const sets = [newId(), newId(), newId()]
     await w.ok(ann.id, 'logEntry', {

@@ -37,6 +37,16 @@ async function currentAttributes(tx: Tx, activityId: string): Promise<AttributeR
   return tx.select().from(attributes).where(eq(attributes.activityId, activityId)).orderBy(asc(attributes.ordinal))
 }
 
+/** The choice rows of the attributes `attributeIds`, in their ordinal order; none for no ids. */
+export async function optionsOf(tx: Tx, attributeIds: string[]): Promise<(typeof attributeOptions.$inferSelect)[]> {
+  if (attributeIds.length === 0) return []
+  return tx
+    .select()
+    .from(attributeOptions)
+    .where(inArray(attributeOptions.attributeId, attributeIds))
+    .orderBy(asc(attributeOptions.ordinal))
+}
+
 const retireAdvice = 'Retire it instead: it is then hidden for new entries and still shown for old ones.'
 
 /** Inserts `inputs` with their choices, numbered from `firstOrdinal`. */
@@ -132,18 +142,10 @@ export const setAttributes = defineMutator(
     )
     const current = await currentAttributes(ctx.tx, activity.id)
     checkAppendOnly(current, args.attributes)
-    const options = current.length
-      ? await ctx.tx
-          .select()
-          .from(attributeOptions)
-          .where(
-            inArray(
-              attributeOptions.attributeId,
-              current.map((a) => a.id),
-            ),
-          )
-          .orderBy(asc(attributeOptions.ordinal))
-      : []
+    const options = await optionsOf(
+      ctx.tx,
+      current.map((a) => a.id),
+    )
     for (const [i, existing] of current.entries()) {
       const next = args.attributes[i]!
       const retiredAt = next.retired ? (existing.retiredAt ?? ctx.now) : null

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { activities, attributeOptions, attributes, libraries, sequenceItems, templateVersions } from '@/db/schema'
 import { requireLibrary } from '../access'
 import { deriveId, requireActivity, type ActivityRow } from './activity-common'
+import { optionsOf } from './attributes'
 import { defineMutator, idSchema } from './define'
 import { templateVersionId } from './templates'
 
@@ -33,17 +34,10 @@ export const addActivityToLibrary = defineMutator(
     }
     const ids = tree.map((a) => a.id)
     const attrs = await ctx.tx.select().from(attributes).where(inArray(attributes.activityId, ids)).orderBy(asc(attributes.ordinal))
-    const opts = attrs.length
-      ? await ctx.tx
-          .select()
-          .from(attributeOptions)
-          .where(
-            inArray(
-              attributeOptions.attributeId,
-              attrs.map((a) => a.id),
-            ),
-          )
-      : []
+    const opts = await optionsOf(
+      ctx.tx,
+      attrs.map((a) => a.id),
+    )
     const owners = await ctx.tx
       .select({ id: libraries.id, ownerId: libraries.ownerId })
       .from(libraries)

@@ -12,13 +12,13 @@
  */
 import { eq } from 'drizzle-orm'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import * as s from '@/db/schema'
 import type { AttributeType } from '@/db/schema'
 import type { MutationOutcome } from '../apply'
 import { newId } from '../ids'
 import type { AttributeInput } from '../mutators/attributes'
-import type { World } from '../testing/world'
+import { createActivity } from '../testing/world'
 import { decodeValue, type Value } from '../values'
 import {
   asInputs,
@@ -29,10 +29,10 @@ import {
   iso,
   nameArb,
   newAttrArb,
-  openWorld,
   propose,
   PROPERTY_TIMEOUT,
   schemaRows,
+  suiteWorld,
   valueSeedArb,
   valuesFor,
   type NewAttr,
@@ -133,13 +133,7 @@ function normalise(list: AttributeInput[]) {
 type Written = { entryId: string; attributeId: string; type: AttributeType; ordinal: number; value: Value }
 
 describe('attribute schemas', () => {
-  let w: World
-  beforeAll(async () => {
-    w = await openWorld()
-  })
-  afterAll(async () => {
-    await w.close()
-  })
+  const w = suiteWorld()
 
   /** Every stored value of `userId` against what was written; every attribute ever seen kept its type and place. */
   async function checkValues(
@@ -196,19 +190,14 @@ describe('attribute schemas', () => {
           fc.array(schemaStepArb, { minLength: 1, maxLength: 14 }),
           async (initial, firstEntries, steps) => {
             const user = await w.user('Ann')
-            const activityId = newId()
-            await w.ok(user.id, 'createActivity', {
-              id: activityId,
-              libraryId: user.libraryId,
+            const activityId = await createActivity(w, user, {
               name: 'Lift',
               kind: 'scalar',
               attributes: initial.map(attributeInput),
             })
             // Another activity of the same library, whose choice must not be accepted for this one.
             const foreignOptionId = newId()
-            await w.ok(user.id, 'createActivity', {
-              id: newId(),
-              libraryId: user.libraryId,
+            await createActivity(w, user, {
               name: 'Other',
               kind: 'scalar',
               attributes: [{ id: newId(), name: 'Grip', type: 'choice', options: [{ id: foreignOptionId, label: 'Wide' }] }],
@@ -338,11 +327,8 @@ describe('attribute schemas', () => {
   // Regressions this suite found, pinned as named tests.
   async function logText(text: string) {
     const user = await w.user('Dee')
-    const activityId = newId()
     const attributeId = newId()
-    await w.ok(user.id, 'createActivity', {
-      id: activityId,
-      libraryId: user.libraryId,
+    const activityId = await createActivity(w, user, {
       name: 'Journal',
       kind: 'scalar',
       attributes: [{ id: attributeId, name: 'Note', type: 'text' }],

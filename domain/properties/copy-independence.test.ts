@@ -5,15 +5,15 @@
  *
  * Harness and generators: `./generators.ts`.
  */
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, type Column } from 'drizzle-orm'
+import type { PgTable } from 'drizzle-orm/pg-core'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { loadEntryTree, templateTree } from '@/db/queries/entries'
 import * as s from '@/db/schema'
 import type { MutationOutcome } from '../apply'
 import { structureKey, type EntryTree } from '../equality'
 import { newId } from '../ids'
-import type { World } from '../testing/world'
 import {
   asInputs,
   attributeInput,
@@ -23,11 +23,11 @@ import {
   iso,
   nameArb,
   newAttrArb,
-  openWorld,
   propose,
   PROPERTY_TIMEOUT,
   repeatArb,
   schemaRows,
+  suiteWorld,
   valueSeedArb,
   valuesFor,
   type CleanAction,
@@ -94,32 +94,25 @@ const aOpArb: fc.Arbitrary<AOp> = fc.oneof(
 )
 
 describe('copies', () => {
-  let w: World
-  beforeAll(async () => {
-    w = await openWorld()
-  })
-  afterAll(async () => {
-    await w.close()
-  })
+  const w = suiteWorld()
 
   /** Every row of B's library and log, in a fixed order. */
   async function snapshot(userId: string, libraryId: string) {
     const db = w.db
+    /** The rows of `table` in the library, by id. */
+    const ofLibrary = async <T extends PgTable & { id: Column; libraryId: Column }>(table: T) =>
+      (await db
+        .select()
+        .from(table as PgTable)
+        .where(eq(table.libraryId, libraryId))
+        .orderBy(asc(table.id))) as T['$inferSelect'][]
     return {
       library: await db.select().from(s.libraries).where(eq(s.libraries.id, libraryId)),
-      activities: await db.select().from(s.activities).where(eq(s.activities.libraryId, libraryId)).orderBy(asc(s.activities.id)),
-      attributes: await db.select().from(s.attributes).where(eq(s.attributes.libraryId, libraryId)).orderBy(asc(s.attributes.id)),
-      options: await db
-        .select()
-        .from(s.attributeOptions)
-        .where(eq(s.attributeOptions.libraryId, libraryId))
-        .orderBy(asc(s.attributeOptions.id)),
-      items: await db.select().from(s.sequenceItems).where(eq(s.sequenceItems.libraryId, libraryId)).orderBy(asc(s.sequenceItems.id)),
-      versions: await db
-        .select()
-        .from(s.templateVersions)
-        .where(eq(s.templateVersions.libraryId, libraryId))
-        .orderBy(asc(s.templateVersions.id)),
+      activities: await ofLibrary(s.activities),
+      attributes: await ofLibrary(s.attributes),
+      options: await ofLibrary(s.attributeOptions),
+      items: await ofLibrary(s.sequenceItems),
+      versions: await ofLibrary(s.templateVersions),
       entries: await db.select().from(s.entries).where(eq(s.entries.userId, userId)).orderBy(asc(s.entries.id)),
       values: await db
         .select()

@@ -3,7 +3,7 @@
  * property so Vitest runs them in parallel): generators of attributes, values and schema edits,
  * and the helpers that read a schema back from the database.
  *
- * Harness: each database property gets ONE migrated PGlite (server schema) from `openWorld()`,
+ * Harness: each database property gets ONE migrated PGlite (server schema) from `suiteWorld()`,
  * made in beforeAll and closed in afterAll, driven through `world()` exactly as the server
  * applies mutations. A run isolates itself by making fresh users (so fresh default libraries)
  * and fresh ids with newId(), and only ever reads rows scoped to those users and libraries, so
@@ -13,6 +13,7 @@
  */
 import { asc, inArray } from 'drizzle-orm'
 import fc from 'fast-check'
+import { afterAll, beforeAll } from 'vitest'
 import * as s from '@/db/schema'
 import { attributeTypes, type AttributeType } from '@/db/schema'
 import { testPglite } from '@/db/testing/pglite'
@@ -168,6 +169,37 @@ export const iso = (ms: number) => new Date(ms).toISOString()
 
 export async function openWorld(): Promise<World> {
   return world({ ...(await testPglite('server')), runtime: 'server' })
+}
+
+/**
+ * The one world of the describe block this is called in: opened by `openWorld()` in its
+ * beforeAll and closed in its afterAll. What it returns forwards to that world, so a suite can
+ * hold it before the world is open.
+ */
+export function suiteWorld(): World {
+  let current: World | undefined
+  beforeAll(async () => {
+    current = await openWorld()
+  })
+  afterAll(async () => {
+    await current?.close()
+  })
+  const open = () => {
+    if (!current) throw new Error('The suite world is used outside its tests.')
+    return current
+  }
+  return {
+    get db() {
+      return open().db
+    },
+    get runtime() {
+      return open().runtime
+    },
+    close: () => open().close(),
+    user: (name) => open().user(name),
+    run: (userId, name, args) => open().run(userId, name, args),
+    ok: (userId, name, args) => open().ok(userId, name, args),
+  }
 }
 
 // Edits of an attribute list (the append-only property proposes them; the copy property makes clean ones).

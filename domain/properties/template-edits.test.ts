@@ -6,13 +6,12 @@
  */
 import { and, eq, inArray } from 'drizzle-orm'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { loadEntryTree, previousQualitativelyEqualEntry, previousStructurallyEqualEntry, templateTree } from '@/db/queries/entries'
 import * as s from '@/db/schema'
 import { qualitativelyEqual, structurallyEqual, structureKey } from '../equality'
 import { newId } from '../ids'
-import type { World } from '../testing/world'
-import { base, entryFromTree, iso, openWorld, PROPERTY_TIMEOUT, repeatArb, schemaRows, valueSeedArb, valuesFor } from './generators'
+import { base, entryFromTree, iso, PROPERTY_TIMEOUT, repeatArb, schemaRows, suiteWorld, valueSeedArb, valuesFor } from './generators'
 
 type TemplateEdit =
   | { kind: 'add'; child: number; repeat: number; position: number | null }
@@ -28,13 +27,7 @@ const templateEditArb: fc.Arbitrary<TemplateEdit> = fc.oneof(
 )
 
 describe('template edits', () => {
-  let w: World
-  beforeAll(async () => {
-    w = await openWorld()
-  })
-  afterAll(async () => {
-    await w.close()
-  })
+  const w = suiteWorld()
 
   test(
     'after a template edit, new entries stay qualitatively equal to old ones but diverge structurally',

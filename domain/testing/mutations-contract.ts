@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import * as s from '@/db/schema'
 import { loadEntryTree } from '@/db/queries/entries'
 import { newId } from '../ids'
-import { strengthActivity, world, type Backend, type World } from './world'
+import { createActivity, strengthActivity, strengthSequence, world, type Backend, type World } from './world'
 
 export function mutationsContract(name: string, open: () => Promise<Backend>) {
   describe(`mutations on ${name}`, () => {
@@ -196,11 +196,8 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       const bench = strengthActivity(ann.libraryId, 'Bench')
       await w.ok(ann.id, 'createActivity', squat.args)
       await w.ok(ann.id, 'createActivity', bench.args)
-      const day = newId()
       const [i1, i2] = [newId(), newId()]
-      await w.ok(ann.id, 'createActivity', {
-        id: day,
-        libraryId: ann.libraryId,
+      const day = await createActivity(w, ann, {
         name: 'Leg day',
         kind: 'sequence',
         attributes: [],
@@ -320,17 +317,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
     })
 
     test('entries: a workout logs as one tree; deleting the root deletes the subtree', async () => {
-      const squat = strengthActivity(ann.libraryId, 'Squat')
-      await w.ok(ann.id, 'createActivity', squat.args)
-      const day = newId()
-      await w.ok(ann.id, 'createActivity', {
-        id: day,
-        libraryId: ann.libraryId,
-        name: 'Leg day',
-        kind: 'sequence',
-        attributes: [],
-        items: [{ id: newId(), childId: squat.ids.id, repeat: 2 }],
-      })
+      const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 2)
       const root = newId()
       const sets = [newId(), newId()]
       await w.ok(ann.id, 'logEntry', {
@@ -358,17 +345,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
     })
 
     test('duplicate-on-add copies the whole tree with provenance, into a library the caller owns', async () => {
-      const squat = strengthActivity(ann.libraryId, 'Squat')
-      await w.ok(ann.id, 'createActivity', squat.args)
-      const day = newId()
-      await w.ok(ann.id, 'createActivity', {
-        id: day,
-        libraryId: ann.libraryId,
-        name: 'Leg day',
-        kind: 'sequence',
-        attributes: [],
-        items: [{ id: newId(), childId: squat.ids.id, repeat: 3 }],
-      })
+      const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 3)
       await w.ok(ann.id, 'publishLibrary', { libraryId: ann.libraryId })
       const copy = newId()
       await w.ok(bob.id, 'addActivityToLibrary', { id: copy, sourceActivityId: day, libraryId: bob.libraryId })

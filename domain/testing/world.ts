@@ -72,3 +72,30 @@ export function strengthActivity(
     },
   }
 }
+
+/** Creates an activity with a fresh id in `owner`'s default library, as `owner`; returns the id. */
+export async function createActivity(
+  w: World,
+  owner: { id: string; libraryId: string },
+  fields: Omit<MutatorArgs<'createActivity'>, 'id' | 'libraryId'>,
+): Promise<string> {
+  const id = newId()
+  await w.ok(owner.id, 'createActivity', { id, libraryId: owner.libraryId, ...fields })
+  return id
+}
+
+/**
+ * A strength exercise "Squat" and a sequence `name` of it done `repeat` times, both created by
+ * `owner` in their default library; returns the sequence's id and the exercise.
+ */
+export async function strengthSequence(w: World, owner: { id: string; libraryId: string }, name: string, repeat: number) {
+  const child = strengthActivity(owner.libraryId, 'Squat')
+  await w.ok(owner.id, 'createActivity', child.args)
+  const id = await createActivity(w, owner, {
+    name,
+    kind: 'sequence',
+    attributes: [],
+    items: [{ id: newId(), childId: child.ids.id, repeat }],
+  })
+  return { id, child }
+}
