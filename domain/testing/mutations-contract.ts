@@ -360,6 +360,19 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(items.map((i) => [i.childId, i.repeat])).toEqual([[child.id, 3]])
       const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, child.id))
       expect(attrs.map((a) => a.name).sort()).toEqual(['Grip', 'Reps', 'Weight'])
+      // A choice comes with its choices, in order, as rows of the copy's own attribute.
+      const grip = attrs.find((a) => a.name === 'Grip')!
+      const choices = async (attributeId: string) =>
+        (await w.db.select().from(s.attributeOptions).where(eq(s.attributeOptions.attributeId, attributeId)))
+          .sort((a, b) => a.ordinal - b.ordinal)
+          .map((o) => [o.label, o.ordinal, o.libraryId])
+      const [originalGrip] = await w.db
+        .select()
+        .from(s.attributes)
+        .where(and(eq(s.attributes.activityId, squat.ids.id), eq(s.attributes.name, 'Grip')))
+      const original = await choices(originalGrip!.id)
+      expect(original.length).toBeGreaterThan(0)
+      expect(await choices(grip.id)).toEqual(original.map(([label, ordinal]) => [label, ordinal, bob.libraryId]))
       // Bob logs against his copy, never against Ann's original.
       const reps = attrs.find((a) => a.name === 'Reps')!
       await w.ok(bob.id, 'logEntry', { entry: { id: newId(), activityId: child.id, performedAt: at, values: { [reps.id]: 5 } } })
