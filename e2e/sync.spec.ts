@@ -68,3 +68,24 @@ test('[B8] two tabs share one database; closing the leader tab loses nothing and
   await expect(list.getByText('Bench press')).toBeVisible()
   await other.close()
 })
+
+test('[V2] a server that no longer serves this app’s protocol: the device says to reload and keeps the write queued', async ({
+  page,
+  account,
+}) => {
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+  // The server was updated past this app's version: every sync request is answered 426.
+  const tooOld = { type: 'unsupported-version', version: 1, minVersion: 2, maxVersion: 2, message: 'This app is out of date.' }
+  await page.route('**/api/sync/**', (route) =>
+    route.fulfill({ status: 426, contentType: 'application/json', body: JSON.stringify(tooOld) }),
+  )
+  await page.getByLabel('New activity').fill('Front squat')
+  await page.getByRole('button', { name: 'Add' }).click()
+  await expect(page.getByRole('list', { name: 'Activities' }).getByText('Front squat')).toBeVisible()
+  const paused = page.getByRole('region', { name: 'Sync paused' })
+  await expect(paused).toContainText('This app is out of date for the server')
+  await expect(paused.getByRole('button', { name: 'Reload' })).toBeVisible()
+  await expect(page.getByTestId('sync-pending')).toHaveText('1 pending')
+})

@@ -63,6 +63,28 @@ export function SyncStatusBar() {
         ) : null}
         {status.leader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
       </p>
+      {status.incompatible ? (
+        <section
+          aria-label="Sync paused"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <p className="font-medium">
+            {status.incompatible === 'update-app'
+              ? 'This app is out of date for the server'
+              : 'The server runs an older Cadence than this app'}
+          </p>
+          <p className="mt-1">
+            {status.incompatible === 'update-app'
+              ? 'Reload to update it. Your changes stay on this device and sync after the update.'
+              : 'Sync resumes once the server is updated. Your changes stay on this device until then.'}
+          </p>
+          {status.incompatible === 'update-app' ? (
+            <button className="mt-2 underline" onClick={() => window.location.reload()}>
+              Reload
+            </button>
+          ) : null}
+        </section>
+      ) : null}
       {status.rejected.length > 0 ? (
         <section
           aria-label="Rejected changes"
