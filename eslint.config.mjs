@@ -19,7 +19,10 @@ const config = [
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Modules that import each other in a circle have no order to load or to read them in.
+      'import/no-cycle': ['error', { ignoreExternal: true }],
     },
+    settings: { 'import/ignore': ['node_modules'] },
   },
   {
     // Pages reach the device only through components/sync (the Device facade and its hooks) and
