@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { expect, test } from 'vitest'
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
+import { getTableConfig } from 'drizzle-orm/pg-core'
 import * as deviceSchema from './schema/device'
 import * as serverSchema from './schema'
-import { replicaTables } from './schema/registry'
+import { replicaTables, tablesIn } from './schema/registry'
 import { migrate, SchemaTooNewError } from './migrate'
 import { deviceMigrations } from './device/migrations.generated'
 import { pgliteRunner } from './pglite'
@@ -11,8 +11,7 @@ import { rows } from './rows'
 import { testPglite } from './testing/pglite'
 
 const tableNames = (schema: Record<string, unknown>) =>
-  Object.values(schema)
-    .filter((v): v is PgTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
+  tablesIn(schema)
     .map((t) => getTableConfig(t).name)
     .sort()
 

@@ -53,7 +53,7 @@ function parentsFirst(tables: RegisteredTable[]): RegisteredTable[] {
   const visit = (table: RegisteredTable, path: string[]) => {
     if (done.has(table.table)) return
     if (path.includes(table.table)) throw new Error(`Foreign keys form a cycle: ${[...path, table.table].join(' -> ')}`)
-    for (const parent of table.parents.sort()) {
+    for (const parent of [...table.parents].sort()) {
       const registered = byName.get(parent)
       if (registered) visit(registered, [...path, table.table])
     }
