@@ -159,6 +159,7 @@ function tabDatabase() {
 
 function tabOptions({ turns, session = userId }: { turns?: (() => void)[]; session?: string | null } = {}) {
   return {
+    endSession: () => serverSession.end(),
     database: tabDatabase(),
     transport,
     locks,
@@ -168,6 +169,21 @@ function tabOptions({ turns, session = userId }: { turns?: (() => void)[]; sessi
     afterTurn: turns ? (callback: () => void) => void turns.push(callback) : undefined,
   }
 }
+
+/** The profile's server session: ending it takes as long as the test says. */
+let serverSession: { end: () => Promise<void>; ended: boolean; calls: number }
+function sessionEndingWhen(answered: Promise<void>) {
+  serverSession = {
+    ended: false,
+    calls: 0,
+    end: async () => {
+      serverSession.calls++
+      await answered
+      serverSession.ended = true
+    },
+  }
+}
+sessionEndingWhen(Promise.resolve())
 
 /** A tab of the same browser profile; `turns` collects its end-of-turn callbacks when given. */
 async function openTab({ turns }: { turns?: (() => void)[] } = {}): Promise<Device> {
@@ -274,6 +290,26 @@ test('[B13] sign-out in a tab that does not lead stops the leader’s loop, clea
   expect(transport.requests).toBe(requests)
   expect(leader.status.lastError).toBeNull()
   await expect(third.mutate('createTag', { id: newId(), name: 'Late' })).rejects.toThrow(/signing out/)
+})
+
+test('[B13] no tab leaves for sign-in before the server session has ended', async () => {
+  let answer!: () => void
+  sessionEndingWhen(new Promise((resolve) => (answer = resolve)))
+  const leader = await openTab()
+  const signingOut = await openTab()
+  await vi.waitFor(() => expect(leader.status.leader).toBe(true))
+  const signedOut = signingOut.signOut()
+  // The device is cleared at once; the sign-out request is still on its way.
+  await vi.waitFor(async () => expect(await count('local_sync_state')).toBe(0))
+  await settle()
+  expect(tabs.map((tab) => tab.status.signedOut)).toEqual([false, false])
+  answer()
+  await signedOut
+  await vi.waitFor(() => expect(tabs.map((tab) => tab.status.signedOut)).toEqual([true, true]))
+  expect(serverSession.ended).toBe(true)
+  // Each tab ended it once.
+  expect(serverSession.calls).toBe(2)
+  sessionEndingWhen(Promise.resolve())
 })
 
 test('[B13] sign-out in the leading tab stops its own loop first and clears once', async () => {

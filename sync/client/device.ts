@@ -60,7 +60,7 @@ export type DeviceOptions = {
    * nobody is. Not asked when the device already holds an account (so it opens offline).
    */
   sessionUser: () => Promise<string | null>
-  /** Ends the server session once this tab's sign-out has cleared the device. */
+  /** Ends the server session once a sign-out has cleared the device (each tab calls it). */
   endSession?: () => Promise<void>
   /** Runs `callback` after the current event-loop turn (default `setTimeout(callback, 0)`). */
   afterTurn?: (callback: () => void) => void
@@ -136,8 +136,9 @@ export class Device {
   private closed = false
   /** A sign-out began, here or in another tab: this tab's loop never runs again. */
   private ending = false
-  /** This tab asked for the sign-out, so it ends the session before pages leave. */
+  /** This tab asked for the sign-out, so {@link signOut} leaves, not the broadcast. */
   private signingOutHere = false
+  private leaving: Promise<void> | undefined
   private resigned!: Promise<void>
   private resign!: () => void
   private cleared!: Promise<void>
@@ -318,14 +319,22 @@ export class Device {
       // signed in again meanwhile. (Aborting does not release a lock this tab holds.)
       this.leadership.abort()
       this.markCleared()
-      if (!this.signingOutHere) this.setSignedOut()
+      if (!this.signingOutHere) void this.leave()
     }
   }
 
-  private setSignedOut() {
-    if (this.signedOut) return
-    this.signedOut = true
-    this.updateStatus()
+  /**
+   * Ends the server session, then lets the pages leave for sign-in. Every tab ends it (the
+   * session is the profile's, and ending it twice is harmless): a tab that went to sign-in while
+   * the session lived would be sent straight back by the sign-in page.
+   */
+  private leave(): Promise<void> {
+    this.leaving ??= (async () => {
+      await this.options.endSession?.().catch(() => undefined)
+      this.signedOut = true
+      this.updateStatus()
+    })()
+    return this.leaving
   }
 
   /**
@@ -341,8 +350,7 @@ export class Device {
       this.resign()
     }
     await this.cleared
-    if (this.signingOutHere) await this.options.endSession?.().catch(() => undefined)
-    this.setSignedOut()
+    await this.leave()
   }
 
   /** Leaves the device as it is: stops this tab's loop, gives up the lock, closes the database. */
