@@ -8,7 +8,8 @@
  * row functions and creates the whole set again, so a table that stops being synced loses its
  * triggers too. The functions themselves (`cadence_capture`, `cadence_record_undo`,
  * `cadence_local_changed`) are written once in the hand-written migrations; only the grant
- * copy, whose body lists the library's tables, is rendered here.
+ * copy, whose body lists the library's tables, and the membership trigger that asks for it are
+ * rendered here.
  */
 import type { LocalTable, RegisteredTable } from './schema/registry'
 
@@ -38,34 +39,47 @@ const rowTrigger = (name: string, table: string, fn: string, args: string[]) =>
   FOR EACH ROW EXECUTE FUNCTION ${fn}(${args.map(literal).join(', ')});`
 
 /**
- * The grant copy (SPEC S2): a new membership gives the member's devices, in their own user
- * scope and in the granting transaction, an insert of every row of the library as it is now.
+ * The grant (SPEC S2). A new membership writes `scope_added` into the member's user scope at
+ * once, and leaves the copy of the library's rows to the commit: it appends the grant to the
+ * transaction's `cadence.grants` list, and `cadence_assign_seq()` (the deferred seq trigger,
+ * `db/migrations/0005_grant_copy_at_commit.sql`) runs `cadence_copy_library` for each grant whose
+ * membership still exists, after it holds the seq lock. The copy then sees exactly the writes
+ * with a smaller seq, and every later writer gets a larger one (L3, L4): copied at insert time,
+ * a writer committing while the grant was open got the smaller seq and was lost or undone.
  */
-function grantCopy(tables: readonly RegisteredTable[]): string {
+function grantCopy(tables: readonly RegisteredTable[]): string[] {
   const copies = tables
     .filter((t) => t.scope === 'library')
     .map((t) => {
       const key = t.key.map((k) => `${literal(k)}, to_jsonb(x.${ident(k)})`).join(', ')
       return `  INSERT INTO change_log (op, scope, table_name, kind, key, row)
     SELECT cadence_next_op(), member_scope, ${literal(t.table)}, 'insert', jsonb_build_object(${key}), to_jsonb(x)
-    FROM ${ident(t.table)} x WHERE x.${ident(t.column)} = NEW.library_id;`
+    FROM ${ident(t.table)} x WHERE x.${ident(t.column)} = library;`
     })
-  return `CREATE OR REPLACE FUNCTION cadence_membership() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  member_scope text;
+  const copy = `CREATE OR REPLACE FUNCTION cadence_copy_library(member_scope text, library uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+${copies.join('\n')}
+END
+$$;`
+  const membership = `CREATE OR REPLACE FUNCTION cadence_membership() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
     INSERT INTO change_log (op, scope, table_name, kind, key, row)
       VALUES (cadence_next_op(), 'user:' || OLD.user_id, 'libraries', 'scope_removed', jsonb_build_object('id', OLD.library_id), NULL);
     RETURN NULL;
   END IF;
-  member_scope := 'user:' || NEW.user_id;
   INSERT INTO change_log (op, scope, table_name, kind, key, row)
-    VALUES (cadence_next_op(), member_scope, 'libraries', 'scope_added', jsonb_build_object('id', NEW.library_id), jsonb_build_object('role', NEW.role));
-${copies.join('\n')}
+    VALUES (cadence_next_op(), 'user:' || NEW.user_id, 'libraries', 'scope_added', jsonb_build_object('id', NEW.library_id), jsonb_build_object('role', NEW.role));
+  PERFORM set_config(
+    'cadence.grants',
+    (coalesce(nullif(current_setting('cadence.grants', true), ''), '[]')::jsonb
+      || jsonb_build_array(jsonb_build_object('user_id', NEW.user_id, 'library_id', NEW.library_id)))::text,
+    true
+  );
   RETURN NULL;
 END
 $$;`
+  return [copy, membership]
 }
 
 /**
@@ -76,7 +90,7 @@ export function renderServerSyncTriggers(tables: readonly RegisteredTable[]): st
   return [
     dropTriggersOf(['cadence_capture']),
     ...tables.map((t) => rowTrigger(`${t.table}_capture`, t.table, 'cadence_capture', [t.scope, t.column, ...t.key])),
-    grantCopy(tables),
+    ...grantCopy(tables),
   ]
 }
 
