@@ -18,8 +18,14 @@ export type Need = 'read' | 'edit' | 'own'
 
 export type LibraryRow = typeof libraries.$inferSelect
 
-export async function roleIn(tx: Tx, userId: string, libraryId: string): Promise<{ role: Role; library?: LibraryRow }> {
-  const [library] = await tx.select().from(libraries).where(eq(libraries.id, libraryId))
+export async function roleIn(
+  tx: Tx,
+  userId: string,
+  libraryId: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<{ role: Role; library?: LibraryRow }> {
+  const query = tx.select().from(libraries).where(eq(libraries.id, libraryId))
+  const [library] = await (lock ? query.for('no key update') : query)
   if (!library) return { role: 'none' }
   if (library.ownerId === userId) return { role: 'owner', library }
   const [member] = await tx
@@ -42,9 +48,17 @@ const refusal: Record<Need, string> = {
   own: 'manage (only its owner can)',
 }
 
-/** The library, if the caller has `need` on it; otherwise a not-found or forbidden refusal. */
+/**
+ * The library, if the caller has `need` on it; otherwise a not-found or forbidden refusal.
+ *
+ * A change (`edit`, `own`) locks the library's row until the transaction ends (sync/SPEC.md P7):
+ * a mutator checks an invariant over several rows of a library (no template contains itself, no
+ * deleted activity in a template), and two concurrent pushes that each checked before the other
+ * wrote would both commit a broken library. Changes to one library therefore run one at a time;
+ * each reads, after the lock, what the one before it committed.
+ */
 export async function requireLibrary(tx: Tx, userId: string, libraryId: string, need: Need): Promise<LibraryRow> {
-  const { role, library } = await roleIn(tx, userId, libraryId)
+  const { role, library } = await roleIn(tx, userId, libraryId, { lock: need !== 'read' })
   if (!library || role === 'none') throw notFound('The library')
   if (!allowed[need].includes(role)) {
     throw new MutationError(

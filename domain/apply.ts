@@ -51,6 +51,9 @@ export function asRefusal(error: unknown): { code: MutationErrorCode; message: s
 
 type SqlError = { code: string; message: string; detail?: string; constraint?: string }
 
+/** The SQLSTATE of a database error (wrapped by drizzle or not), if it is one. */
+export const sqlStateOf = (error: unknown): string | undefined => findSqlError(error)?.code
+
 /** Drivers report SQLSTATE as `code`; drizzle wraps the driver's error in `cause`. */
 function findSqlError(error: unknown): SqlError | undefined {
   for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {

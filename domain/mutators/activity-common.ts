@@ -13,9 +13,15 @@ export type ActivityRow = typeof activities.$inferSelect
 
 /** A live activity the caller has `need` on, with its library. */
 export async function requireActivity(ctx: MutationContext, activityId: string, need: Need) {
-  const [activity] = await ctx.tx.select().from(activities).where(eq(activities.id, activityId))
+  const read = async () => (await ctx.tx.select().from(activities).where(eq(activities.id, activityId)))[0]
+  const found = await read()
+  if (!found || found.deletedAt) throw notFound('The activity')
+  const library = await requireLibrary(ctx.tx, ctx.userId, found.libraryId, need)
+  if (need === 'read') return { activity: found, library }
+  // A change waited for the library's lock (P7): read the activity again, as the writer before
+  // this one left it.
+  const activity = await read()
   if (!activity || activity.deletedAt) throw notFound('The activity')
-  const library = await requireLibrary(ctx.tx, ctx.userId, activity.libraryId, need)
   return { activity, library }
 }
 

@@ -252,3 +252,31 @@ test('[A2][A3] generated garbage and hostile-but-valid pushes: never a 5xx, neve
 function bobsLibraries(data: Record<string, unknown>): Set<string> {
   return new Set((data.libraries as { id: string; owner_id: string }[]).filter((l) => l.owner_id === ids.bob).map((l) => l.id))
 }
+
+test('[P7] a push that keeps colliding with others is answered 429 with Retry-After, never 500, and applies nothing', async () => {
+  const deadlocked = Object.assign(new Error('deadlock detected'), { code: '40P01' })
+  let attempts = 0
+  // The database's pushes deadlock every time; everything else is the real database.
+  const colliding: SyncService = {
+    ...service,
+    db: new Proxy(service.db, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver)
+        return async () => {
+          attempts++
+          throw deadlocked
+        }
+      },
+    }),
+  }
+  const tag = newId()
+  const response = await handlePush(
+    colliding,
+    pushRequest(validPush([{ id: 1, name: 'createTag', args: { id: tag, name: 'x' } }], newId())),
+  )
+  expect(response.status).toBe(429)
+  expect(response.headers.get('retry-after')).toBe('1')
+  expect(((await response.json()) as { message: string }).message).toMatch(/nothing was applied/)
+  expect(attempts).toBeGreaterThan(1)
+  expect(await rows(t.db, sql`select 1 from tags where id = ${tag}`)).toHaveLength(0)
+})

@@ -20,6 +20,7 @@ import { DeviceOwnershipError, registerDevice } from './devices'
 import type { ChangeNotifier } from './live'
 import { PullBatcher, pull } from './pull'
 import { push } from './push'
+import { retryTransientConflicts, StillConflicting } from './retry'
 import { streamSnapshot } from './snapshot'
 
 /** What the sync endpoints need: the database, this process's notifier, and who is asking. */
@@ -65,6 +66,8 @@ async function guarded(fn: () => Promise<Response>): Promise<Response> {
   } catch (error) {
     if (error instanceof HttpError) return json(error.status, error.body)
     if (error instanceof DeviceOwnershipError) return json(403, { type: 'error', message: error.message } satisfies ErrorResponse)
+    if (error instanceof StillConflicting)
+      return json(429, { type: 'error', message: error.message } satisfies ErrorResponse, { 'retry-after': '1' })
     console.error('sync: unexpected error', error)
     return json(500, { type: 'error', message: 'The server failed; nothing was lost. Retry later.' } satisfies ErrorResponse)
   }
@@ -160,7 +163,8 @@ export function handlePush(service: SyncService, request: Request): Promise<Resp
     requireVersion(service, (raw as { protocolVersion?: unknown } | null)?.protocolVersion)
     const body = parse(pushRequestSchema, raw, 'push')
     await registerDevice(service.db, userId, body.deviceId, body.deviceName)
-    const response = await push(service.db, userId, body)
+    // A push that collided with another (a deadlock across libraries) runs again whole (P7).
+    const response = await retryTransientConflicts(() => push(service.db, userId, body))
     return json(200, response, horizonHeader(response.horizon))
   })
 }
