@@ -117,6 +117,8 @@ export const mutationResultRowSchema = z.object({
   tx: z.string(),
   error_code: z.enum(mutationErrorCodes).nullable(),
   error_message: z.string().nullable(),
+  /** Which mutation the result is for (`mutationDigest`); null on rows older than digests. */
+  args_digest: z.string().nullable(),
   created_at: z.string(),
 })
 export type MutationResultRow = z.infer<typeof mutationResultRowSchema>

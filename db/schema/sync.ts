@@ -58,6 +58,12 @@ export const mutationResults = pgTable(
       .default(sql`pg_current_xact_id()`),
     errorCode: text(),
     errorMessage: text(),
+    /**
+     * Digest of the mutation's name and arguments (`mutationDigest`, sync/protocol.ts): a
+     * duplicate push gets this result back only when it is the same mutation (SPEC P2). Null on
+     * rows recorded before digests were kept, which a duplicate is trusted against as before.
+     */
+    argsDigest: text(),
     createdAt: createdAt(),
   },
   (t) => [
