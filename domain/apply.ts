@@ -42,12 +42,17 @@ export function asRefusal(error: unknown): { code: MutationErrorCode; message: s
   const cause = findSqlError(error)
   if (!cause) return undefined
   if (cause.constraint?.endsWith('_append_only')) return { code: 'append_only', message: cause.message }
+  // An id already taken says nothing of whose row has it, nor that one exists (SPEC A5): the
+  // answer is the same as for an id the caller may not use.
+  if (cause.code === '23505' && cause.constraint?.endsWith('_pkey')) return { code: 'conflict', message: takenIdMessage }
   if (cause.code === '23505') return { code: 'conflict', message: `Already exists: ${cause.detail ?? cause.message}` }
   if (cause.code.startsWith('23')) return { code: 'conflict', message: cause.message }
   // Class 22 (data exception): a value the database cannot take, e.g. a number out of range.
   if (cause.code.startsWith('22')) return { code: 'invalid_args', message: `A value cannot be stored: ${cause.message}` }
   return undefined
 }
+
+export const takenIdMessage = 'That id cannot be used for a new row: make a new one.'
 
 type SqlError = { code: string; message: string; detail?: string; constraint?: string }
 

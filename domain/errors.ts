@@ -50,9 +50,25 @@ export class MutationError extends Error {
   }
 }
 
-/** An `invalid_args` refusal for these issues, its message built from them. */
+/** How many issues a refusal names, and how long each may be (sync/SPEC.md A4). */
+export const MAX_REFUSAL_ISSUES = 10
+const MAX_ISSUE_CHARS = 300
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`)
+
+/**
+ * An `invalid_args` refusal for these issues, its message built from them. It names the first
+ * {@link MAX_REFUSAL_ISSUES}, each clipped, and counts the rest: a refusal stays small whatever
+ * the arguments (it is stored, and sent to every device of the user).
+ */
 export function invalidArgs(issues: readonly MutationIssue[]): MutationError {
-  return new MutationError('invalid_args', issues.map(describeIssue).join('. '), issues)
+  const named = issues
+    .slice(0, MAX_REFUSAL_ISSUES)
+    .map((issue) => ({ path: issue.path.slice(0, 16), message: clip(issue.message, MAX_ISSUE_CHARS) }))
+  const sentences = named.map((issue) => clip(describeIssue(issue), MAX_ISSUE_CHARS))
+  const rest = issues.length - named.length
+  if (rest > 0) sentences.push(`And ${rest} more ${rest === 1 ? 'problem' : 'problems'}`)
+  return new MutationError('invalid_args', sentences.join('. '), named)
 }
 
 export const notFound = (what: string) => new MutationError('not_found', `${what} was not found, or is not shared with you.`)

@@ -65,9 +65,21 @@ export function scopeName(kind: ScopeKind, id: string): Scope {
   return `${kind}:${id}`
 }
 
+/**
+ * A mutation's name is an identifier (`createTag`): anything else is malformed, never stored
+ * (sync/SPEC.md A4; a NUL in it used to fail the insert of its result, a 500 for ever).
+ */
+export const mutationNameSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a mutation name (letters and digits)')
+
+/** Text the database stores unchanged: NUL characters and lone surrogates are dropped. */
+const storable = (text: string) => text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+
 export const mutationSchema = z.object({
   id: mutationIdSchema,
-  name: z.string().min(1).max(64),
+  name: mutationNameSchema,
   args: z.unknown(),
 })
 export type Mutation = z.infer<typeof mutationSchema>
@@ -75,7 +87,8 @@ export type Mutation = z.infer<typeof mutationSchema>
 export const pushRequestSchema = z.object({
   protocolVersion: protocolVersionSchema,
   deviceId: deviceIdSchema,
-  deviceName: z.string().max(200).optional(),
+  // A device's name is only shown to its user: stripped of what the database cannot store.
+  deviceName: z.string().max(200).transform(storable).optional(),
   mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
 })
 export type PushRequest = z.infer<typeof pushRequestSchema>
