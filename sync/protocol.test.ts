@@ -21,6 +21,8 @@ import { PROTOCOL_VERSION, protocolContract } from './protocol'
 // row and the supported range (1..1) declared: they describe what v1 devices and servers already
 // exchange, and the one new answer (426) is only given to versions outside 1..1. So no bump.
 // v1 + mutation_results.args_digest (the row's new column, P2): old devices strip it. No bump.
+// v1 + stricter checks of a push (A4: a mutation name is an identifier, a device name is
+// stripped of NUL): v1 devices send nothing these refuse. No bump.
 const PINNED = { version: 1, hash: 'ad8e3665b2e84b4b' }
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
