@@ -67,8 +67,10 @@ describe('the registry', () => {
 
   test('[L6] the device clear lists hold every local table, and the tabs hear the ones the status reads', () => {
     expect(localTables.map((t) => t.table)).toEqual([
+      'local_edit_claims',
       'local_outbox',
       'local_rejections',
+      'local_replaced_edits',
       'local_sync_state',
       'local_undo',
       'local_write_tokens',

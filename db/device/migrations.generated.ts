@@ -173,5 +173,15 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TRIGGER \"local_rejections_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_rejections\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
       "CREATE TRIGGER \"local_sync_state_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_sync_state\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();"
     ]
+  },
+  {
+    "tag": "0006_edit_claims",
+    "when": 1796121379468,
+    "hash": "df36d082292af07d9660a725f15fe692d3525bae0882909d433412061cc1cfaa",
+    "statements": [
+      "CREATE TABLE \"local_edit_claims\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"table_name\" text NOT NULL,\n\t\"key\" jsonb NOT NULL,\n\t\"field\" text NOT NULL,\n\t\"mutation_id\" bigint NOT NULL,\n\t\"columns\" jsonb NOT NULL,\n\t\"value\" jsonb,\n\t\"context\" jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "CREATE TABLE \"local_replaced_edits\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"table_name\" text NOT NULL,\n\t\"key\" jsonb NOT NULL,\n\t\"field\" text NOT NULL,\n\t\"mine\" jsonb,\n\t\"theirs\" jsonb,\n\t\"context\" jsonb NOT NULL,\n\t\"seq\" bigint NOT NULL,\n\t\"replaced_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+      "CREATE UNIQUE INDEX \"local_edit_claims_field\" ON \"local_edit_claims\" USING btree (\"table_name\",\"key\",\"field\");"
+    ]
   }
 ]

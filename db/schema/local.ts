@@ -12,8 +12,11 @@
  * - `localUndo`: before-images of every synced row a pending mutation touched, recorded by
  *   triggers, so pending writes can be reverted before server changes are applied (sync/SPEC.md
  *   B2).
+ * - `localEditClaims`: the fields this device's applied edits set, with the value the server
+ *   stored, so a later write of another device over one is noticed (sync/SPEC.md B14).
+ * - `localReplacedEdits`: those notices, for the page to show until the user dismisses them.
  */
-import { bigint, bigserial, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant } from './columns'
 import { localTable } from './sync-scope'
 
@@ -68,3 +71,44 @@ export const localWriteTokens = pgTable('local_write_tokens', {
   mutationId: bigint({ mode: 'number' }).notNull(),
 })
 localTable(localWriteTokens, { notify: false })
+
+/**
+ * One field an applied edit of this device set (B14): the row (table and key, SQL names), the
+ * field's name, and the value the server stored in its columns (null: the row was deleted). A
+ * later edit of the same field by this device replaces the claim.
+ */
+export const localEditClaims = pgTable(
+  'local_edit_claims',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    tableName: text().notNull(),
+    key: jsonb().$type<Record<string, unknown>>().notNull(),
+    field: text().notNull(),
+    mutationId: bigint({ mode: 'number' }).notNull(),
+    /** The row's columns that hold the field. */
+    columns: jsonb().$type<string[]>().notNull(),
+    /** Those columns as the server stored them; null when the edit left no row. */
+    value: jsonb().$type<Record<string, unknown>>(),
+    /** Where the field is, in words, as the device knew it ("Squat", the entry's time…). */
+    context: jsonb().$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('local_edit_claims_field').on(t.tableName, t.key, t.field)],
+)
+localTable(localEditClaims, { notify: false })
+
+/** A claimed field another device's later write replaced (B14), until the user dismisses it. */
+export const localReplacedEdits = pgTable('local_replaced_edits', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  tableName: text().notNull(),
+  key: jsonb().$type<Record<string, unknown>>().notNull(),
+  field: text().notNull(),
+  /** What this device had stored, and what replaced it (null: the row was deleted). */
+  mine: jsonb().$type<Record<string, unknown>>(),
+  theirs: jsonb().$type<Record<string, unknown>>(),
+  context: jsonb().$type<Record<string, unknown>>().notNull(),
+  /** The server transaction that replaced it. */
+  seq: bigint({ mode: 'number' }).notNull(),
+  replacedAt: createdAt(),
+})
+localTable(localReplacedEdits, { notify: false })

@@ -27,6 +27,7 @@ import {
   settle,
 } from './replica'
 import { localTables, syncTables } from '@/db/schema/registry'
+import { noteReplacedEdits } from './replaced-edits'
 import { TransportError, type Incompatible, type Transport } from './transport'
 
 export type SyncStatus = {
@@ -242,6 +243,8 @@ export class SyncClient {
       const current = await readState(tx)
       // Another pull (another tab, a retried request) may have applied this batch already.
       if (current.syncedSeq !== state.syncedSeq) return
+      // B14: before the batch settles this device's edits, note which of its values it replaces.
+      await noteReplacedEdits(tx, result.changes, this.deviceId, this.userId)
       await this.rebase(tx, result.changes)
       await tx
         .update(localSyncState)

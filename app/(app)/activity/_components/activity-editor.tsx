@@ -36,6 +36,15 @@ async function load(db: Db, activityId: string) {
 }
 
 /**
+ * A rename form's submit: the new name, or nothing sent when the name is the one shown, so an
+ * untouched form never puts this device's copy over another device's rename (SPEC B14).
+ */
+async function renamed(data: FormData, shown: string, rename: (name: string) => Promise<boolean>): Promise<boolean> {
+  const name = String(data.get('name') ?? '')
+  return name.trim() === shown ? true : rename(name)
+}
+
+/**
  * The activity editor: rename; attributes appended, renamed or retired (never removed, re-typed
  * or re-ordered, and it says why); a workout's template built and rebuilt: add an exercise with
  * its sets, move one up or down, remove one. Each template change makes a new template version,
@@ -55,7 +64,7 @@ export function ActivityEditor() {
       <InlineForm
         aria-label="Rename"
         onSubmit={submit('rename', (d) =>
-          run('renameActivity', { activityId: activity.id, name: String(d.get('name') ?? '') }, { done: 'Renamed.' }),
+          renamed(d, activity.name, (name) => run('renameActivity', { activityId: activity.id, name }, { done: 'Renamed.' })),
         )}
       >
         <div className="flex-1">
@@ -87,7 +96,7 @@ export function ActivityEditor() {
                 className="flex flex-1 items-end gap-2"
                 aria-label={`Rename field ${a.name}`}
                 onSubmit={submit(`rename-${a.id}`, (d) =>
-                  run('renameAttribute', { attributeId: a.id, name: String(d.get('name') ?? '') }, { done: 'Field renamed.' }),
+                  renamed(d, a.name, (name) => run('renameAttribute', { attributeId: a.id, name }, { done: 'Field renamed.' })),
                 )}
               >
                 <div className="flex-1">

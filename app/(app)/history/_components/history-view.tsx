@@ -7,7 +7,8 @@ import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { ValueField } from '@/components/value-field'
-import { fieldText, parseField, valueText } from '@/components/value-text'
+import { entryChanges, shownFields } from '@/components/entry-edit'
+import { valueText } from '@/components/value-text'
 import {
   activityInfos,
   displayUnits,
@@ -19,7 +20,6 @@ import {
 } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import type { DisplayUnits } from '@/domain/units'
-import type { Value } from '@/domain/values'
 
 /** History with each value formatted by its attribute's type and the user's units. */
 async function load(db: Db, userId: string) {
@@ -42,7 +42,10 @@ function describe(values: StoredValues | undefined, attributes: Map<string, Attr
     .join(' · ')
 }
 
-/** Inline editing of one entry's values and notes (editEntry); a cleared field removes its value. */
+/**
+ * Inline editing of one entry's values and notes (editEntry): only the fields the user changed
+ * are sent; a cleared field removes its value.
+ */
 function EntryEditor({
   entry,
   activity,
@@ -56,26 +59,23 @@ function EntryEditor({
   units: DisplayUnits
   onDone: () => void
 }) {
-  const [texts, setTexts] = useState(() =>
-    Object.fromEntries(activity.attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])),
-  )
-  const [notes, setNotes] = useState(entry.notes)
+  // The fields as the editor opened: only what the user changes from them is sent (SPEC B14).
+  const [shown] = useState(() => shownFields(activity.attributes, values, entry.notes, units))
+  const [texts, setTexts] = useState(shown.texts)
+  const [notes, setNotes] = useState(shown.notes)
   const { run, submit, invalid, fieldError, message } = useMutations()
   const form = `edit-${entry.id}`
   const save = submit(form, async () => {
-    const changed: Record<string, Value | null> = {}
-    const errors: Record<string, string> = {}
-    for (const a of activity.attributes) {
-      const value = parseField(a, texts[a.id] ?? '', units)
-      if (value instanceof Error) errors[`values.${a.id}`] = value.message
-      else if (value !== undefined) changed[a.id] = value
-      else if (values?.has(a.id)) changed[a.id] = null
-    }
+    const { changes, errors } = entryChanges(activity.attributes, units, shown, { texts, notes })
     if (Object.keys(errors).length > 0) {
       invalid(form, errors)
       return false
     }
-    const ok = await run('editEntry', { entryId: entry.id, notes, values: changed })
+    if (changes.notes === undefined && changes.values === undefined) {
+      onDone()
+      return true
+    }
+    const ok = await run('editEntry', { entryId: entry.id, ...changes })
     if (ok) onDone()
     return ok
   })
