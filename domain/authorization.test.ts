@@ -29,6 +29,8 @@ const f = {} as {
   item: string
   ownEntry: string
   ownTag: string
+  /** An invitation to the stranger's address, waiting for their answer. */
+  strangerInvite: string
 }
 
 beforeAll(async () => {
@@ -38,10 +40,15 @@ beforeAll(async () => {
   const owner = users.owner.id
   f.shared = newId()
   await w.ok(owner, 'createLibrary', { id: f.shared, name: 'Team programme' })
+  const emailOf = async (role: Role) =>
+    (await t.pg.query<{ email: string }>('select email from users where id = $1', [users[role].id])).rows[0]!.email
   for (const role of ['editor', 'viewer'] as const) {
-    const { rows } = await t.pg.query<{ email: string }>('select email from users where id = $1', [users[role].id])
-    await w.ok(owner, 'shareLibrary', { inviteId: newId(), libraryId: f.shared, email: rows[0]!.email, role })
+    const inviteId = newId()
+    await w.ok(owner, 'shareLibrary', { inviteId, libraryId: f.shared, email: await emailOf(role), role })
+    await w.ok(users[role].id, 'acceptInvitation', { inviteId })
   }
+  f.strangerInvite = newId()
+  await w.ok(owner, 'shareLibrary', { inviteId: f.strangerInvite, libraryId: f.shared, email: await emailOf('stranger'), role: 'viewer' })
   const scalar = strengthActivity(f.shared)
   f.scalar = scalar.ids
   await w.ok(owner, 'createActivity', scalar.args)
@@ -96,6 +103,8 @@ const editors = { owner: 'applied', editor: 'applied', viewer: 'forbidden', stra
 const readers = { owner: 'applied', editor: 'applied', viewer: 'applied', stranger: 'not_found' } as const
 const everyone = { owner: 'applied', editor: 'applied', viewer: 'applied', stranger: 'applied' } as const
 const selfOnly = { owner: 'applied', editor: 'not_found', viewer: 'not_found', stranger: 'not_found' } as const
+// Only the address an invitation was sent to may answer it; to anyone else it does not exist (S4).
+const inviteeOnly = { owner: 'not_found', editor: 'not_found', viewer: 'not_found', stranger: 'applied' } as const
 // Entries point only at activities of a library the logging user owns; members are told why.
 const logging = { owner: 'applied', editor: 'forbidden', viewer: 'forbidden', stranger: 'not_found' } as const
 
@@ -104,6 +113,8 @@ const matrix: Row[] = [
   ['renameLibrary', () => ({ libraryId: f.shared, name: 'Renamed' }), ownerOnly],
   ['deleteLibrary', () => ({ libraryId: f.shared }), ownerOnly],
   ['shareLibrary', () => ({ inviteId: newId(), libraryId: f.shared, email: 'someone@example.com', role: 'viewer' as const }), ownerOnly],
+  ['acceptInvitation', () => ({ inviteId: f.strangerInvite }), inviteeOnly],
+  ['declineInvitation', () => ({ inviteId: f.strangerInvite }), inviteeOnly],
   ['changeMemberRole', () => ({ libraryId: f.shared, userId: users.viewer.id, role: 'editor' as const }), ownerOnly],
   ['revokeMember', () => ({ libraryId: f.shared, userId: users.viewer.id }), ownerOnly],
   ['publishLibrary', () => ({ libraryId: f.shared }), ownerOnly],

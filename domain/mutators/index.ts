@@ -18,6 +18,8 @@ const all = {
   renameLibrary: libraries.renameLibrary,
   deleteLibrary: libraries.deleteLibrary,
   shareLibrary: libraries.shareLibrary,
+  acceptInvitation: libraries.acceptInvitation,
+  declineInvitation: libraries.declineInvitation,
   changeMemberRole: libraries.changeMemberRole,
   revokeMember: libraries.revokeMember,
   publishLibrary: libraries.publishLibrary,

@@ -70,7 +70,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       })
     })
 
-    test('sharing: invite by email, change role, revoke', async () => {
+    test('[S4] sharing: an invitation grants nothing until the invitee accepts it; then roles change and access is revoked', async () => {
       const inviteId = newId()
       await w.ok(ann.id, 'shareLibrary', {
         inviteId,
@@ -78,20 +78,102 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
         email: (await emailOf(w, bob.id)).toUpperCase(),
         role: 'viewer',
       })
-      const [invite] = await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.id, inviteId))
-      expect(invite).toMatchObject({ role: 'viewer', invitedBy: ann.id })
-      if (w.runtime === 'server') {
-        // The server resolves the email to Bob's account at once; a device cannot see accounts.
-        expect(invite?.acceptedAt).toBeInstanceOf(Date)
-        expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'viewer' }])
-        await w.ok(ann.id, 'changeMemberRole', { libraryId: ann.libraryId, userId: bob.id, role: 'editor' })
-        expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'editor' }])
-        await w.ok(ann.id, 'revokeMember', { libraryId: ann.libraryId, userId: bob.id })
-        expect(await members(w, ann.libraryId)).toEqual([])
-      } else {
-        expect(invite?.acceptedAt).toBeNull()
+      const invite = async (id: string) => (await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.id, id)))[0]
+      expect(await invite(inviteId)).toMatchObject({ role: 'viewer', invitedBy: ann.id, email: await emailOf(w, bob.id), acceptedAt: null })
+      // An account with that address exists, and still nothing is granted without its yes.
+      expect(await members(w, ann.libraryId)).toEqual([])
+
+      // Only the invitee may answer; to anyone else the invitation does not exist.
+      const cat = await w.user('Cat')
+      for (const someone of [ann.id, cat.id]) {
+        expect(await w.run(someone, 'acceptInvitation', { inviteId })).toMatchObject({ code: 'not_found' })
+        expect(await w.run(someone, 'declineInvitation', { inviteId })).toMatchObject({ code: 'not_found' })
       }
+      expect(await w.run(bob.id, 'acceptInvitation', { inviteId: newId() })).toMatchObject({ code: 'not_found' })
+      expect(await w.run(bob.id, 'acceptInvitation', { inviteId: 'not-an-id' })).toMatchObject({ code: 'invalid_args' })
+
+      await w.ok(bob.id, 'acceptInvitation', { inviteId })
+      expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'viewer' }])
+      expect((await invite(inviteId))?.acceptedAt).toBeInstanceOf(Date)
+      // Accepting again (a second device, a retry) changes nothing; declining it now is too late.
+      await w.ok(bob.id, 'acceptInvitation', { inviteId })
+      expect(await w.run(bob.id, 'declineInvitation', { inviteId })).toMatchObject({ code: 'not_found' })
+
+      await w.ok(ann.id, 'changeMemberRole', { libraryId: ann.libraryId, userId: bob.id, role: 'editor' })
+      expect(await members(w, ann.libraryId)).toEqual([{ userId: bob.id, role: 'editor' }])
+      await w.ok(ann.id, 'revokeMember', { libraryId: ann.libraryId, userId: bob.id })
+      expect(await members(w, ann.libraryId)).toEqual([])
+      // A revoked member does not get back in with the old invitation.
+      await w.ok(bob.id, 'acceptInvitation', { inviteId })
+      expect(await members(w, ann.libraryId)).toEqual([])
       expect(await w.run(ann.id, 'revokeMember', { libraryId: ann.libraryId, userId: newId() })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('[S4] the owner sees the same invitation whether the address has an account or not, one line per address', async () => {
+      const withAccount = newId()
+      const without = newId()
+      await w.ok(ann.id, 'shareLibrary', {
+        inviteId: withAccount,
+        libraryId: ann.libraryId,
+        email: await emailOf(w, bob.id),
+        role: 'editor',
+      })
+      await w.ok(ann.id, 'shareLibrary', { inviteId: without, libraryId: ann.libraryId, email: 'nobody-yet@example.com', role: 'editor' })
+      const invites = await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.libraryId, ann.libraryId))
+      const shape = (id: string) => {
+        const { id: _id, email: _email, createdAt: _created, expiresAt: _expires, ...rest } = invites.find((i) => i.id === id)!
+        return rest
+      }
+      expect(shape(withAccount)).toEqual(shape(without))
+      expect(shape(without)).toMatchObject({ acceptedAt: null, revokedAt: null })
+      expect(await members(w, ann.libraryId)).toEqual([])
+
+      // Sharing again with the same address replaces the waiting invitation (the new role holds).
+      const again = newId()
+      await w.ok(ann.id, 'shareLibrary', { inviteId: again, libraryId: ann.libraryId, email: 'Nobody-Yet@example.com', role: 'viewer' })
+      const waiting = await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.libraryId, ann.libraryId))
+      expect(waiting.map((i) => [i.email, i.role]).sort()).toEqual([
+        [await emailOf(w, bob.id), 'editor'],
+        ['nobody-yet@example.com', 'viewer'],
+      ])
+
+      // The person signs up later with that address and finds the invitation waiting.
+      const newcomer = await w.user('Nobody-yet')
+      await w.db.update(s.users).set({ email: 'nobody-yet@example.com' }).where(eq(s.users.id, newcomer.id))
+      expect(await w.run(newcomer.id, 'acceptInvitation', { inviteId: without })).toMatchObject({ code: 'not_found' })
+      await w.ok(newcomer.id, 'acceptInvitation', { inviteId: again })
+      expect(await members(w, ann.libraryId)).toEqual([{ userId: newcomer.id, role: 'viewer' }])
+
+      // The owner's own address is refused, beside the field.
+      expect(
+        await w.run(ann.id, 'shareLibrary', {
+          inviteId: newId(),
+          libraryId: ann.libraryId,
+          email: await emailOf(w, ann.id),
+          role: 'viewer',
+        }),
+      ).toMatchObject({ code: 'invalid_args', message: 'Email: You own this library already; share it with someone else.' })
+    })
+
+    test('[S4] declining removes the invitation, for the owner too; an expired one cannot be accepted', async () => {
+      const declined = newId()
+      await w.ok(ann.id, 'shareLibrary', { inviteId: declined, libraryId: ann.libraryId, email: await emailOf(w, bob.id), role: 'viewer' })
+      await w.ok(bob.id, 'declineInvitation', { inviteId: declined })
+      expect(await w.db.select().from(s.libraryInvites).where(eq(s.libraryInvites.libraryId, ann.libraryId))).toEqual([])
+      expect(await members(w, ann.libraryId)).toEqual([])
+      expect(await w.run(bob.id, 'acceptInvitation', { inviteId: declined })).toMatchObject({ code: 'not_found' })
+
+      const expired = newId()
+      await w.ok(ann.id, 'shareLibrary', { inviteId: expired, libraryId: ann.libraryId, email: await emailOf(w, bob.id), role: 'viewer' })
+      await w.db
+        .update(s.libraryInvites)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(s.libraryInvites.id, expired))
+      expect(await w.run(bob.id, 'acceptInvitation', { inviteId: expired })).toMatchObject({
+        code: 'not_found',
+        message: 'The invitation has expired: ask its owner to share the library again.',
+      })
+      expect(await members(w, ann.libraryId)).toEqual([])
     })
 
     test('activities: create with attributes and choices, rename, delete hides it but keeps its rows', async () => {

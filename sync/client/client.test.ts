@@ -282,9 +282,13 @@ test('[S3][B7] losing a library deletes its rows from the device and rejects a p
   const squat = strengthActivity(ann.libraryId)
   await annPhone.client.sync()
   await annPhone.client.mutate('createActivity', squat.args)
-  await annPhone.client.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'editor' })
+  const inviteId = newId()
+  await annPhone.client.mutate('shareLibrary', { inviteId, libraryId: ann.libraryId, email: bob.email, role: 'editor' })
   await annPhone.client.sync()
+  // S4: Bob's device cannot see the invitation (it is in Ann's library); it queues his yes (B10).
+  await bobPhone.client.mutate('acceptInvitation', { inviteId }, { queueIfNotFound: true })
   await bobPhone.client.sync()
+  await annPhone.client.sync()
   expect(await names(bobPhone.db, 'activities')).toEqual(['Back squat'])
   bobPhone.net.online = false
   await bobPhone.client.mutate('renameActivity', { activityId: squat.ids.id, name: 'Bob’s squat' })

@@ -102,9 +102,13 @@ describe('live mode across server processes', () => {
     const squat = strengthActivity(ann.libraryId)
     expect(await owner.mutate('createActivity', squat.args)).toMatchObject({ status: 'applied' })
     for (const member of members) {
-      expect(
-        await owner.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: member.email, role: 'viewer' }),
-      ).toMatchObject({ status: 'applied' })
+      const inviteId = newId()
+      expect(await owner.mutate('shareLibrary', { inviteId, libraryId: ann.libraryId, email: member.email, role: 'viewer' })).toMatchObject(
+        {
+          status: 'applied',
+        },
+      )
+      expect(await member.device().mutate('acceptInvitation', { inviteId })).toMatchObject({ status: 'applied' })
     }
     const readers = members.flatMap((member) => Array.from({ length: 10 }, () => onB(member)))
     // Register every device, then bring each to the head: nothing else commits after this.

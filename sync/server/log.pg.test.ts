@@ -166,10 +166,15 @@ describe('change log on PostgreSQL', () => {
     const sharedB = strengthActivity(bob.libraryId, 'Shared B')
     await ok(ann, 'createActivity', sharedA.args)
     await ok(bob, 'createActivity', sharedB.args)
-    await ok(ann, 'shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'editor' })
-    await ok(ann, 'shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: cat.email, role: 'editor' })
-    await ok(bob, 'shareLibrary', { inviteId: newId(), libraryId: bob.libraryId, email: dan.email, role: 'editor' })
-    await ok(bob, 'shareLibrary', { inviteId: newId(), libraryId: bob.libraryId, email: ann.email, role: 'viewer' })
+    const share = async (owner: TestUser, member: TestUser, role: 'editor' | 'viewer') => {
+      const inviteId = newId()
+      await ok(owner, 'shareLibrary', { inviteId, libraryId: owner.libraryId, email: member.email, role })
+      await ok(member, 'acceptInvitation', { inviteId })
+    }
+    await share(ann, bob, 'editor')
+    await share(ann, cat, 'editor')
+    await share(bob, dan, 'editor')
+    await share(bob, ann, 'viewer')
 
     // 9 writers on 4 accounts; each renames shared activities it may edit.
     const writers: { label: string; user: TestUser; renames: string[] }[] = [

@@ -26,7 +26,9 @@ test('[R6][R1][R2][R3] pulls read together answer as each pull alone would, over
   const carolPhone = carol.device()
 
   // Ann shares her library with Bob; each logs and tags; Ann logs one workout bigger than a small limit.
-  await annPhone.mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'viewer' })
+  const inviteId = newId()
+  await annPhone.mutate('shareLibrary', { inviteId, libraryId: ann.libraryId, email: bob.email, role: 'viewer' })
+  await bobPhone.mutate('acceptInvitation', { inviteId })
   const squat = strengthActivity(ann.libraryId)
   await annPhone.mutate('createActivity', squat.args)
   await annLaptop.mutate('createTag', { id: newId(), name: 'Heavy' })

@@ -261,7 +261,11 @@ describe('scope changes', () => {
     const bobs = bob.device()
     await bobs.catchUp()
     const before = bobs.offset
-    await ann.device().mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'viewer' })
+    const inviteId = newId()
+    await ann.device().mutate('shareLibrary', { inviteId, libraryId: ann.libraryId, email: bob.email, role: 'viewer' })
+    // S4: the invitation grants nothing until Bob accepts it (from another of his devices).
+    expect(await bobs.catchUp()).toEqual([])
+    await bob.device().mutate('acceptInvitation', { inviteId })
     const changes = await bobs.catchUp()
     expect(changes.every((c) => c.seq > before)).toBe(true)
     expect(changes.find((c) => c.kind === 'scope_added')).toMatchObject({ scope: `user:${bob.id}`, key: { id: ann.libraryId } })
@@ -281,7 +285,9 @@ describe('scope changes', () => {
 
   test('[S3] a revocation removes the library from the device, and a pending write into it is rejected with the reason', async () => {
     const { ids } = await squatFor(ann)
-    await ann.device().mutate('shareLibrary', { inviteId: newId(), libraryId: ann.libraryId, email: bob.email, role: 'editor' })
+    const inviteId = newId()
+    await ann.device().mutate('shareLibrary', { inviteId, libraryId: ann.libraryId, email: bob.email, role: 'editor' })
+    await bob.device().mutate('acceptInvitation', { inviteId })
     const bobs = bob.device()
     await bobs.catchUp()
     expect(bobs.replica.table('activities')).toHaveLength(1)

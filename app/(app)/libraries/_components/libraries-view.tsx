@@ -1,6 +1,7 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
@@ -14,6 +15,7 @@ import type { CatalogueLibrary } from '@/db/queries/libraries'
 import { defaultLibrary, libraryActivities, ownedLibraries, sharedLibraries } from '@/db/queries/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
+import { Invitations } from './invitations'
 
 async function load(db: Db, userId: string) {
   const shared = await sharedLibraries(db, userId)
@@ -73,6 +75,29 @@ function CopyableActivities({
   )
 }
 
+type Invite = Awaited<ReturnType<typeof ownedLibraries>>[number]['invites'][number]
+
+/**
+ * The invitations of a library still waiting for an answer (SPEC S4). An accepted one is the
+ * member it made, listed above; a declined one is gone; so each person has one line.
+ */
+function WaitingInvites({ library, invites }: { library: string; invites: readonly Invite[] }) {
+  // When the page opened: an invitation that expires while it is open is told on the next visit.
+  const [now] = useState(() => Date.now())
+  const waiting = invites.filter((i) => !i.acceptedAt)
+  if (waiting.length === 0) return null
+  return (
+    <ul aria-label={`Invitations to ${library}`} className="flex flex-col gap-1 text-sm text-zinc-600 dark:text-zinc-400">
+      {waiting.map((i) => (
+        <li key={i.id}>
+          Invited {i.email} ({i.role === 'editor' ? 'can edit' : 'can view'}) ·{' '}
+          {new Date(i.expiresAt).getTime() <= now ? 'expired: share again to renew it' : 'waiting for them to accept'}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 /** Own libraries and sharing, libraries shared with the user, and the public catalogue. */
 export function LibrariesView() {
   const data = useLocalQuery(['libraries'], load)
@@ -93,6 +118,8 @@ export function LibrariesView() {
   return (
     <Page id="libraries" title="Libraries" gap="gap-6">
       <Notice message={message} />
+
+      <Invitations run={run} />
 
       <section aria-labelledby="owned-heading" className="flex flex-col gap-3">
         <h2 id="owned-heading" className="text-lg font-semibold">
@@ -137,16 +164,7 @@ export function LibrariesView() {
                 ))}
               </ul>
             ) : null}
-            {l.invites.length > 0 ? (
-              <ul aria-label={`Invitations to ${l.name}`} className="flex flex-col gap-1 text-sm text-zinc-600 dark:text-zinc-400">
-                {l.invites.map((i) => (
-                  <li key={i.id}>
-                    Invited {i.email} ({i.role === 'editor' ? 'can edit' : 'can view'}) ·{' '}
-                    {i.acceptedAt ? 'joined' : 'waiting for them to sign up'}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <WaitingInvites library={l.name} invites={l.invites} />
             <InlineForm
               aria-label={`Share ${l.name}`}
               onSubmit={submit(`share-${l.id}`, (d) =>
@@ -158,7 +176,9 @@ export function LibrariesView() {
                     email: String(d.get('email') ?? ''),
                     role: d.get('role') === 'editor' ? 'editor' : 'viewer',
                   },
-                  { done: `Invitation sent. It takes effect when the server receives it.` },
+                  {
+                    done: `Invitation saved. Cadence sends no email: ask them to sign in (or sign up) with that address and accept it.`,
+                  },
                 ),
               )}
             >

@@ -42,27 +42,21 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
   for (const [user, n] of seedActivities) {
     for (let i = 0; i < n; i++) await serverMutation(w, user, { name: 'createActivity', args: activityArgs(rng, user.libraryId) }, true)
   }
-  await serverMutation(
-    w,
-    ann,
-    { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: bob.email, role: 'editor' } },
-    true,
-  )
+  // S4: each invitation is accepted by its invitee, which grants it.
+  const share = async (owner: User, member: User, role: 'editor' | 'viewer') => {
+    const inviteId = rng.uuid()
+    await serverMutation(
+      w,
+      owner,
+      { name: 'shareLibrary', args: { inviteId, libraryId: owner.libraryId, email: member.email, role } },
+      true,
+    )
+    await serverMutation(w, member, { name: 'acceptInvitation', args: { inviteId } }, true)
+  }
+  await share(ann, bob, 'editor')
   if (cat) {
-    if (rng.chance(0.5))
-      await serverMutation(
-        w,
-        ann,
-        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: ann.libraryId, email: cat.email, role: 'viewer' } },
-        true,
-      )
-    else
-      await serverMutation(
-        w,
-        bob,
-        { name: 'shareLibrary', args: { inviteId: rng.uuid(), libraryId: bob.libraryId, email: cat.email, role: 'editor' } },
-        true,
-      )
+    if (rng.chance(0.5)) await share(ann, cat, 'viewer')
+    else await share(bob, cat, 'editor')
   }
 
   const owners = [ann, bob, ann, cat && rng.chance(0.7) ? cat : rng.pick(w.users)]

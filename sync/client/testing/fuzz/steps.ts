@@ -133,7 +133,7 @@ async function restart(w: World) {
   w.log('server restarts')
 }
 
-/** The owner changes a membership from a tab the simulation does not model. */
+/** The owner changes a membership (a share is accepted by the invitee) from tabs the simulation does not model. */
 async function membershipOnServer(w: World) {
   const { rng } = w
   const owner = rng.pick(w.users)
@@ -148,10 +148,9 @@ async function membershipOnServer(w: World) {
   }
   w.count('shares')
   const role = rng.pick(['editor', 'viewer'] as const)
-  return serverMutation(w, owner, {
-    name: 'shareLibrary',
-    args: { inviteId: rng.uuid(), libraryId: owner.libraryId, email: other.email, role },
-  })
+  const inviteId = rng.uuid()
+  await serverMutation(w, owner, { name: 'shareLibrary', args: { inviteId, libraryId: owner.libraryId, email: other.email, role } })
+  return serverMutation(w, other, { name: 'acceptInvitation', args: { inviteId } })
 }
 
 /** A long-poll that another device's write (or nothing, until it times out) answers. */
