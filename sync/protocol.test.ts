@@ -23,7 +23,11 @@ import { PROTOCOL_VERSION, protocolContract } from './protocol'
 // v1 + mutation_results.args_digest (the row's new column, P2): old devices strip it. No bump.
 // v1 + stricter checks of a push (A4: a mutation name is an identifier, a device name is
 // stripped of NUL): v1 devices send nothing these refuse. No bump.
-const PINNED = { version: 1, hash: 'ad8e3665b2e84b4b' }
+// v2: a push may be answered `reregister` (another mutation under a settled id, P2, B15), which
+// v1 devices cannot read, so the server gives it only to v2 and answers v1 in v1 terms (the
+// recorded result); a mutation may be sent `withheld` (B5), which only v2 devices send. The
+// server still serves v1 (MIN_PROTOCOL_VERSION stays 1).
+const PINNED = { version: 2, hash: '11ca74c2ed88fca5' }
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
 

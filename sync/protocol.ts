@@ -10,8 +10,11 @@ import { changeOps, mutationStatuses } from '@/db/schema/sync'
 import { syncScopeKinds } from '@/db/schema/sync-scope'
 import { mutationErrorCodes } from '@/domain/errors'
 
-/** The protocol this code speaks, as a device and as a server. */
-export const PROTOCOL_VERSION = 1
+/**
+ * The protocol this code speaks, as a device and as a server. 2: a push may be answered
+ * `reregister` (SPEC B15), and a mutation may be sent `withheld` (B5).
+ */
+export const PROTOCOL_VERSION = 2
 /**
  * The oldest device protocol a server still answers (SPEC V1): a server serves every version
  * from this one to {@link PROTOCOL_VERSION}, and answers any other with 426 and
@@ -50,6 +53,8 @@ export const deviceIdSchema = z.uuid('must be a UUID')
 /** A commit sequence number: every change of every transaction up to it (SPEC R3). */
 export const offsetSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const mutationIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+/** A SHA-256 digest in hex: of a mutation, by {@link mutationDigest}. */
+export const digestSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in hex')
 
 /**
  * A permission scope as the change log names it: `user:<id>`, `library:<id>`, `device:<id>`
@@ -81,6 +86,11 @@ export const mutationSchema = z.object({
   id: mutationIdSchema,
   name: mutationNameSchema,
   args: z.unknown(),
+  /**
+   * Sent instead of the arguments when a push of this mutation alone would be over the body
+   * limit (SPEC B5): its size and {@link mutationDigest}. The server records it rejected.
+   */
+  withheld: z.object({ bytes: z.number().int().min(0), digest: digestSchema }).optional(),
 })
 export type Mutation = z.infer<typeof mutationSchema>
 
@@ -99,10 +109,21 @@ export const mutationResultSchema = z.discriminatedUnion('status', [
 ])
 export type MutationResult = z.infer<typeof mutationResultSchema>
 
-/** `pushed`: every mutation settled. `gap`: settled up to a gap; resend from `expected` (SPEC P2). */
+/**
+ * `pushed`: every mutation settled. `gap`: settled up to a gap; resend from `expected` (SPEC P2).
+ * `reregister` (v2 only): the server recorded another mutation under `mutationId`; the ones before
+ * it are settled (`results`), and the device goes on under a new device id (SPEC B15).
+ */
 export const pushResponseSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pushed'), results: z.array(mutationResultSchema), horizon: offsetSchema }),
   z.object({ type: z.literal('gap'), results: z.array(mutationResultSchema), expected: z.number().int().min(1), horizon: offsetSchema }),
+  z.object({
+    type: z.literal('reregister'),
+    results: z.array(mutationResultSchema),
+    mutationId: mutationIdSchema,
+    message: z.string(),
+    horizon: offsetSchema,
+  }),
 ])
 export type PushResponse = z.infer<typeof pushResponseSchema>
 
@@ -131,7 +152,7 @@ export const mutationResultRowSchema = z.object({
   error_code: z.enum(mutationErrorCodes).nullable(),
   error_message: z.string().nullable(),
   /** Which mutation the result is for (`mutationDigest`); null on rows older than digests. */
-  args_digest: z.string().nullable(),
+  args_digest: digestSchema.nullable(),
   created_at: z.string(),
 })
 export type MutationResultRow = z.infer<typeof mutationResultRowSchema>
@@ -244,4 +265,61 @@ export const protocolContract = {
   scopeKinds,
   limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS },
   schemas: protocolSchemas,
+}
+
+/** Bytes of a value as the wire carries it: its JSON in UTF-8. */
+export function encodedBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).byteLength
+}
+
+const kilobytes = (bytes: number) => `${Math.ceil(bytes / 1000).toLocaleString('en')} KB`
+
+/** Why a mutation whose push alone would be `bytes` long cannot be synced (SPEC B1, B5). */
+export function tooLargeMessage(bytes: number, limit = MAX_BODY_BYTES): string {
+  return `This change is too large to sync: ${kilobytes(bytes)}, and the server takes at most ${kilobytes(limit)} at a time.`
+}
+
+/** A piece of JSON text, told apart from a string value on the stack of {@link canonicalJson}. */
+class Token {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A JSON value as text with every object's keys sorted, so two encodings of one value read the
+ * same. Iterative: arguments nested deeper than the stack allows are refused by their mutator,
+ * and must not fail here first.
+ */
+export function canonicalJson(root: unknown): string {
+  const out: string[] = []
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (item instanceof Token) out.push(item.text)
+    else if (Array.isArray(item)) {
+      stack.push(new Token(']'))
+      for (let i = item.length - 1; i >= 0; i--) stack.push(item[i] === undefined ? null : item[i], ...(i > 0 ? [new Token(',')] : []))
+      stack.push(new Token('['))
+    } else if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item).filter(([, value]) => value !== undefined)
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      stack.push(new Token('}'))
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, value] = entries[i]!
+        stack.push(value, new Token(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`))
+      }
+      stack.push(new Token('{'))
+    } else out.push(JSON.stringify(item) ?? 'null')
+  }
+  return out.join('')
+}
+
+/**
+ * Which mutation a result is for (SPEC P2): SHA-256, in hex, of its name, a newline and the
+ * canonical JSON of its arguments. The server computes it from what a push carries; a device,
+ * for a mutation it sends {@link mutationSchema withheld}.
+ */
+export async function mutationDigest(name: string, args: unknown): Promise<string> {
+  const data = new TextEncoder().encode(`${name}\n${canonicalJson(args ?? null)}`)
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data))
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

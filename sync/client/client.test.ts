@@ -337,3 +337,46 @@ test('[B10] copying a public activity the device cannot see is queued for the se
   expect(client.status.rejected).toEqual([])
   expect(await names(db, 'activities')).toEqual(['Catalogue squat'])
 })
+
+async function until(what: string, condition: () => boolean, ms = 10_000) {
+  const deadline = performance.now() + ms
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+test('[B6] a snapshot this device fails to store is a local error in the status, not the network’s, and is tried again only after the longest back-off', async () => {
+  const { client, db } = await device(ann)
+  // The device's own database refuses what the server sends (a bug of the app, a damaged store).
+  await db.execute(sql`alter table tags add constraint broken check (name = '')`)
+  await ann.device().mutate('createTag', { id: newId(), name: 'Heavy' })
+  let attempts = 0
+  let loading = false
+  client.subscribe(() => {
+    if (client.status.loading && !loading) attempts++
+    loading = client.status.loading !== null
+  })
+  client.start({ maxBackoffMs: 60_000 })
+  try {
+    await until('the failure is reported', () => client.status.localError !== null)
+    expect(client.status).toMatchObject({
+      online: true,
+      incompatible: null,
+      localError: expect.stringMatching(
+        /^This device could not store what it synced \(.*violates check constraint "broken"\)\. Your changes are kept/,
+      ),
+    })
+    // Trying again at once would fail the same way: the loop waits as long as it ever does.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(attempts).toBe(1)
+    // Once the device can store it (the next app version, say), a kick syncs and clears the error.
+    await db.execute(sql`alter table tags drop constraint broken`)
+    client.kick()
+    await until('the device syncs', () => client.status.localError === null && client.status.lastSyncedAt !== null)
+    expect(await names(db, 'tags')).toEqual(['Heavy'])
+    expect(attempts).toBe(2)
+  } finally {
+    await client.stop()
+  }
+})

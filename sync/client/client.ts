@@ -7,13 +7,26 @@
  * likewise. The device can go offline, crash or close at any point and reopen consistent, with
  * nothing lost.
  */
-import { asc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import { localOutbox, localRejections, localSyncState, localWriteTokens } from '@/db/schema/local'
 import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { PROTOCOL_VERSION, mutationResultRowSchema, type Change, type MutationResult } from '../protocol'
+import {
+  MAX_BODY_BYTES,
+  MAX_PUSH_MUTATIONS,
+  PROTOCOL_VERSION,
+  encodedBytes,
+  mutationDigest,
+  mutationResultRowSchema,
+  tooLargeMessage,
+  type Change,
+  type Mutation,
+  type MutationResult,
+  type PushRequest,
+  type PushResponse,
+} from '../protocol'
 import {
   applyBesidePending,
   applyChanges,
@@ -46,6 +59,28 @@ export type SyncStatus = {
   incompatible: Incompatible | null
   /** Progress of a snapshot being loaded, or null. */
   loading: { rows: number; percent: number | null } | null
+  /**
+   * This device's own database failed while syncing (applying what the server sent, say): not
+   * the network's fault, and not fixed by retrying soon (SPEC B6). Null once a round succeeds.
+   */
+  localError: string | null
+  /** Set when this device registered with the server again, and why (SPEC B15), until dismissed. */
+  recovery: Recovery | null
+}
+
+/**
+ * Why a device registered again under a new id (SPEC B15): `server-restored`, the server no
+ * longer has changes this device had synced (restored from a backup); `device-restored`, this
+ * device's storage went back to an earlier copy. `resent` pending changes were sent again.
+ */
+export type Recovery = { reason: 'server-restored' | 'device-restored'; resent: number; message: string; at: Date }
+
+/** What the user is told when the device registers again (SPEC B15). */
+function recoveryMessage(reason: Recovery['reason'], resent: number): string {
+  const changes = resent === 1 ? '1 change' : `${resent} changes`
+  return reason === 'server-restored'
+    ? `The server was restored from a backup and had lost changes. This device sent its ${changes} not yet synced again; changes that had synced shortly before the restore, from this device or another, may be missing.`
+    : `This device's storage was restored from an earlier copy. It registered with the server again and sent its ${changes} not yet synced anew; nothing was lost.`
 }
 
 /** The status of a client that has not synced or read its outbox yet: a fresh object each call. */
@@ -60,6 +95,8 @@ export function emptySyncStatus(): SyncStatus {
     lastError: null,
     incompatible: null,
     loading: null,
+    localError: null,
+    recovery: null,
   }
 }
 
@@ -82,6 +119,9 @@ export type SyncClientOptions = {
 
 /** How many write tokens a device keeps: a rerun comes within moments of its first run. */
 const WRITE_TOKENS_KEPT = 100
+
+/** `local_outbox.settled_seq` of an entry a push answered rejected (its reason comes in the stream). */
+const REJECTED = -1
 
 /** Opens (or initialises) a device's sync state for a user. */
 export async function initDevice(db: Db, { deviceId, userId }: { deviceId: string; userId: string }) {
@@ -107,7 +147,8 @@ export async function clearDevice(db: Db) {
 export class SyncClient {
   private readonly db: Db
   private readonly transport: Transport
-  readonly deviceId: string
+  /** This device's id as last read from its sync state, which a re-registration changes (B15). */
+  private id: string
   readonly userId: string
   private readonly now: () => Date
   private readonly listeners = new Set<() => void>()
@@ -116,9 +157,20 @@ export class SyncClient {
   constructor(private readonly options: SyncClientOptions) {
     this.db = options.db
     this.transport = options.transport
-    this.deviceId = options.deviceId
+    this.id = options.deviceId
     this.userId = options.userId
     this.now = options.now ?? (() => new Date())
+  }
+
+  /** The device id the server knows this device by; a new one after a re-registration (B15). */
+  get deviceId(): string {
+    return this.id
+  }
+
+  /** Reads the device id from the sync state: another tab's loop may have registered anew. */
+  private async currentDeviceId(): Promise<string> {
+    this.id = (await readState(this.db)).deviceId
+    return this.id
   }
 
   // Local writes ---------------------------------------------------------------------------------
@@ -143,6 +195,11 @@ export class SyncClient {
       }
       rerun = true
       const state = await readState(tx)
+      // B1: a write no push could carry is refused now, not queued to block every later one.
+      const alone = encodedBytes(this.pushRequest(state.deviceId, [{ id: state.nextMutationId, name, args }]))
+      if (alone > MAX_BODY_BYTES) {
+        throw new MutationError('invalid_args', `${tooLargeMessage(alone)} Shorten its notes, or split it into smaller changes.`)
+      }
       const refusal = await runRecorded(tx, this.userId, name, args, now)
       // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
       const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
@@ -173,51 +230,191 @@ export class SyncClient {
 
   // Push -----------------------------------------------------------------------------------------
 
-  /** Sends every unsettled outbox entry, in order (SPEC B5). Returns how many were settled. */
+  /** Most bytes a push body may have; halved when one is refused as too large anyway (SPEC B5). */
+  private pushBytes = MAX_BODY_BYTES
+
+  private pushRequest(deviceId: string, mutations: Mutation[]): PushRequest {
+    return { protocolVersion: PROTOCOL_VERSION, deviceId, deviceName: this.options.deviceName, mutations }
+  }
+
+  /**
+   * Sends every unsettled outbox entry, in order, in pushes within the count and byte limits
+   * (SPEC B5). A gap the outbox cannot fill, or a server that recorded other mutations under
+   * this device's ids, makes the device register again (B15). Returns how many were settled.
+   */
   async push(): Promise<number> {
     let settled = 0
+    let reregistered = false
+    let lastGap: number | undefined
     for (;;) {
-      const batch = await this.db
-        .select()
-        .from(localOutbox)
-        .where(isNull(localOutbox.settledSeq))
-        .orderBy(asc(localOutbox.mutationId))
-        .limit(this.options.pushBatch ?? 100)
-      if (batch.length === 0) return settled
-      const response = await this.guard(() =>
-        this.transport.push({
-          protocolVersion: PROTOCOL_VERSION,
-          deviceId: this.deviceId,
-          deviceName: this.options.deviceName,
-          mutations: batch.map((m) => ({ id: m.mutationId, name: m.name, args: m.args })),
-        }),
-      )
-      await this.recordResults(response.results)
-      settled += response.results.length
-      if (response.type === 'gap') {
-        // The server has settled everything below `expected`; our outbox lacks nothing it needs
-        // unless entries were lost, which the outbox's transactionality rules out.
-        if (!batch.some((m) => m.mutationId === response.expected)) {
-          throw new Error(`The server expects mutation ${response.expected}, which this device no longer has.`)
-        }
+      const deviceId = await this.currentDeviceId()
+      const request = await this.nextPush(deviceId)
+      if (!request) return settled
+      let response: PushResponse
+      try {
+        response = await this.guard(() => this.transport.push(request))
+      } catch (error) {
+        if (!(error instanceof TransportError && error.kind === 'too-large')) throw error
+        // Something on the way (a proxy, a server of other limits) takes less than the protocol
+        // says: halve what a push carries, down to single mutations, then withhold those.
+        if (request.mutations.every((m) => m.withheld)) throw error
+        this.pushBytes = Math.floor(encodedBytes(request) / 2)
         continue
       }
-      if (response.results.length < batch.length) return settled
+      await this.recordResults(response.results)
+      settled += response.results.length
+      if (response.type === 'pushed') {
+        if (response.results.length < request.mutations.length) return settled
+        continue
+      }
+      if (response.type === 'gap' && response.expected !== lastGap && (await this.resendFrom(response.expected))) {
+        lastGap = response.expected
+        continue
+      }
+      // The server's numbering of this device cannot be continued from its outbox.
+      if (reregistered) throw new Error('The server refused this device’s changes again after it registered anew.')
+      reregistered = true
+      if (response.type === 'reregister') await this.reregister(deviceId, response.mutationId, response.results, 'device-restored')
+      else await this.reregister(deviceId, response.expected, response.results, 'server-restored')
     }
+  }
+
+  /**
+   * The next push: the oldest unsettled entries, as many as fit {@link pushBytes} (encoded
+   * exactly as the wire will carry them) and the count limits. The first entry always goes; if
+   * it alone does not fit, it goes withheld, to be recorded rejected (B5). The outbox is read
+   * only as far as the sizes of its rows can fit, so a backlog of large writes is not loaded whole.
+   */
+  private async nextPush(deviceId: string): Promise<PushRequest | null> {
+    const limit = Math.min(this.options.pushBatch ?? 100, MAX_PUSH_MUTATIONS)
+    const sizes = await this.db
+      .select({ id: localOutbox.mutationId, size: sql<number>`octet_length(${localOutbox.args}::text)::int` })
+      .from(localOutbox)
+      .where(isNull(localOutbox.settledSeq))
+      .orderBy(asc(localOutbox.mutationId))
+      .limit(limit)
+    if (sizes.length === 0) return null
+    const ids: number[] = []
+    let approximate = 0
+    for (const { id, size } of sizes) {
+      if (ids.length > 0 && approximate + Number(size) > this.pushBytes) break
+      ids.push(id)
+      approximate += Number(size)
+    }
+    const entries = await this.db
+      .select()
+      .from(localOutbox)
+      .where(inArray(localOutbox.mutationId, ids))
+      .orderBy(asc(localOutbox.mutationId))
+    const request = this.pushRequest(deviceId, [])
+    let bytes = encodedBytes(request)
+    for (const entry of entries) {
+      const mutation: Mutation = { id: entry.mutationId, name: entry.name, args: entry.args }
+      // One more element of the array: its JSON and, after the first, a comma.
+      const size = encodedBytes(mutation) + (request.mutations.length > 0 ? 1 : 0)
+      if (bytes + size <= this.pushBytes) {
+        request.mutations.push(mutation)
+        bytes += size
+      } else if (request.mutations.length > 0) {
+        break
+      } else {
+        const withheld = { bytes: bytes + size, digest: await mutationDigest(entry.name, entry.args) }
+        request.mutations.push({ id: entry.mutationId, name: entry.name, args: null, withheld })
+        break
+      }
+    }
+    return request
+  }
+
+  /**
+   * The server expects `mutationId` next (a gap, SPEC P2): resend from it when the outbox has it,
+   * answered or not (a server restored to before its answer has forgotten it). False when the
+   * outbox does not have it.
+   */
+  private async resendFrom(mutationId: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [entry] = await tx.select({ id: localOutbox.mutationId }).from(localOutbox).where(eq(localOutbox.mutationId, mutationId))
+      if (!entry) return false
+      await tx
+        .update(localOutbox)
+        .set({ settledSeq: null })
+        .where(sql`${localOutbox.mutationId} >= ${mutationId}`)
+      return true
+    })
+  }
+
+  /**
+   * Registers this device again under a new id (SPEC B15), when the server's numbering of its
+   * mutations cannot be continued: it expects one the device has dropped (the server was
+   * restored from a backup), or recorded other mutations under its ids (the device's storage
+   * was). Entries below `settledBelow` are settled on the server under the old id, whose results
+   * this device will no longer read: applied ones leave the outbox (the snapshot that follows
+   * brings their effects), rejected ones are reported with the reason `results` gives. Every
+   * other entry is sent again under the new id, keeping its number (the server starts a new
+   * device's numbering at its first push, P2). The device then loads a snapshot (B6).
+   */
+  private async reregister(from: string, settledBelow: number, results: MutationResult[], reason: Recovery['reason']) {
+    const deviceId = newId()
+    const reasons = new Map(results.flatMap((r) => (r.status === 'rejected' ? [[r.id, r] as const] : [])))
+    const resent = await this.db.transaction(async (tx) => {
+      const state = await readState(tx)
+      if (state.deviceId !== from) return null
+      const settledThere = await tx
+        .select()
+        .from(localOutbox)
+        .where(and(lt(localOutbox.mutationId, settledBelow), isNotNull(localOutbox.settledSeq)))
+      for (const entry of settledThere) {
+        if (entry.settledSeq === REJECTED) {
+          const refusal = reasons.get(entry.mutationId)
+          await tx
+            .insert(localRejections)
+            .values({
+              mutationId: entry.mutationId,
+              name: entry.name,
+              args: entry.args,
+              errorCode: refusal?.code ?? 'conflict',
+              errorMessage: refusal?.message ?? 'The server refused this change.',
+            })
+            .onConflictDoNothing()
+        }
+        await tx.delete(localOutbox).where(eq(localOutbox.mutationId, entry.mutationId))
+      }
+      await tx.update(localOutbox).set({ settledSeq: null })
+      await tx.update(localSyncState).set({ deviceId, syncedSeq: null }).where(eq(localSyncState.id, 1))
+      return pendingCount(tx)
+    })
+    if (resent === null) return
+    this.id = deviceId
+    this.noteRecovery(reason, resent)
   }
 
   /** Notes what a push answered; the stream settles them for good (SPEC P5, B3). */
   private async recordResults(results: MutationResult[]) {
     if (results.length === 0) return
-    await this.db.transaction(async (tx) => {
+    const restored = await this.db.transaction(async (tx) => {
+      const { syncedSeq } = await readState(tx)
+      let behind = false
       for (const r of results) {
         // A rejected one waits for its record in the stream, which brings the reason durably.
-        await tx
+        const [entry] = await tx
           .update(localOutbox)
-          .set({ settledSeq: r.status === 'applied' ? r.seq : -1 })
+          .set({ settledSeq: r.status === 'applied' ? r.seq : REJECTED })
           .where(eq(localOutbox.mutationId, r.id))
+          .returning({ id: localOutbox.mutationId })
+        // Applied at a seq this device has passed, yet still pending here: the server's seqs
+        // started again below the device's offset (a restore from a backup, B15). Its stream
+        // from that offset would skip this result and more; the device starts from a snapshot.
+        if (entry && r.status === 'applied' && r.seq > 0 && syncedSeq !== null && r.seq <= syncedSeq) behind = true
       }
+      if (behind) await tx.update(localSyncState).set({ syncedSeq: null }).where(eq(localSyncState.id, 1))
+      return behind ? pendingCount(tx) : null
     })
+    if (restored !== null) this.noteRecovery('server-restored', restored)
+  }
+
+  private noteRecovery(reason: Recovery['reason'], resent: number) {
+    this.statusValue.recovery = { reason, resent, message: recoveryMessage(reason, resent), at: this.now() }
+    this.emit()
   }
 
   // Pull and rebase ------------------------------------------------------------------------------
@@ -228,12 +425,13 @@ export class SyncClient {
    */
   async pull({ waitMs = 0, signal }: { waitMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
     const state = await readState(this.db)
+    this.id = state.deviceId
     if (state.syncedSeq === null) {
       await this.refetch()
       return false
     }
     const result = await this.guard(() =>
-      this.transport.pull({ deviceId: this.deviceId, offset: state.syncedSeq!, limit: this.options.pullLimit, waitMs, signal }),
+      this.transport.pull({ deviceId: state.deviceId, offset: state.syncedSeq!, limit: this.options.pullLimit, waitMs, signal }),
     )
     if (result.type === 'must-refetch') {
       await this.refetch()
@@ -241,8 +439,9 @@ export class SyncClient {
     }
     await this.db.transaction(async (tx) => {
       const current = await readState(tx)
-      // Another pull (another tab, a retried request) may have applied this batch already.
-      if (current.syncedSeq !== state.syncedSeq) return
+      // Another pull (another tab, a retried request) may have applied this batch already, or
+      // the device registered anew (B15) since it asked.
+      if (current.syncedSeq !== state.syncedSeq || current.deviceId !== state.deviceId) return
       // B14: before the batch settles this device's edits, note which of its values it replaces.
       await noteReplacedEdits(tx, result.changes, this.deviceId, this.userId)
       await this.rebase(tx, result.changes)
@@ -271,6 +470,7 @@ export class SyncClient {
    * for a new device, and for one behind the server's retention horizon.
    */
   async refetch(): Promise<void> {
+    const deviceId = await this.currentDeviceId()
     const since =
       (await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).orderBy(asc(localOutbox.mutationId)).limit(1))[0]?.id ?? 0
     this.statusValue.loading = { rows: 0, percent: null }
@@ -284,7 +484,7 @@ export class SyncClient {
         let total: number | null = null
         const tables = new Map(syncTables.map((t) => [t.table, t]))
         await this.guard(() =>
-          this.transport.snapshot({ deviceId: this.deviceId, sinceMutationId: since }, async (line) => {
+          this.transport.snapshot({ deviceId, sinceMutationId: since }, async (line) => {
             if (line.type === 'snapshot-begin') {
               horizon = line.horizon
               total = line.rows ?? null
@@ -343,6 +543,10 @@ export class SyncClient {
           await this.push()
           const upToDate = await this.pull()
           backoff = 0
+          if (this.statusValue.localError) {
+            this.statusValue.localError = null
+            this.emit()
+          }
           if (!upToDate || !this.running) continue
           if (await this.hasUnpushed()) continue
           this.inFlight = new AbortController()
@@ -350,13 +554,17 @@ export class SyncClient {
         } catch (error) {
           if (!this.running) break
           if ((error as Error).name === 'AbortError') continue
-          if (!(error instanceof TransportError)) {
+          // Whatever the transport did not raise is this device's own failure (SPEC B6).
+          const local = !(error instanceof TransportError)
+          if (local) {
             this.statusValue.lastError = error instanceof Error ? error.message : String(error)
+            this.statusValue.localError = localFailure(error)
             this.emit()
           }
-          // No common protocol version is not fixed by retrying soon (SPEC V2): try again rarely.
+          // No common protocol version (SPEC V2) or a failing device database (B6) is not fixed
+          // by retrying soon: try again rarely.
           const incompatible = error instanceof TransportError && error.kind === 'version'
-          backoff = incompatible ? maxBackoffMs : Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
+          backoff = incompatible || local ? maxBackoffMs : Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
           await this.sleep(backoff)
         } finally {
           this.inFlight = undefined
@@ -465,8 +673,24 @@ export class SyncClient {
     for (const listener of this.listeners) listener()
   }
 
+  /** Hides the notice of a re-registration (B15). */
+  dismissRecovery(): void {
+    this.statusValue = { ...this.statusValue, recovery: null }
+    this.emit()
+  }
+
   async dismissRejection(mutationId: number) {
     await this.db.update(localRejections).set({ dismissedAt: this.now() }).where(eq(localRejections.mutationId, mutationId))
     await this.refreshStatus()
   }
+}
+
+/**
+ * A local failure in words for the status (SPEC B6): the database's own reason, on one line,
+ * rather than the statement and its parameters.
+ */
+function localFailure(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
+  const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.slice(0, 300)
+  return `This device could not store what it synced (${reason}). Your changes are kept on this device, and sync keeps trying.`
 }

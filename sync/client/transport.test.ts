@@ -157,3 +157,28 @@ test('[V2] a server older than the app: the status says the server is behind, an
     await client.stop()
   }
 })
+
+test('[B6] a snapshot line or an answer this app cannot read is the server’s failure, never the network’s; what the device fails to store is its own', async () => {
+  const answering =
+    (body: string, type: string = contentTypes.ndjson): Fetch =>
+    async () =>
+      new Response(body, { status: 200, headers: { 'content-type': type } })
+  const begin = JSON.stringify({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: 0, horizon: 0, scopes: [] })
+  const ignore = async () => undefined
+  for (const body of [`${begin}\n{"type":"rows","table":1}\n`, `${begin}\nnot json\n`]) {
+    const transport = new HttpTransport({ fetch: answering(body) })
+    await expect(transport.snapshot({ deviceId: newId() }, ignore)).rejects.toMatchObject({ name: 'TransportError', kind: 'server' })
+  }
+  const push = new HttpTransport({ fetch: answering('{"type":"pushed"}', contentTypes.json) })
+  await expect(push.push({ protocolVersion: PROTOCOL_VERSION, deviceId: newId(), mutations: [] })).rejects.toMatchObject({
+    name: 'TransportError',
+    kind: 'server',
+  })
+  const failure = new Error('the device database failed')
+  const transport = new HttpTransport({ fetch: answering(`${begin}\n`) })
+  await expect(
+    transport.snapshot({ deviceId: newId() }, async () => {
+      throw failure
+    }),
+  ).rejects.toBe(failure)
+})

@@ -21,6 +21,7 @@ import {
   type PushResponse,
   type SnapshotLine,
 } from '../protocol'
+import type { z } from 'zod'
 
 export type PullParams = { deviceId: string; offset: number; limit?: number; waitMs?: number; signal?: AbortSignal }
 export type SnapshotParams = { deviceId: string; sinceMutationId?: number; signal?: AbortSignal }
@@ -39,10 +40,14 @@ export interface Transport {
  */
 export type Incompatible = 'update-app' | 'server-behind'
 
-/** A request that did not get an answer about the mutations: retry later, nothing is lost. */
+/**
+ * A request that did not get an answer about the mutations: retry later, nothing is lost.
+ * `too-large`: the body was refused as over the size limit (413), so the push must be smaller.
+ * `server`: the server failed, or answered what this app cannot read.
+ */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version',
+    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version' | 'too-large',
     message: string,
     /** Set when `kind` is `version`. */
     readonly incompatible?: Incompatible,
@@ -82,6 +87,8 @@ export class HttpTransport implements Transport {
     if (response.status === syncStatuses.unsupportedVersion) throw await versionError(response)
     if (response.status === 401) throw new TransportError('auth', 'Signed out: sign in again to sync.')
     if (response.status >= 500) throw new TransportError('server', `The server failed (${response.status}).`)
+    if (response.status === 413)
+      throw new TransportError('too-large', await messageOf(response, 'The request was too large for the server.'))
     if (response.status >= 400 && response.status !== syncStatuses.mustRefetch) {
       const body = (await response.json().catch(() => ({}))) as { message?: string }
       throw new TransportError('refused', body.message ?? `The server refused the request (${response.status}).`)
@@ -95,14 +102,15 @@ export class HttpTransport implements Transport {
       headers: { 'content-type': contentTypes.json },
       body: JSON.stringify(request),
     })
-    return pushResponseSchema.parse(await response.json())
+    return readAnswer(response, pushResponseSchema, 'push')
   }
 
   async pull({ deviceId, offset, limit = 1000, waitMs = 0, signal }: PullParams): Promise<PullResponse | MustRefetch> {
     const query = queryString({ v: PROTOCOL_VERSION, deviceId, offset, limit, waitMs })
     const response = await this.request(`${syncPaths.pull}?${query}`, { signal })
-    const body = await response.json()
-    return response.status === syncStatuses.mustRefetch ? mustRefetchSchema.parse(body) : pullResponseSchema.parse(body)
+    return response.status === syncStatuses.mustRefetch
+      ? readAnswer(response, mustRefetchSchema, 'must-refetch')
+      : readAnswer(response, pullResponseSchema, 'pull')
   }
 
   async snapshot({ deviceId, sinceMutationId = 0, signal }: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void> {
@@ -127,9 +135,11 @@ export class HttpTransport implements Transport {
         buffered += value ?? ''
         let newline: number
         while ((newline = buffered.indexOf('\n')) >= 0) {
-          const line = snapshotLineSchema.parse(JSON.parse(buffered.slice(0, newline)))
+          const line = readLine(buffered.slice(0, newline))
           buffered = buffered.slice(newline + 1)
           if (line.type === 'snapshot-end') ended = true
+          // What `onLine` throws is the device's own failure (its database): it passes as it is,
+          // never as the network's or the server's (SPEC B6).
           await onLine(line)
         }
       }
@@ -139,6 +149,32 @@ export class HttpTransport implements Transport {
     }
     if (!ended) throw new TransportError('offline', 'The snapshot was interrupted.')
   }
+}
+
+/** The message of an error answer, or `fallback`. */
+async function messageOf(response: Response, fallback: string): Promise<string> {
+  const body = (await response.json().catch(() => ({}))) as { message?: unknown }
+  return typeof body.message === 'string' ? body.message : fallback
+}
+
+/** An answer parsed by its schema; one that does not parse is the server's failure, not the device's. */
+async function readAnswer<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await response.json().catch(() => undefined))
+  if (!parsed.success) throw new TransportError('server', `The server's ${what} answer could not be read.`)
+  return parsed.data
+}
+
+/** One snapshot line; one that does not parse is the server's failure, as for any answer. */
+function readLine(text: string): SnapshotLine {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new TransportError('server', 'The server sent a snapshot line that is not JSON.')
+  }
+  const parsed = snapshotLineSchema.safeParse(json)
+  if (!parsed.success) throw new TransportError('server', 'The server sent a snapshot line this app cannot read.')
+  return parsed.data
 }
 
 /** The error for a 426 answer: which side must be updated, in the server's words. */

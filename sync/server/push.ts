@@ -6,39 +6,55 @@ import type { Db, Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
 import { runMutator } from '@/domain/mutators'
 import type { MutationErrorCode } from '@/domain/errors'
-import type { MutationResult, PushRequest, PushResponse } from '../protocol'
+import { mutationDigest, tooLargeMessage, type Mutation, type MutationResult, type PushRequest, type PushResponse } from '../protocol'
 import { readSyncState } from './state'
+
+/** Protocol versions whose devices understand a `reregister` answer (SPEC B15). */
+const REREGISTER_FROM_VERSION = 2
 
 /**
  * Applies a device's run of mutations in order, in one transaction, each under its own savepoint
  * with its result (SPEC P2-P4). The device must already be registered to `userId`.
  */
 export async function push(db: Db, userId: string, request: PushRequest): Promise<PushResponse> {
-  const { results, expected, txid } = await db.transaction(async (tx) => {
+  // Which mutation each is, to tell a duplicate from another mutation sent under a settled id.
+  const digests = await Promise.all(request.mutations.map((m) => m.withheld?.digest ?? mutationDigest(m.name, m.args)))
+  const { results, expected, diverged, txid } = await db.transaction(async (tx) => {
     // The device row lock orders concurrent pushes of one device.
     const [device] = await tx.select({ last: devices.lastMutationId }).from(devices).where(eq(devices.id, request.deviceId)).for('update')
     const first = device?.last ?? 0
-    let last = first
+    // A device id the server has settled nothing for starts where its first push starts: a
+    // device that registered anew (B15) keeps its numbering, and its outbox starts there.
+    let last = first === 0 && request.mutations[0] ? request.mutations[0].id - 1 : first
     const [{ now, txid }] = (await rows<{ now: string | Date; txid: string }>(
       tx,
       sql`select now() as now, pg_current_xact_id()::text as txid`,
     )) as [{ now: string | Date; txid: string }]
     const results: MutationResult[] = []
     let expected: number | undefined
-    for (const mutation of request.mutations) {
+    let diverged: number | undefined
+    for (const [i, mutation] of request.mutations.entries()) {
+      const digest = digests[i]!
       if (mutation.id <= last) {
-        results.push(await recordedResult(tx, request.deviceId, mutation.id, txid))
+        const recorded = await recordedResult(tx, request.deviceId, mutation.id, digest, txid)
+        // Another mutation under a settled id: the device's numbering went back (its storage was
+        // restored). Its recorded result is not this one's; a device of v1 has no other answer.
+        if (recorded.digest === 'other' && request.protocolVersion >= REREGISTER_FROM_VERSION) {
+          diverged = mutation.id
+          break
+        }
+        results.push(recorded.result)
         continue
       }
       if (mutation.id > last + 1) {
         expected = last + 1
         break
       }
-      results.push(await apply(tx, userId, request.deviceId, mutation, new Date(now)))
+      results.push(await apply(tx, userId, request.deviceId, mutation, digest, new Date(now)))
       last = mutation.id
     }
     if (last > first) await tx.update(devices).set({ lastMutationId: last }).where(eq(devices.id, request.deviceId))
-    return { results, expected, txid }
+    return { results, expected, diverged, txid }
   })
   // Applied in this transaction: its seq exists only now that it has committed (SPEC L3).
   if (results.some((r) => r.status === 'applied' && r.seq === PENDING_SEQ)) {
@@ -46,26 +62,31 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
     for (const r of results) if (r.status === 'applied' && r.seq === PENDING_SEQ) r.seq = seq
   }
   const { horizon } = await readSyncState(db)
+  if (diverged !== undefined) {
+    const message = `The server has recorded another change as this device's change ${diverged}: this device's storage was restored from an earlier copy. It registers again and sends its pending changes anew.`
+    return { type: 'reregister', results, mutationId: diverged, message, horizon }
+  }
   return expected === undefined ? { type: 'pushed', results, horizon } : { type: 'gap', results, expected, horizon }
 }
 
 /** Stands for the seq of the pushing transaction until it has committed. */
 const PENDING_SEQ = -1
 
-/** Runs one mutation under a savepoint and records its result; a refusal undoes its effects only. */
-async function apply(
-  tx: Tx,
-  userId: string,
-  deviceId: string,
-  mutation: PushRequest['mutations'][number],
-  now: Date,
-): Promise<MutationResult> {
+/**
+ * Runs one mutation under a savepoint and records its result; a refusal undoes its effects only.
+ * A withheld one (too large to send, SPEC B5) is recorded rejected without running.
+ */
+async function apply(tx: Tx, userId: string, deviceId: string, mutation: Mutation, digest: string, now: Date): Promise<MutationResult> {
   let refusal: { code: MutationErrorCode; message: string } | undefined
-  try {
-    await tx.transaction((sp) => runMutator({ tx: sp, userId, now, runtime: 'server' }, mutation.name, mutation.args))
-  } catch (error) {
-    refusal = asRefusal(error)
-    if (!refusal) throw error
+  if (mutation.withheld) {
+    refusal = { code: 'invalid_args', message: `${tooLargeMessage(mutation.withheld.bytes)} It was not sent.` }
+  } else {
+    try {
+      await tx.transaction((sp) => runMutator({ tx: sp, userId, now, runtime: 'server' }, mutation.name, mutation.args))
+    } catch (error) {
+      refusal = asRefusal(error)
+      if (!refusal) throw error
+    }
   }
   await tx.insert(mutationResults).values({
     deviceId,
@@ -74,6 +95,7 @@ async function apply(
     status: refusal ? 'rejected' : 'applied',
     errorCode: refusal?.code ?? null,
     errorMessage: refusal?.message ?? null,
+    argsDigest: digest,
   })
   return refusal ? { id: mutation.id, status: 'rejected', ...refusal } : { id: mutation.id, status: 'applied', seq: PENDING_SEQ }
 }
@@ -85,24 +107,41 @@ async function seqOf(db: Queryable, txid: string): Promise<number> {
 
 /**
  * The result recorded for a mutation settled earlier (a duplicate push); one settled earlier in
- * this same push (a run that repeats an id) waits for this transaction's seq.
+ * this same push (a run that repeats an id) waits for this transaction's seq. `digest` says
+ * whether the recorded mutation is this one: `same`, `other`, or `unknown` for a row recorded
+ * before digests were kept (trusted, as it always was).
  */
-async function recordedResult(db: Queryable, deviceId: string, mutationId: number, currentTxid: string): Promise<MutationResult> {
+async function recordedResult(
+  db: Queryable,
+  deviceId: string,
+  mutationId: number,
+  digest: string,
+  currentTxid: string,
+): Promise<{ result: MutationResult; digest: 'same' | 'other' | 'unknown' }> {
   const [row] = await db
     .select({
       status: mutationResults.status,
       code: mutationResults.errorCode,
       message: mutationResults.errorMessage,
       tx: mutationResults.tx,
+      digest: mutationResults.argsDigest,
     })
     .from(mutationResults)
     .where(and(eq(mutationResults.deviceId, deviceId), eq(mutationResults.mutationId, mutationId)))
   if (!row) {
     // Settled before results were kept: it was applied or rejected; the device's stream says which.
-    return { id: mutationId, status: 'applied', seq: 0 }
+    return { result: { id: mutationId, status: 'applied', seq: 0 }, digest: 'unknown' }
   }
+  const same = row.digest === null ? 'unknown' : row.digest === digest ? 'same' : 'other'
   if (row.status === 'rejected') {
-    return { id: mutationId, status: 'rejected', code: (row.code ?? 'conflict') as MutationErrorCode, message: row.message ?? '' }
+    const result = {
+      id: mutationId,
+      status: 'rejected',
+      code: (row.code ?? 'conflict') as MutationErrorCode,
+      message: row.message ?? '',
+    } as const
+    return { result, digest: same }
   }
-  return { id: mutationId, status: 'applied', seq: row.tx === currentTxid ? PENDING_SEQ : await seqOf(db, row.tx) }
+  const seq = row.tx === currentTxid ? PENDING_SEQ : await seqOf(db, row.tx)
+  return { result: { id: mutationId, status: 'applied', seq }, digest: same }
 }

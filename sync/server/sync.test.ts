@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { rows } from '@/db/rows'
 import { newId } from '@/domain/ids'
 import { strengthActivity } from '@/domain/testing/world'
+import { mutationDigest } from '../protocol'
+import { HttpTransport } from '../client/transport'
 import { compact } from './compact'
+import { handlerFetch } from './testing/fetch'
 import { userEmail, type TestServer, type TestUser } from './testing/harness'
 import { pgliteServer } from './testing/pglite'
 
@@ -43,6 +46,62 @@ describe('push', () => {
     expect(again).toEqual(first)
     const count = await rows<{ n: number }>(server.db, sql`select count(*)::int as n from activities where id = ${squat.ids.id}`)
     expect(count[0]?.n).toBe(1)
+  })
+
+  test('[P2] a push of another mutation under a settled id gets no recorded result: the device is told to register anew', async () => {
+    const device = ann.device()
+    const first = device.mutation('createTag', { id: newId(), name: 'First' })
+    const [applied] = (await device.push([first])).results
+    const other = { id: first.id, name: 'createTag', args: { id: newId(), name: 'Other' } }
+    expect(await device.push([other])).toEqual({
+      type: 'reregister',
+      results: [],
+      mutationId: 1,
+      message: expect.stringMatching(/another change as this device's change 1.*restored from an earlier copy/),
+      horizon: expect.any(Number),
+    })
+    expect(await device.push([{ ...first, name: 'deleteTag' }])).toMatchObject({ type: 'reregister', mutationId: 1 })
+    // The same mutation again gets its result, whatever the order of its arguments' keys.
+    const reordered = { ...first, args: { name: first.args.name, id: first.args.id } }
+    expect(await device.push([reordered])).toEqual({ type: 'pushed', results: [applied], horizon: expect.any(Number) })
+    const tags = await rows<{ name: string }>(server.db, sql`select name from tags`)
+    expect(tags.map((t) => t.name)).toEqual(['First'])
+  })
+
+  test('[P2][V1] a device of protocol 1, and a result recorded before digests were kept, get the recorded result as before', async () => {
+    const device = ann.device()
+    const first = device.mutation('createTag', { id: newId(), name: 'First' })
+    const [applied] = (await device.push([first])).results
+    const other = { id: first.id, name: 'createTag', args: { id: newId(), name: 'Other' } }
+    const v1 = new HttpTransport({ fetch: handlerFetch(() => server.service, ann.token) })
+    expect(await v1.push({ protocolVersion: 1, deviceId: device.id, mutations: [other] })).toMatchObject({
+      type: 'pushed',
+      results: [applied],
+    })
+    await server.db.execute(sql`update mutation_results set args_digest = null`)
+    expect(await device.push([other])).toMatchObject({ type: 'pushed', results: [applied] })
+  })
+
+  test('[P2][B5] a mutation sent withheld (too large to send) is recorded rejected with the reason, and its duplicate gets that result', async () => {
+    const device = ann.device()
+    const args = { id: newId(), name: 'x'.repeat(1_200_000) }
+    const withheld = {
+      id: 1,
+      name: 'createTag',
+      args: null,
+      withheld: { bytes: 1_200_100, digest: await mutationDigest('createTag', args) },
+    }
+    const response = await device.push([withheld])
+    expect(response.results).toEqual([
+      {
+        id: 1,
+        status: 'rejected',
+        code: 'invalid_args',
+        message: 'This change is too large to sync: 1,201 KB, and the server takes at most 1,000 KB at a time. It was not sent.',
+      },
+    ])
+    expect(await device.push([withheld])).toEqual(response)
+    expect(await rows(server.db, sql`select 1 from tags`)).toEqual([])
   })
 
   test('[P2] a gap is refused with the id expected next; nothing after it is applied', async () => {
