@@ -22,9 +22,9 @@ import { createInterface } from 'node:readline'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { rows } from '@/db/rows'
-import { replicaTables } from '@/db/schema/registry'
 import { testPglite, type TestPglite } from '@/db/testing/pglite'
 import { testPostgres, type TestPostgres } from '@/db/testing/postgres'
+import { picture } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import { strengthActivity } from '@/domain/testing/world'
@@ -33,7 +33,7 @@ import { PROTOCOL_VERSION, queryString, syncPaths } from '../protocol'
 import { SyncClient, initDevice } from '../client/client'
 import { readState } from '../client/replica'
 import { HttpTransport, type Fetch } from '../client/transport'
-import { scopesOf, type Scopes } from './scopes'
+import { scopesOf } from './scopes'
 import { readSyncState } from './state'
 
 const SCRIPT = join(import.meta.dirname, 'testing', 'instance.ts')
@@ -212,37 +212,6 @@ async function settled(devices: TestDevice[]): Promise<boolean> {
     if (state.syncedSeq !== head || pending!.n > 0) return false
   }
   return true
-}
-
-type Picture = Record<string, Record<string, unknown>[]>
-
-/**
- * Every replica table's rows in key order, as JSON in UTC; on the server only those of `scopes`
- * (the device's own user and libraries: what R1 lets it read).
- */
-async function picture(on: Db, scopes?: Scopes): Promise<Picture> {
-  const parts = replicaTables.map((t) => {
-    const order = sql.join(
-      t.key.map((k) => sql`t.${sql.identifier(k)}`),
-      sql`, `,
-    )
-    const ids = scopes ? (t.scope === 'user' ? [scopes.userId] : scopes.libraryIds) : undefined
-    const where =
-      ids === undefined
-        ? sql`true`
-        : ids.length === 0
-          ? sql`false`
-          : sql`t.${sql.identifier(t.column)}::text in (${sql.join(
-              ids.map((id) => sql`${id}`),
-              sql`, `,
-            )})`
-    return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where})`
-  })
-  return on.transaction(async (tx) => {
-    await tx.execute(sql`set local time zone 'UTC'`)
-    const [row] = await rows<{ p: Picture }>(tx, sql`select jsonb_build_object(${sql.join(parts, sql`, `)}) as p`)
-    return row!.p
-  })
 }
 
 /** The device holds exactly the server's rows of its scopes. */

@@ -2,9 +2,9 @@
 import { isDeepStrictEqual } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
+import { picture, pictureDiff } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
 import { readState } from '../../replica'
-import { replicaTables } from './pool'
 import { attempt } from './requests'
 import { shortIds, type Device, type Queued, type World } from './world'
 
@@ -33,64 +33,6 @@ export async function quiesce(w: World) {
     if (await settledEverywhere(w)) return
     if (round >= 4) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network`)
   }
-}
-
-type Picture = Record<string, Record<string, unknown>[]>
-
-/** Rows of every replica table, in primary key order; on the server only those of `scope`. */
-async function picture(db: Db, scope?: { userId: string; libraryIds: string[] }): Promise<Picture> {
-  const parts = replicaTables.map((t) => {
-    const order = sql.join(
-      t.key.map((k) => sql`t.${sql.identifier(k)}`),
-      sql`, `,
-    )
-    let where = sql`true`
-    if (scope) {
-      const ids = t.scope === 'user' ? [scope.userId] : scope.libraryIds
-      where =
-        ids.length > 0
-          ? sql`t.${sql.identifier(t.column)}::text in (${sql.join(
-              ids.map((id) => sql`${id}`),
-              sql`, `,
-            )})`
-          : sql`false`
-    }
-    return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where})`
-  })
-  const [row] = await rows<{ p: Picture }>(db, sql`select jsonb_build_object(${sql.join(parts, sql`, `)}) as p`)
-  return row!.p
-}
-
-function keyOf(table: string, row: Record<string, unknown>) {
-  return replicaTables
-    .find((t) => t.table === table)!
-    .key.map((k) => String(row[k]))
-    .join('|')
-}
-
-function pictureDiff(device: Picture, server: Picture): string[] {
-  const problems: string[] = []
-  for (const t of replicaTables) {
-    const mine = device[t.table] ?? []
-    const truth = server[t.table] ?? []
-    if (isDeepStrictEqual(mine, truth)) continue
-    const byKey = new Map(truth.map((r) => [keyOf(t.table, r), r]))
-    const seen = new Set<string>()
-    const lines: string[] = []
-    for (const row of mine) {
-      const key = keyOf(t.table, row)
-      seen.add(key)
-      const other = byKey.get(key)
-      if (!other) lines.push(`only on the device: ${JSON.stringify(row)}`)
-      else if (!isDeepStrictEqual(row, other)) lines.push(`differs: device ${JSON.stringify(row)}\n        server ${JSON.stringify(other)}`)
-    }
-    for (const [key, row] of byKey) if (!seen.has(key)) lines.push(`missing on the device: ${JSON.stringify(row)}`)
-    if (lines.length === 0) lines.push('same rows in another order')
-    problems.push(
-      `${t.table}:\n      ${lines.slice(0, 4).map(shortIds).join('\n      ')}${lines.length > 4 ? `\n      …and ${lines.length - 4} more` : ''}`,
-    )
-  }
-  return problems
 }
 
 type ResultRow = { mutation_id: number; name: string; status: 'applied' | 'rejected'; error_code: string | null }
@@ -122,7 +64,7 @@ export async function check(w: World) {
         sql`select id::text as id from libraries where owner_id = ${d.user.id} union select library_id::text from library_members where user_id = ${d.user.id}`,
       )
     ).map((r) => r.id)
-    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds })))
+    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds }), shortIds))
       p(`replica differs from the server in ${diff}`)
 
     // 2. One result per queued mutation, no more.
