@@ -163,3 +163,16 @@ test('[B14] an edit lost with an entry another device deleted is reported, not l
     `Your Reps 9 on Squat (${new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })}) was lost: another device deleted the entry.`,
   ])
 })
+
+test('[B14] a later write that leaves a claimed field as this device set it replaces nothing: an older app queuing every field, after it saw the value', async () => {
+  const { phone, laptop, squat, entry } = await twoDevicesWithAnEntry()
+  await editInHistory(phone, entry, squat.ids.id, { texts: { [squat.ids.reps]: '9' } })
+  await phone.client.sync()
+  await laptop.client.sync()
+  // The editor before B14 sent every field: Reps 9 as the laptop now shows it, and the new weight.
+  await laptop.client.mutate('editEntry', { entryId: entry, notes: 'Felt good', values: { [squat.ids.weight]: 140, [squat.ids.reps]: 9 } })
+  await laptop.client.sync()
+  await phone.client.sync()
+  expect(await shows(phone, entry, squat.ids)).toEqual({ weight: 140, reps: 9, notes: 'Felt good' })
+  expect(await notices(phone)).toEqual([])
+})

@@ -37,7 +37,11 @@ const fieldId = (table: string, key: Record<string, unknown>, field: string) => 
 function pick(row: Image, columns: readonly string[]): Image {
   return row ? Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) : null
 }
-const same = (a: Image, b: Image) => JSON.stringify(a) === JSON.stringify(b)
+/** Whether two images of a field hold the same values (column by column: jsonb keeps its own key order). */
+function same(a: Image, b: Image, columns: readonly string[]): boolean {
+  if (a === null || b === null) return a === b
+  return columns.every((c) => JSON.stringify(a[c] ?? null) === JSON.stringify(b[c] ?? null))
+}
 
 /** Where a claimed field is, in words the page shows, as the device knows it now. */
 async function contextOf(tx: Tx, about: FieldClaim['about']): Promise<Record<string, unknown>> {
@@ -109,11 +113,15 @@ export async function noteReplacedEdits(tx: Tx, changes: Change[], deviceId: str
   }
   stored.forEach(hold)
 
-  const seqs = [...new Set(rowChanges.map((c) => c.seq))].sort((a, b) => a - b)
-  for (const seq of seqs) {
-    const group = rowChanges.filter((c) => c.seq === seq)
-    // Of several changes to one row in a transaction, the last is what it left.
-    const last = new Map(group.map((c) => [rowId(c.table, c.key), c]))
+  // Each server transaction's rows, in seq order; of several changes to one row in a
+  // transaction, the last is what it left.
+  const transactions = new Map<number, Map<string, Change>>()
+  for (const c of rowChanges) {
+    const rowsOf = transactions.get(c.seq) ?? new Map<string, Change>()
+    rowsOf.set(rowId(c.table, c.key), c)
+    transactions.set(c.seq, rowsOf)
+  }
+  for (const [seq, last] of [...transactions].sort(([a], [b]) => a - b)) {
     const applied = mine.get(seq)
     if (applied) {
       // This device's own transaction: its edits claim what they set, as the server stored it.
@@ -150,7 +158,7 @@ export async function noteReplacedEdits(tx: Tx, changes: Change[], deviceId: str
       const row = change.kind === 'delete' ? null : change.row
       for (const claim of claims) {
         const theirs = pick(row, claim.columns)
-        if (same(claim.value, theirs)) continue
+        if (same(claim.value, theirs, claim.columns)) continue
         if (!reclaimed.has(fieldId(claim.tableName, claim.key, claim.field))) {
           // A value gone with its whole entry says so: the entry, not the value, was deleted.
           const entryId = claim.tableName === 'entry_values' ? claim.key.entry_id : claim.tableName === 'entries' ? claim.key.id : undefined
@@ -169,7 +177,7 @@ export async function noteReplacedEdits(tx: Tx, changes: Change[], deviceId: str
       }
       byRow.set(
         id,
-        claims.filter((c) => same(c.value, pick(row, c.columns))),
+        claims.filter((c) => same(c.value, pick(row, c.columns), c.columns)),
       )
     }
   }
