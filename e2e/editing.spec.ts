@@ -95,6 +95,71 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
   await laptopContext.close()
 })
 
+/** Opens the history editor on the Squat entry, types `value` into `field` and saves. */
+async function editSquat(page: Page, field: string, value: string) {
+  await page.getByRole('link', { name: 'History' }).click()
+  await page.getByRole('button', { name: 'Edit Squat entry' }).click()
+  const form = page.getByRole('form', { name: 'Edit Squat entry' })
+  await form.getByLabel(field).fill(value)
+  await form.getByRole('button', { name: 'Save changes' }).click()
+  await expect(form).toHaveCount(0)
+}
+
+test('[B14] two devices edit one entry offline: different fields both survive; of the same field the later wins and the other device is told', async ({
+  browser,
+  account,
+}) => {
+  test.setTimeout(300_000)
+  const phoneContext = await browser.newContext()
+  const phone = await phoneContext.newPage()
+  await signUp(phone, account)
+  await expect(phone.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
+  await createExercise(phone, 'Squat')
+  await phone.getByRole('link', { name: 'Log Squat' }).click()
+  await phone.getByLabel('Weight (kg)').fill('130')
+  await phone.getByLabel('Reps').fill('7')
+  await phone.getByRole('button', { name: 'Save entry' }).click()
+  await expect(phone.getByRole('status').filter({ hasText: 'Logged Squat.' })).toBeVisible()
+  await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced')
+  const laptopContext = await browser.newContext()
+  const laptop = await laptopContext.newPage()
+  await signIn(laptop, account)
+  await laptop.getByRole('link', { name: 'History' }).click()
+  await expect(laptop.getByRole('main').getByText('Weight 130 kg · Reps 7')).toBeVisible({ timeout: 60_000 })
+
+  // Different fields: the phone changes Reps, the laptop Weight.
+  await phoneContext.setOffline(true)
+  await laptopContext.setOffline(true)
+  await editSquat(phone, 'Reps', '9')
+  await editSquat(laptop, 'Weight (kg)', '140')
+  await phoneContext.setOffline(false)
+  await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
+  await laptopContext.setOffline(false)
+  for (const device of [laptop, phone]) {
+    await expect(device.getByRole('main').getByText('Weight 140 kg · Reps 9')).toBeVisible({ timeout: 60_000 })
+    await expect(device.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
+  }
+
+  // The same field: the phone's Reps 10 reaches the server first, the laptop's 8 after it.
+  await phoneContext.setOffline(true)
+  await laptopContext.setOffline(true)
+  await editSquat(phone, 'Reps', '10')
+  await editSquat(laptop, 'Reps', '8')
+  await phoneContext.setOffline(false)
+  await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
+  await laptopContext.setOffline(false)
+  for (const device of [laptop, phone]) {
+    await expect(device.getByRole('main').getByText('Weight 140 kg · Reps 8')).toBeVisible({ timeout: 60_000 })
+  }
+  const replaced = phone.getByRole('region', { name: 'Edits replaced by another device' })
+  await expect(replaced).toContainText(/Your Reps 10 on Squat \(.+\) was replaced by 8 from another device\./)
+  await expect(laptop.getByRole('region', { name: 'Edits replaced by another device' })).toHaveCount(0)
+  await replaced.getByRole('button', { name: /^Dismiss/ }).click()
+  await expect(replaced).toHaveCount(0)
+  await phoneContext.close()
+  await laptopContext.close()
+})
+
 test("a workout's template is rebuilt in the editor, each change a new version, and the next workout says the plan changed", async ({
   page,
   account,
