@@ -27,10 +27,12 @@ test('[B7][B3] a revoked library disappears from an offline device on reconnect,
   await club.getByLabel('Role').selectOption('editor')
   await club.getByRole('button', { name: 'Share' }).click()
   await expect(ann.getByTestId('sync-pending')).toHaveText('All changes synced')
-  await expect(club.getByRole('list', { name: 'Members of Club' })).toContainText('can edit')
 
-  // Bob's device gains the library live, then goes offline and writes into it.
+  // Bob accepts the invitation (S4); his device gains the library live, then goes offline and
+  // writes into it.
   await bobPage.getByRole('link', { name: 'Libraries' }).click()
+  await bobPage.getByRole('article', { name: 'Invitation to Club' }).getByRole('button', { name: 'Accept' }).click()
+  await expect(club.getByRole('list', { name: 'Members of Club' })).toContainText('can edit')
   const shared = bobPage.getByRole('article', { name: 'Club' })
   await expect(shared).toContainText('you can edit')
   await bobContext.setOffline(true)

@@ -1,7 +1,64 @@
 'use client'
 
+import Link from 'next/link'
+import { useRouter } from 'next/navigation'
 import { useEffect, useState, useSyncExternalStore } from 'react'
+import type { Device, DeviceStatus } from '@/sync/client/device'
 import { useDevice, useDeviceStatus } from './sync-provider'
+
+const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`
+
+/** Sign-in for the device's own account, its address filled in. */
+const signInHref = (email: string | null) => (email ? `/sign-in?email=${encodeURIComponent(email)}` : '/sign-in')
+
+/**
+ * Another account signed in on a device that holds this account's unsynced changes (SPEC A7):
+ * sign in again as the device's account (its changes then sync), or discard them, with a yes.
+ */
+function OtherAccount({ device, status }: { device: Device | null; status: DeviceStatus }) {
+  const router = useRouter()
+  const [busy, setBusy] = useState(false)
+  const who = status.accountEmail ?? 'the account this device holds'
+  return (
+    <section
+      aria-label="Another account is signed in"
+      className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100"
+    >
+      <p className="font-medium">Another account is signed in</p>
+      <p className="mt-1">
+        This device holds {changes(status.pending)} of {who} that have not reached the server. They wait for {who} to sign in again; nothing
+        is discarded unless you say so.
+      </p>
+      <div className="mt-2 flex flex-wrap gap-3">
+        <button
+          className="underline"
+          disabled={busy || !device}
+          onClick={async () => {
+            if (!device) return
+            setBusy(true)
+            await device.endServerSession().catch(() => undefined)
+            router.push(signInHref(status.accountEmail))
+          }}
+        >
+          Sign in as {who}
+        </button>
+        <button
+          className="underline"
+          disabled={busy || !device}
+          onClick={async () => {
+            if (!device) return
+            const pending = (await device.refreshStatus()).pending
+            if (!window.confirm(`Discard ${changes(pending)} of ${who}? They have not reached the server and will be lost.`)) return
+            setBusy(true)
+            await device.forgetAccount()
+          }}
+        >
+          Discard them
+        </button>
+      </div>
+    </section>
+  )
+}
 
 function ago(date: Date | null, now: number): string {
   if (!date) return 'never'
@@ -35,6 +92,8 @@ export function SyncStatusBar() {
     () => true,
   )
   const online = status.online && browserOnline
+  // Offline, the session cannot be known: the device says it is offline, not signed out.
+  const signedOut = status.session === 'lost' && online
   return (
     <div className="flex flex-col gap-2">
       <p
@@ -42,11 +101,23 @@ export function SyncStatusBar() {
         aria-label="Sync status"
         className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400"
       >
-        <span className="inline-flex items-center gap-1.5">
-          <span aria-hidden className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`} />
-          <span data-testid="sync-online">{online ? 'Online' : 'Offline'}</span>
-        </span>
-        <span data-testid="sync-pending">{status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}</span>
+        {signedOut ? (
+          <span className="inline-flex items-center gap-1.5">
+            <span aria-hidden className="size-2 rounded-full bg-amber-500" />
+            <span data-testid="sync-session">Signed out — sign in to sync{status.pending === 0 ? '' : ` ${changes(status.pending)}`}</span>
+            <Link className="font-medium underline" href={signInHref(status.accountEmail)}>
+              Sign in
+            </Link>
+          </span>
+        ) : (
+          <>
+            <span className="inline-flex items-center gap-1.5">
+              <span aria-hidden className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`} />
+              <span data-testid="sync-online">{online ? 'Online' : 'Offline'}</span>
+            </span>
+            <span data-testid="sync-pending">{status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}</span>
+          </>
+        )}
         <span>Last synced {ago(status.lastSyncedAt, now)}</span>
         {status.loading ? (
           <span>
@@ -63,6 +134,7 @@ export function SyncStatusBar() {
         ) : null}
         {status.leader ? <span className="sr-only">This tab syncs for all tabs</span> : null}
       </p>
+      {status.session === 'other-account' ? <OtherAccount device={device} status={status} /> : null}
       {status.incompatible ? (
         <section
           aria-label="Sync paused"

@@ -59,11 +59,14 @@ async function openDeviceDatabase(dataDir: string): Promise<DeviceDatabase> {
   }
 }
 
-/** The user of the server's session, or null (signed out, or offline on a fresh device). */
+/**
+ * The user of the server's session, or null when nobody is signed in. Throws when that cannot be
+ * told (offline, or the server failing): a device that holds an account then opens as it is.
+ */
 async function sessionUser(): Promise<string | null> {
-  const response = await fetch('/api/auth/get-session', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null)
-  if (!response?.ok) return null
-  const session = (await response.json().catch(() => null)) as { user?: { id?: string } } | null
+  const response = await fetch('/api/auth/get-session', { credentials: 'same-origin', cache: 'no-store' })
+  if (!response.ok) throw new Error(`The session could not be read (${response.status}).`)
+  const session = (await response.json()) as { user?: { id?: string } } | null
   return session?.user?.id ?? null
 }
 

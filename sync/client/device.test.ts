@@ -7,9 +7,11 @@
  * (and drops an aborted request), a broadcast hub that delivers a post to every other open
  * channel of the same name on a later task, and a transport of this file's own that answers at
  * once, except a long poll, which waits until the loop aborts it. The end-of-turn timer is
- * manual where a test counts turns. Invariants: exactly one tab runs the sync loop, and another
- * takes over when it closes; one turn of notifications is handled once; a sign-out in any tab
- * stops every loop before the device is cleared, and clears it once.
+ * manual where a test counts turns. The server's session is a variable (`serverUser`), and the
+ * transport can be told to answer 401 or to be unreachable. Invariants: exactly one tab runs the
+ * sync loop, and another takes over when it closes; one turn of notifications is handled once; a
+ * sign-out in any tab stops every loop before the device is cleared, and clears it once; a lost
+ * session keeps every pending write, and none is sent under another account's session.
  */
 import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
@@ -21,7 +23,7 @@ import { newId } from '@/domain/ids'
 import type { PushRequest, PushResponse, PullResponse, SnapshotLine } from '../protocol'
 import { PROTOCOL_VERSION } from '../protocol'
 import { openDevice, type ChannelLike, type Device, type LockManagerLike } from './device'
-import type { PullParams, SnapshotParams, Transport } from './transport'
+import { TransportError, type PullParams, type SnapshotParams, type Transport } from './transport'
 
 class FakeLocks implements LockManagerLike {
   private readonly held = new Set<string>()
@@ -82,22 +84,40 @@ class FakeBroadcast {
   }
 }
 
-/** Answers every request at once, except a long poll, which waits for the loop to abort it. */
+/**
+ * Answers every request at once, except a long poll, which waits for the loop to abort it.
+ * It answers as the server would for the session of the moment (`serverUser`): 401 with none,
+ * 403 under another account's (P1: the device is this account's), nothing when unreachable;
+ * `failing = 'offline'` drops every request whatever the session.
+ */
 class FakeTransport implements Transport {
   readonly pushed: PushRequest[] = []
   requests = 0
   longPolls = 0
   abortedPolls = 0
+  failing: 'offline' | null = null
+  /** Requests that reached the server under another account's session. */
+  refused = 0
   private seq = 0
 
-  async push(request: PushRequest): Promise<PushResponse> {
+  private answer() {
     this.requests++
+    if (this.failing === 'offline' || serverUser === 'unreachable') throw new TransportError('offline', 'The server cannot be reached.')
+    if (serverUser === null) throw new TransportError('auth', 'Signed out: sign in again to sync.')
+    if (serverUser !== userId) {
+      this.refused++
+      throw new TransportError('refused', 'This device id belongs to another account.')
+    }
+  }
+
+  async push(request: PushRequest): Promise<PushResponse> {
+    this.answer()
     this.pushed.push(request)
     return { type: 'pushed', results: request.mutations.map((m) => ({ id: m.id, status: 'applied', seq: ++this.seq })), horizon: 0 }
   }
 
   async pull({ waitMs = 0, signal }: PullParams): Promise<PullResponse> {
-    this.requests++
+    this.answer()
     const answer: PullResponse = { type: 'changes', changes: [], offset: 0, head: 0, upToDate: true, horizon: 0 }
     if (waitMs === 0) return answer
     this.longPolls++
@@ -110,7 +130,7 @@ class FakeTransport implements Transport {
   }
 
   async snapshot(_params: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void> {
-    this.requests++
+    this.answer()
     await onLine({ type: 'snapshot-begin', protocolVersion: PROTOCOL_VERSION, offset: 0, horizon: 0, scopes: [] })
     await onLine({ type: 'snapshot-end', offset: 0, rowCount: 0 })
   }
@@ -122,9 +142,15 @@ let broadcast: FakeBroadcast
 let transport: FakeTransport
 const userId = newId()
 const tabs: Device[] = []
+/** Who the server's session is: a user id, null (nobody), or `unreachable`. */
+let serverUser: string | null | 'unreachable'
+let sessionChecks = 0
 
 beforeEach(async () => {
   local = await testPglite('device')
+  serverUser = userId
+  sessionChecks = 0
+  sessionEndingWhen(Promise.resolve())
   locks = new FakeLocks()
   broadcast = new FakeBroadcast()
   transport = new FakeTransport()
@@ -157,7 +183,7 @@ function tabDatabase() {
   return handle
 }
 
-function tabOptions({ turns, session = userId }: { turns?: (() => void)[]; session?: string | null } = {}) {
+function tabOptions({ turns, loop }: { turns?: (() => void)[]; loop?: { maxBackoffMs?: number } } = {}) {
   return {
     endSession: () => serverSession.end(),
     database: tabDatabase(),
@@ -165,8 +191,13 @@ function tabOptions({ turns, session = userId }: { turns?: (() => void)[]; sessi
     locks,
     channel: broadcast.channel,
     onOnline: () => () => {},
-    sessionUser: async () => session,
+    sessionUser: async () => {
+      sessionChecks++
+      if (serverUser === 'unreachable') throw new Error('The server cannot be reached.')
+      return serverUser
+    },
     afterTurn: turns ? (callback: () => void) => void turns.push(callback) : undefined,
+    loop,
   }
 }
 
@@ -186,8 +217,8 @@ function sessionEndingWhen(answered: Promise<void>) {
 sessionEndingWhen(Promise.resolve())
 
 /** A tab of the same browser profile; `turns` collects its end-of-turn callbacks when given. */
-async function openTab({ turns }: { turns?: (() => void)[] } = {}): Promise<Device> {
-  const device = await openDevice(tabOptions({ turns }))
+async function openTab(options: { turns?: (() => void)[]; loop?: { maxBackoffMs?: number } } = {}): Promise<Device> {
+  const device = await openDevice(tabOptions(options))
   if (!device) throw new Error('The tab did not open a device.')
   tabs.push(device)
   return device
@@ -342,8 +373,10 @@ test('a refused mutation carries its issues to the form field that made them, in
 })
 
 test('with nobody signed in, or when it fails to start, opening closes the database it was given', async () => {
-  const nobody = tabOptions({ session: null })
+  serverUser = null
+  const nobody = tabOptions()
   expect(await openDevice(nobody)).toBeNull()
+  serverUser = userId
   expect(nobody.database.closed).toBe(1)
   expect(await count('local_sync_state')).toBe(0)
 
@@ -356,4 +389,131 @@ test('with nobody signed in, or when it fails to start, opening closes the datab
   // It let go of the sync lock: the next tab leads.
   const next = await openTab()
   await vi.waitFor(() => expect(next.status.leader).toBe(true))
+})
+
+// A7 ---------------------------------------------------------------------------------------------
+
+/** Every tag id the transport was sent. */
+const pushedTags = () => transport.pushed.flatMap((p) => p.mutations.map((m) => (m.args as { id: string }).id))
+
+/** A device of `userId` with one write that never reached the server, and no tab open. */
+async function deviceWithPendingWrite(): Promise<string> {
+  transport.failing = 'offline'
+  const tab = await openTab()
+  const tag = newId()
+  await tab.mutate('createTag', { id: tag, name: 'Heavy' })
+  await tab.close()
+  tabs.splice(tabs.indexOf(tab), 1)
+  transport.failing = null
+  return tag
+}
+
+test('[A7] a lost session is shown with the pending writes kept, nothing is sent meanwhile, and the writes push once the same account signs in again', async () => {
+  const tab = await openTab({ loop: { maxBackoffMs: 20 } })
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+
+  // The session expires (or the cookies are cleared): the server answers 401.
+  serverUser = null
+  const tag = newId()
+  await tab.mutate('createTag', { id: tag, name: 'Heavy' })
+  await vi.waitFor(() => expect(tab.status.session).toBe('lost'))
+  expect(tab.status.pending).toBe(1)
+  expect(tab.status.online).toBe(true)
+
+  // The loop keeps asking who is signed in, and sends nothing until it is this account.
+  const requests = transport.requests
+  const checks = sessionChecks
+  await vi.waitFor(() => expect(sessionChecks).toBeGreaterThan(checks + 3))
+  expect(transport.requests).toBe(requests)
+  expect(pushedTags()).toEqual([])
+  expect(await count('local_outbox')).toBe(1)
+
+  // The same account signs in again (in a tab that opens after sign-in): the waiting tab syncs.
+  serverUser = userId
+  const returning = await openTab()
+  expect(returning.status.session).toBe('signed-in')
+  await vi.waitFor(() => expect(pushedTags()).toEqual([tag]))
+  await vi.waitFor(() => expect(tab.status.session).toBe('signed-in'))
+})
+
+test('[A7] a device opened with no session says so at once and keeps its writes', async () => {
+  const tag = await deviceWithPendingWrite()
+  serverUser = null
+  const tab = await openTab({ loop: { maxBackoffMs: 20 } })
+  expect(tab.status.session).toBe('lost')
+  expect(tab.status.pending).toBe(1)
+  await settle()
+  expect(pushedTags()).toEqual([])
+  // Offline nothing can be told: the device opens as it is, signed in as far as it knows.
+  serverUser = 'unreachable'
+  const offline = await openTab({ loop: { maxBackoffMs: 20 } })
+  expect(offline.status.session).toBe('signed-in')
+  serverUser = userId
+  await vi.waitFor(() => expect(pushedTags()).toEqual([tag]), { timeout: 5000 })
+})
+
+test('[A7] another account signed in: pending writes are kept, never applied under its session, and discarded only when the user says so', async () => {
+  const tag = await deviceWithPendingWrite()
+  const other = newId()
+  serverUser = other
+  transport.requests = 0
+  const tab = await openTab({ loop: { maxBackoffMs: 20 } })
+  const second = await openTab({ loop: { maxBackoffMs: 20 } })
+  expect(tab.status.session).toBe('other-account')
+  expect(tab.status.pending).toBe(1)
+  // Nothing is cleared on its own, nothing reaches the server under the other account.
+  const checks = sessionChecks
+  await vi.waitFor(() => expect(sessionChecks).toBeGreaterThan(checks + 3))
+  expect(transport.requests).toBe(0)
+  expect(await count('local_outbox')).toBe(1)
+  expect(await count('local_sync_state')).toBe(1)
+  // Nor does the person now signed in write in this account's name.
+  await expect(tab.mutate('createTag', { id: newId(), name: 'Theirs' })).rejects.toThrow(/Another account is signed in/)
+
+  // "Sign in as them": the other session ends, the device keeps everything, and once the
+  // device's account is back its write is pushed.
+  await tab.endServerSession()
+  expect(serverSession.calls).toBe(1)
+  expect(tab.status.session).toBe('lost')
+  serverUser = userId
+  await vi.waitFor(() => expect(pushedTags()).toEqual([tag]))
+  await vi.waitFor(() => expect([tab.status.session, second.status.session]).toEqual(['signed-in', 'signed-in']))
+
+  // Another pending write, and another account signs in while the tabs run: the server refuses
+  // the device to it (P1), and from then on the tabs ask before sending. This time the user
+  // discards the write: every tab leaves, the device is cleared once, and the other account's
+  // session is not ended.
+  transport.failing = 'offline'
+  await tab.mutate('createTag', { id: newId(), name: 'Lost on purpose' })
+  serverUser = other
+  transport.failing = null
+  await vi.waitFor(() => expect([tab.status.session, second.status.session]).toEqual(['other-account', 'other-account']))
+  const refused = transport.refused
+  const asked = sessionChecks
+  await vi.waitFor(() => expect(sessionChecks).toBeGreaterThan(asked + 3))
+  expect(transport.refused).toBe(refused)
+  await tab.forgetAccount()
+  expect(await count('local_sync_state')).toBe(0)
+  expect(await count('local_outbox')).toBe(0)
+  await vi.waitFor(() => expect(tabs.map((t) => t.status.signedOut)).toEqual([true, true]))
+  await settle()
+  expect(await count('clears')).toBe(1)
+  expect(serverSession.calls).toBe(1)
+  expect(pushedTags()).toEqual([tag])
+})
+
+test('[A7] with nothing pending, another account’s session clears the device for it at once, and keeps that session', async () => {
+  const tab = await openTab()
+  await vi.waitFor(() => expect(transport.longPolls).toBe(1))
+  await tab.close()
+  tabs.splice(0)
+  serverUser = newId()
+  const reopened = await openTab()
+  await vi.waitFor(() => expect(reopened.status.signedOut).toBe(true))
+  expect(await count('local_sync_state')).toBe(0)
+  expect(serverSession.calls).toBe(0)
+  // The next open is the signed-in account's own, fresh device.
+  const fresh = await openDevice(tabOptions())
+  expect(fresh?.userId).toBe(serverUser)
+  if (fresh) tabs.push(fresh)
 })

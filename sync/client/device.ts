@@ -11,18 +11,24 @@
  * - Sign-out (B13): any tab may sign out. It tells every tab on a broadcast channel; each tab's loop
  *   stops for good, and whichever tab then holds the sync lock (no loop can be running) clears
  *   the device, once: later holders find the sync state gone and clear nothing.
+ * - A lost session (A7): the device keeps its account and its pending writes when the server
+ *   session ends or another account signs in. Its status says so; it sends nothing until the
+ *   session is this account's again (it asks who is signed in), and then pushes what waited.
+ *   Another account's session on a device with pending writes is the user's choice: sign in
+ *   again as the device's account, or discard them ({@link Device.forgetAccount}).
  *
  * Every dependency on the browser (the lock manager, the broadcast channel, online events, the
  * end-of-turn timer, the transport, the database and its notifications) is passed in, so Node
  * tests run several "tabs" over one PGlite (device.test.ts); `browser.ts` wires the real ones.
  */
 import { eq } from 'drizzle-orm'
+import { users } from '@/db/schema'
 import { localSyncState } from '@/db/schema/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { SyncClient, clearDevice, emptySyncStatus, initDevice, type SyncStatus } from './client'
-import type { Transport } from './transport'
+import { TransportError, type Transport } from './transport'
 
 /** The device database a tab holds: Drizzle over it, plus its notifications. */
 export type DeviceDatabase = {
@@ -56,8 +62,8 @@ export type DeviceOptions = {
   /** Calls `listener` when the network comes back; returns how to stop. */
   onOnline: (listener: () => void) => () => void
   /**
-   * Who is signed in on the server, for a device that holds nobody's data yet; null when
-   * nobody is. Not asked when the device already holds an account (so it opens offline).
+   * Who is signed in on the server: the user's id, or null when nobody is; throws when the
+   * server cannot be reached (a device that holds an account then opens offline, as it is).
    */
   sessionUser: () => Promise<string | null>
   /** Ends the server session once a sign-out has cleared the device (each tab calls it). */
@@ -71,30 +77,62 @@ export type DeviceOptions = {
   now?: () => Date
 }
 
+/**
+ * The server session as this device last found it (SPEC A7): `signed-in` (or not known yet,
+ * offline); `lost`, nobody is signed in (the session expired, or the cookies were cleared);
+ * `other-account`, the session is another account's. Pending writes stay queued in both.
+ */
+export type SessionState = 'signed-in' | 'lost' | 'other-account'
+
 export type DeviceStatus = SyncStatus & {
   /** This tab runs the sync loop for every tab. */
   leader: boolean
   /** The device was cleared by a sign-out (in this tab or another): pages go to sign-in. */
   signedOut: boolean
+  session: SessionState
+  /** The address of the account this device holds, once its profile is on the device. */
+  accountEmail: string | null
 }
 
 /** The status of a device that is not open yet (what a page shows while it opens): a fresh object each call. */
 export function emptyDeviceStatus(): DeviceStatus {
-  return { ...emptySyncStatus(), leader: false, signedOut: false }
+  return { ...emptySyncStatus(), leader: false, signedOut: false, session: 'signed-in', accountEmail: null }
 }
 
-type Message = { type: 'sign-out' } | { type: 'signed-out' }
+/**
+ * Between the tabs of one account. `endSession` says whether the tabs end the server session once
+ * the device is cleared: not when it is another account's (absent, from an older tab: yes).
+ * `session`: what a tab found of the server session (the browser profile's, so every tab's); a
+ * tab that hears it was found signed in again syncs now.
+ */
+type Message =
+  { type: 'sign-out'; endSession?: boolean } | { type: 'signed-out'; endSession?: boolean } | { type: 'session'; session: SessionState }
 
-const isMessage = (data: unknown): data is Message =>
-  typeof data === 'object' && data !== null && ((data as Message).type === 'sign-out' || (data as Message).type === 'signed-out')
+const sessionStates: readonly string[] = ['signed-in', 'lost', 'other-account'] satisfies SessionState[]
+
+function isMessage(data: unknown): data is Message {
+  if (typeof data !== 'object' || data === null) return false
+  const { type, session } = data as { type?: unknown; session?: unknown }
+  return type === 'sign-out' || type === 'signed-out' || (type === 'session' && sessionStates.includes(session as string))
+}
 
 /**
- * Whose data this device holds: the account in its sync state, or on a fresh device the
- * server's session. Null: nobody is signed in here.
+ * Whose data this device holds, and how the server's session stands with it: the account in its
+ * sync state, or on a fresh device the session's (null: nobody is signed in here).
  */
-async function deviceAccount(db: Db, sessionUser: () => Promise<string | null>): Promise<string | null> {
+async function deviceAccount(
+  db: Db,
+  sessionUser: () => Promise<string | null>,
+): Promise<{ userId: string | null; session: SessionState | undefined }> {
   const [state] = await db.select({ userId: localSyncState.userId }).from(localSyncState)
-  return state ? state.userId : sessionUser()
+  if (!state) {
+    const userId = await sessionUser().catch(() => null)
+    return { userId, session: userId === null ? undefined : 'signed-in' }
+  }
+  // Unreachable (offline): not known; the device opens as it is, and its first request tells.
+  const current = await sessionUser().catch(() => undefined)
+  if (current === undefined) return { userId: state.userId, session: undefined }
+  return { userId: state.userId, session: current === null ? 'lost' : current === state.userId ? 'signed-in' : 'other-account' }
 }
 
 /**
@@ -102,19 +140,28 @@ async function deviceAccount(db: Db, sessionUser: () => Promise<string | null>):
  * its sync state, leadership and notifications. Null when nobody is signed in. It takes
  * `options.database`: closed here when there is no device to give (null, or a failure), and
  * otherwise by {@link Device.close}.
+ *
+ * When another account is signed in on the server (A7), a device with nothing pending is
+ * cleared for it at once (every tab leaves, and comes back as that account); one with pending
+ * writes keeps them and waits for the user's choice.
  */
 export async function openDevice(options: DeviceOptions): Promise<Device | null> {
   const { database } = options
   let device: Device | undefined
   try {
-    const userId = await deviceAccount(database.db, options.sessionUser)
+    const { userId, session } = await deviceAccount(database.db, options.sessionUser)
     if (userId === null) {
       await database.close()
       return null
     }
     const state = await initDevice(database.db, { deviceId: newId(), userId })
-    device = new Device(options, state.deviceId, userId)
+    device = new Device(options, state.deviceId, userId, session)
     await device.start()
+    if (session === 'other-account' && device.status.pending === 0) {
+      // After the caller has subscribed to the status, which then says the device signed out.
+      const forgetting = device
+      setTimeout(() => void forgetting.forgetAccount().catch(() => undefined), 0)
+    }
     return device
   } catch (error) {
     await (device ? device.close() : database.close()).catch(() => undefined)
@@ -133,6 +180,15 @@ export class Device {
   private snapshot: DeviceStatus
   private leader = false
   private signedOut = false
+  private accountEmail: string | null = null
+  /**
+   * The next request asks who is signed in first: until one succeeded under this account's
+   * session (which registers the device to it, so the server refuses it to anyone else, P1),
+   * and after a request was refused or unauthorised.
+   */
+  private verifySession: boolean
+  /** Whether the tabs end the server session after a clear (not when it is another account's). */
+  private endSessionOnLeave = true
   private closed = false
   /** A sign-out began, here or in another tab: this tab's loop never runs again. */
   private ending = false
@@ -146,18 +202,23 @@ export class Device {
   private readonly changedTables = new Set<string>()
   private flushScheduled = false
 
-  /** Use {@link openDevice}. */
+  private session: SessionState
+
+  /** Use {@link openDevice}. `found`: the session as opening found it (undefined: not known). */
   constructor(
     private readonly options: DeviceOptions,
     readonly deviceId: string,
     readonly userId: string,
+    private readonly found?: SessionState,
   ) {
+    this.session = found ?? 'signed-in'
+    this.verifySession = found !== 'signed-in'
     this.db = options.database.db
     this.resigned = new Promise((resolve) => (this.resign = resolve))
     this.cleared = new Promise((resolve) => (this.markCleared = resolve))
     this.client = new SyncClient({
       db: this.db,
-      transport: options.transport,
+      transport: this.watchSession(options.transport),
       deviceId,
       userId,
       deviceName: options.deviceName,
@@ -186,7 +247,80 @@ export class Device {
     // After a move this tab listens on the new owner; re-read what may have changed meanwhile.
     this.cleanups.push(database.onMoved(() => this.changed('*')))
     this.cleanups.push(this.options.onOnline(() => this.client.kick()))
+    await this.readAccountEmail()
     await this.client.refreshStatus()
+    // Tabs of this account that lost the session learn it is back (this tab signed in again).
+    if (this.found) this.tellSession()
+  }
+
+  private async readAccountEmail() {
+    const [me] = await this.db.select({ email: users.email }).from(users).where(eq(users.id, this.userId))
+    this.accountEmail = me?.email ?? null
+  }
+
+  // The session (A7) ---------------------------------------------------------------------------
+
+  /**
+   * The transport the sync loop uses: while the session is not known to be this account's, each
+   * request first asks the server who is signed in, and is sent only when it is this account
+   * (so nothing of this account is pushed under another one's session); an unauthorised answer
+   * marks the session lost. The loop's back-off paces the asking.
+   */
+  private watchSession(transport: Transport): Transport {
+    const send = async <T>(request: () => Promise<T>): Promise<T> => {
+      if (this.session !== 'signed-in' || this.verifySession) await this.checkSession()
+      try {
+        return await request()
+      } catch (error) {
+        if (error instanceof TransportError && (error.kind === 'auth' || error.kind === 'refused')) this.verifySession = true
+        if (error instanceof TransportError && error.kind === 'auth') this.setSession('lost')
+        throw error
+      }
+    }
+    return {
+      push: (request) => send(() => transport.push(request)),
+      pull: (params) => send(() => transport.pull(params)),
+      snapshot: (params, onLine) => send(() => transport.snapshot(params, onLine)),
+    }
+  }
+
+  private async checkSession() {
+    let current: string | null
+    try {
+      current = await this.options.sessionUser()
+    } catch {
+      throw new TransportError('offline', 'The server cannot be reached.')
+    }
+    if (current === this.userId) {
+      this.verifySession = false
+      return this.setSession('signed-in')
+    }
+    this.setSession(current === null ? 'lost' : 'other-account')
+    throw new TransportError(
+      'auth',
+      current === null ? 'Signed out: sign in again to sync.' : 'Another account is signed in: this device’s changes wait for theirs.',
+    )
+  }
+
+  /** Records what this tab found of the session and, unless it heard it, tells the other tabs. */
+  private setSession(session: SessionState, { heard = false } = {}) {
+    if (this.session === session) return
+    this.session = session
+    this.updateStatus()
+    if (!heard) this.tellSession()
+  }
+
+  private tellSession() {
+    if (!this.closed) this.channel.postMessage({ type: 'session', session: this.session } satisfies Message)
+  }
+
+  /**
+   * Ends the server session (another account's, or none) so that the device's own account can
+   * sign in again; the device keeps everything. The page then goes to sign-in.
+   */
+  async endServerSession(): Promise<void> {
+    await this.options.endSession?.()
+    this.setSession('lost')
   }
 
   // Reading and writing ------------------------------------------------------------------------
@@ -199,6 +333,12 @@ export class Device {
   /** Runs a mutation on the device and queues it (SPEC B1, B10); a refusal throws `MutationError`. */
   mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: { queueIfNotFound?: boolean }): Promise<number> {
     if (this.ending) return Promise.reject(new Error('This device is signing out.'))
+    // The person at the device signed in as someone else: nothing is written in this account's name.
+    if (this.session === 'other-account') {
+      return Promise.reject(
+        new Error('Another account is signed in. Sign in again as this device’s account, or discard its changes, first.'),
+      )
+    }
     return this.client.mutate(name, args, options)
   }
 
@@ -233,7 +373,14 @@ export class Device {
   }
 
   private makeSnapshot(): DeviceStatus {
-    return { ...this.client.status, rejected: [...this.client.status.rejected], leader: this.leader, signedOut: this.signedOut }
+    return {
+      ...this.client.status,
+      rejected: [...this.client.status.rejected],
+      leader: this.leader,
+      signedOut: this.signedOut,
+      session: this.session,
+      accountEmail: this.accountEmail,
+    }
   }
 
   private updateStatus() {
@@ -262,7 +409,15 @@ export class Device {
     if (this.closed) return
     // Pages read only synced tables; the local_* bookkeeping is the status's ('*': both).
     const bookkeeping = (table: string) => table.startsWith('local_')
-    if (!tables.every(bookkeeping)) this.emitData()
+    if (!tables.every(bookkeeping)) {
+      this.emitData()
+      // A new device learns its account's address with its first snapshot.
+      if (this.accountEmail === null) {
+        this.readAccountEmail()
+          .then(() => this.accountEmail !== null && this.updateStatus())
+          .catch(() => undefined)
+      }
+    }
     if (tables.some((table) => table === '*' || bookkeeping(table))) this.client.refreshStatus().catch(() => undefined)
     // Only a write not yet pushed kicks the loop: each pull updates the sync state, and the
     // loop's own bookkeeping must not end the long poll that follows it.
@@ -307,11 +462,21 @@ export class Device {
    */
   private async clearOnce() {
     if (await this.holdsAccount()) await clearDevice(this.db)
-    this.channel.postMessage({ type: 'signed-out' } satisfies Message)
-    this.heard({ type: 'signed-out' })
+    const message = { type: 'signed-out', endSession: this.endSessionOnLeave } satisfies Message
+    this.channel.postMessage(message)
+    this.heard(message)
   }
 
   private heard(message: Message) {
+    if (message.type === 'session') {
+      const back = message.session === 'signed-in' && this.session !== 'signed-in'
+      this.setSession(message.session, { heard: true })
+      if (back && !this.ending) this.client.kick()
+      return
+    }
+    // The tab that chose (sign-out or forget) keeps its choice; the others follow it, and none
+    // ends a session it knows to be another account's (a tab that missed the message cannot tell).
+    if (!this.signingOutHere) this.endSessionOnLeave = (message.endSession ?? true) && this.session !== 'other-account'
     this.ending = true
     this.resign()
     if (message.type === 'signed-out') {
@@ -330,7 +495,7 @@ export class Device {
    */
   private leave(): Promise<void> {
     this.leaving ??= (async () => {
-      await this.options.endSession?.().catch(() => undefined)
+      if (this.endSessionOnLeave) await this.options.endSession?.().catch(() => undefined)
       this.signedOut = true
       this.updateStatus()
     })()
@@ -342,10 +507,26 @@ export class Device {
    * then the server session ends. Resolves when the device is cleared and the session ended.
    */
   async signOut(): Promise<void> {
+    await this.clearEverywhere(true)
+  }
+
+  /**
+   * Forgets this device's account without ending the server session, which is another
+   * account's (A7): as {@link signOut}, every tab stops, the device is cleared once (pending
+   * writes too: the caller has the user's yes) and the pages leave, to come back as the
+   * signed-in account.
+   */
+  async forgetAccount(): Promise<void> {
+    await this.clearEverywhere(false)
+  }
+
+  private async clearEverywhere(endSession: boolean): Promise<void> {
+    if (this.closed) return
     if (!this.ending) {
       this.signingOutHere = true
       this.ending = true
-      this.channel.postMessage({ type: 'sign-out' } satisfies Message)
+      this.endSessionOnLeave = endSession
+      this.channel.postMessage({ type: 'sign-out', endSession } satisfies Message)
       // The leader (this tab or another) stops its loop and clears, holding the lock.
       this.resign()
     }

@@ -10,7 +10,16 @@ import { authErrorMessage, fieldErrors, signInSchema, signUpSchema, type FieldEr
 
 type Mode = 'sign-in' | 'sign-up'
 
-export function AuthForm({ mode }: { mode: Mode }) {
+/** Whether invitations wait for the account just signed in; false when that cannot be told. */
+async function invitationsWaiting(): Promise<boolean> {
+  const response = await fetch('/api/invitations', { cache: 'no-store' }).catch(() => null)
+  if (!response?.ok) return false
+  const body = (await response.json().catch(() => null)) as { invitations?: unknown[] } | null
+  return (body?.invitations?.length ?? 0) > 0
+}
+
+/** `email` fills the address in: the account whose changes wait on this device (SPEC A7). */
+export function AuthForm({ mode, email }: { mode: Mode; email?: string }) {
   const router = useRouter()
   const [errors, setErrors] = useState<FieldErrors<SignUpInput>>({})
   const [pending, setPending] = useState(false)
@@ -38,7 +47,8 @@ export function AuthForm({ mode }: { mode: Mode }) {
         setErrors(authErrorMessage(result.error.status === 429 ? 'TOO_MANY_REQUESTS' : result.error.code, result.error.message))
         return
       }
-      router.replace('/')
+      // Invitations wait for the address (SPEC S4): the person sees them first, to accept or decline.
+      router.replace((await invitationsWaiting()) ? '/libraries' : '/')
       router.refresh()
     } catch {
       setErrors(authErrorMessage(undefined, undefined))
@@ -51,7 +61,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-busy={pending}>
       {signUp ? <TextField label="Name" name="name" autoComplete="name" error={errors.name} /> : null}
-      <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" error={errors.email} />
+      <TextField label="Email" name="email" type="email" autoComplete="email" inputMode="email" defaultValue={email} error={errors.email} />
       <TextField
         label="Password"
         name="password"

@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
+import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import type { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
@@ -17,6 +18,8 @@ const roleWords = (role: WaitingInvitation['role']) => (role === 'editor' ? 'can
  */
 export function Invitations({ run }: { run: ReturnType<typeof useMutations>['run'] }) {
   const queryClient = useQueryClient()
+  // The answer is written on the device: the buttons wait for it to open.
+  const device = useDevice()
   const invitations = useQuery({
     queryKey: ['invitations'],
     queryFn: async (): Promise<WaitingInvitation[]> => {
@@ -47,6 +50,7 @@ export function Invitations({ run }: { run: ReturnType<typeof useMutations>['run
           </p>
           <div className="flex flex-wrap gap-2">
             <Button
+              disabled={!device}
               onClick={() =>
                 void run(
                   'acceptInvitation',
@@ -59,6 +63,7 @@ export function Invitations({ run }: { run: ReturnType<typeof useMutations>['run
             </Button>
             <Button
               variant="secondary"
+              disabled={!device}
               onClick={() =>
                 void run('declineInvitation', { inviteId: i.id }, { queueIfNotFound: true, done: `You declined ${i.libraryName}.` })
               }
