@@ -14,6 +14,7 @@ import {
   syncStatuses,
   type ErrorResponse,
   type PullResponse,
+  type SnapshotLine,
   type UnsupportedVersion,
 } from '../protocol'
 import { DeviceOwnershipError, registerDevice } from './devices'
@@ -21,7 +22,8 @@ import type { ChangeNotifier } from './live'
 import { PullBatcher, pull } from './pull'
 import { push } from './push'
 import { retryTransientConflicts, StillConflicting } from './retry'
-import { streamSnapshot } from './snapshot'
+import { DeadlineMissed, SnapshotGate, SYNC_LIMITS, withinDeadline, type SyncLimits } from './limits'
+import { snapshotLines, snapshotStream } from './snapshot'
 
 /** What the sync endpoints need: the database, this process's notifier, and who is asking. */
 export type SyncService = {
@@ -34,12 +36,15 @@ export type SyncService = {
    * `MIN_PROTOCOL_VERSION..PROTOCOL_VERSION`. Tests set it to play an older or newer server.
    */
   versions?: { min: number; max: number }
+  /** Overrides of {@link SYNC_LIMITS} (SPEC A8, A9); tests shorten them. */
+  limits?: Partial<SyncLimits>
 }
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorResponse | UnsupportedVersion,
+    readonly headers: Record<string, string> = {},
   ) {
     super(body.message)
   }
@@ -64,7 +69,7 @@ async function guarded(fn: () => Promise<Response>): Promise<Response> {
   try {
     return await fn()
   } catch (error) {
-    if (error instanceof HttpError) return json(error.status, error.body)
+    if (error instanceof HttpError) return json(error.status, error.body, error.headers)
     if (error instanceof DeviceOwnershipError) return json(403, { type: 'error', message: error.message } satisfies ErrorResponse)
     if (error instanceof StillConflicting)
       return json(429, { type: 'error', message: error.message } satisfies ErrorResponse, { 'retry-after': '1' })
@@ -177,49 +182,113 @@ function batcherOf(db: Db): PullBatcher {
   return batcher
 }
 
-/** GET `syncPaths.pull` with `pullRequestSchema`'s query (SPEC R1-R4, C2, C3). */
+/** This service's limits: {@link SYNC_LIMITS} with its overrides. */
+const limitsOf = (service: SyncService): SyncLimits => ({ ...SYNC_LIMITS, ...service.limits })
+
+const retryAfter = (limits: SyncLimits) => ({ 'retry-after': String(limits.retryAfterSeconds) })
+
+/**
+ * `work`, or 503 with `Retry-After` once `ms` have passed (SPEC A9): a request queued behind a
+ * busy database is answered, and the device retries. `late` lets go of what the work holds
+ * when it settles after that.
+ */
+async function inTime<T>(limits: SyncLimits, ms: number, work: Promise<T>, late?: () => void): Promise<T> {
+  try {
+    return await withinDeadline(ms, work, late)
+  } catch (error) {
+    if (error instanceof DeadlineMissed) throw new HttpError(503, { type: 'error', message: error.message }, retryAfter(limits))
+    throw error
+  }
+}
+
+/** GET `syncPaths.pull` with `pullRequestSchema`'s query (SPEC R1-R4, C2, C3, A9). */
 export function handlePull(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
-    const { userId, params } = await openQuery(service, request, pullRequestSchema, 'pull')
+    const limits = limitsOf(service)
+    const { userId, params } = await inTime(limits, limits.requestDeadlineMs, openQuery(service, request, pullRequestSchema, 'pull'))
     const deadline = Date.now() + params.waitMs
     const who = { userId, deviceId: params.deviceId }
-    for (let woken = false; ; woken = true) {
-      const seen = service.notifier.generation
-      // Scopes are recomputed on every read, inside it: a revocation takes effect at once (R1).
-      // A wake-up reads together with every other pull the same commit woke (R6).
-      const result = woken ? await batcherOf(service.db).pull(who, params) : await pull(service.db, who, params)
-      if (result.type === 'must-refetch') return json(syncStatuses.mustRefetch, result, horizonHeader(result.horizon))
-      const remaining = deadline - Date.now()
-      if (result.changes.length > 0 || remaining <= 0 || request.signal.aborted) {
-        return json(200, result satisfies PullResponse, horizonHeader(result.horizon))
+    const answer = async () => {
+      for (let woken = false; ; woken = true) {
+        const seen = service.notifier.generation
+        // Scopes are recomputed on every read, inside it: a revocation takes effect at once (R1).
+        // A wake-up reads together with every other pull the same commit woke (R6).
+        const result = woken ? await batcherOf(service.db).pull(who, params) : await pull(service.db, who, params)
+        if (result.type === 'must-refetch') return json(syncStatuses.mustRefetch, result, horizonHeader(result.horizon))
+        const remaining = deadline - Date.now()
+        if (result.changes.length > 0 || remaining <= 0 || request.signal.aborted) {
+          return json(200, result satisfies PullResponse, horizonHeader(result.horizon))
+        }
+        await service.notifier.wait(seen, remaining, request.signal)
+        // Nobody waits for the answer of a request its client ended: nothing more is read (A8).
+        if (request.signal.aborted) return json(200, result satisfies PullResponse, horizonHeader(result.horizon))
       }
-      await service.notifier.wait(seen, remaining, request.signal)
     }
+    return inTime(limits, params.waitMs + limits.requestDeadlineMs, answer())
   })
 }
 
-/** GET `syncPaths.snapshot` with `snapshotRequestSchema`'s query: NDJSON (SPEC N1, N2). */
+const snapshotGates = new WeakMap<SyncService, SnapshotGate>()
+/** One count of running snapshots per service, as a server process has one (SPEC A8). */
+function gateOf(service: SyncService): SnapshotGate {
+  let gate = snapshotGates.get(service)
+  if (!gate) snapshotGates.set(service, (gate = new SnapshotGate()))
+  return gate
+}
+
+/** Snapshots `service` streams now, in all or for one user (SPEC A8). */
+export function snapshotsRunning(service: SyncService, userId?: string): number {
+  return gateOf(service).running(userId)
+}
+
+/**
+ * GET (or HEAD) `syncPaths.snapshot` with `snapshotRequestSchema`'s query: NDJSON (SPEC N1, N2,
+ * A8). The snapshot's start (its head, scopes and keys) is read before the answer, so a failure
+ * there is a status; the rows follow a page at a time as the client reads, nothing held between.
+ */
 export function handleSnapshot(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
-    const { userId, params } = await openQuery(service, request, snapshotRequestSchema, 'snapshot')
-    const encoder = new TextEncoder()
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 4 })
-    const writer = writable.getWriter()
-    void streamSnapshot(
+    const limits = limitsOf(service)
+    const { userId, params } = await inTime(
+      limits,
+      limits.requestDeadlineMs,
+      openQuery(service, request, snapshotRequestSchema, 'snapshot'),
+    )
+    const headers = { 'content-type': contentTypes.ndjson, 'cache-control': 'no-store' }
+    // A HEAD is answered what a GET would be, without a body: nothing is read for it (A8).
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers })
+    const leave = gateOf(service).enter(userId, limits)
+    if (!leave) {
+      const message = `Too many snapshots are being sent at once (at most ${limits.snapshotsPerUser} for an account, ${limits.snapshotsInAll} in all); nothing was lost. Retry shortly.`
+      throw new HttpError(429, { type: 'error', message }, retryAfter(limits))
+    }
+    const lines = snapshotLines(
       service.db,
       { userId, deviceId: params.deviceId },
-      async (line) => {
-        await writer.ready
-        await writer.write(encoder.encode(`${JSON.stringify(line)}\n`))
-      },
-      { sinceMutationId: params.since, protocolVersion: params.v },
-    ).then(
-      () => writer.close(),
-      (error: unknown) => writer.abort(error).catch(() => undefined),
+      { sinceMutationId: params.since, protocolVersion: params.v, pageRows: limits.snapshotPageRows, signal: request.signal },
     )
-    return new Response(readable, {
-      status: 200,
-      headers: { 'content-type': contentTypes.ndjson, 'cache-control': 'no-store' },
+    const stop = () => {
+      void lines.return(undefined).catch(() => undefined)
+      leave()
+    }
+    let first: IteratorResult<SnapshotLine, void>
+    try {
+      first = await inTime(limits, limits.requestDeadlineMs, lines.next(), stop)
+    } catch (error) {
+      // Past the deadline the start still runs: `stop` gives the place back once it has settled.
+      if (!(error instanceof HttpError && error.status === 503)) leave()
+      throw error
+    }
+    if (first.done) {
+      leave()
+      throw new Error('A snapshot ended before its first line')
+    }
+    const body = snapshotStream(lines, first.value, {
+      signal: request.signal,
+      stallMs: limits.snapshotStallMs,
+      deadlineMs: limits.snapshotDeadlineMs,
+      onEnd: leave,
     })
+    return new Response(body, { status: 200, headers })
   })
 }
