@@ -17,6 +17,10 @@ export type CompactOptions = {
  */
 export async function compact(db: Db, { keepDays = 30, keepTransactions = 0, now = new Date() }: CompactOptions = {}) {
   return db.transaction(async (tx) => {
+    // A first compaction of a long log deletes millions of rows in one statement: it is bounded by
+    // the rows it may remove, not by the server's per-statement limit (SPEC A9), which would cut
+    // it off and leave the log growing. (PGlite has no such limit; the setting is harmless there.)
+    await tx.execute(sql`set local statement_timeout = 0`)
     const cutoff = new Date(now.getTime() - keepDays * 86_400_000)
     const [state] = await rows<{ seq: string; horizon: string }>(
       tx,
