@@ -22,6 +22,6 @@ const env = {
   CADENCE_AUTH_RATE_LIMIT: 'off',
 }
 delete env.DATABASE_URL
-const server = spawn('npx', ['next', 'start', '-p', port], { stdio: 'inherit', env })
+const server = spawn('node', ['scripts/serve.mjs'], { stdio: 'inherit', env })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
 server.on('exit', (code) => process.exit(code ?? 0))

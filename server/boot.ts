@@ -1,4 +1,5 @@
 import { getServer } from '.'
+import { announceStarted } from './lifecycle'
 import { describeStartupError } from './startup-error'
 
 /**
@@ -8,6 +9,7 @@ import { describeStartupError } from './startup-error'
 export async function boot(): Promise<void> {
   try {
     const server = await getServer()
+    announceStarted(server)
     const where = server.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${server.env.dataDir}`
     console.log(`Cadence: database ready on ${where}`)
   } catch (error) {

@@ -38,4 +38,18 @@ describe('readEnv', () => {
     expect(readEnv({}).authRateLimit).toBe(false)
     expect(() => readEnv({ CADENCE_AUTH_RATE_LIMIT: 'maybe' })).toThrow(/^CADENCE_AUTH_RATE_LIMIT /)
   })
+
+  test('[A10] no proxy is trusted unless listed; a bad entry names the variable', () => {
+    expect(readEnv({}).trustedProxies).toEqual([])
+    expect(readEnv({ CADENCE_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.5 ' }).trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.5'])
+    expect(() => readEnv({ CADENCE_TRUSTED_PROXIES: '10.0.0.0/8,proxy' })).toThrow(
+      'CADENCE_TRUSTED_PROXIES lists "proxy" is not an IP address or a CIDR range',
+    )
+  })
+
+  test('[A11] a stopping server gives open requests 10 s unless told otherwise', () => {
+    expect(readEnv({}).shutdownGraceMs).toBe(10_000)
+    expect(readEnv({ CADENCE_SHUTDOWN_GRACE_SECONDS: '25' }).shutdownGraceMs).toBe(25_000)
+    expect(() => readEnv({ CADENCE_SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/^CADENCE_SHUTDOWN_GRACE_SECONDS /)
+  })
 })

@@ -3,6 +3,7 @@
  * that makes a fresh checkout run with no configuration (embedded PGlite under `.data/`).
  */
 import { z } from 'zod'
+import { trustedProxies } from './client-address'
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -29,6 +30,23 @@ const envSchema = z.object({
   CADENCE_URL: z.url().optional(),
   CADENCE_AUTH_RATE_LIMIT: z.enum(['on', 'off']).optional(),
   CADENCE_COMPACT_KEEP_DAYS: z.coerce.number().min(0).optional(),
+  CADENCE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      try {
+        trustedProxies(entries)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `lists ${(error as Error).message}` })
+      }
+    }),
+  CADENCE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 })
 
@@ -44,6 +62,10 @@ export type Env = {
   authRateLimit: boolean
   /** When set, the server compacts the sync log hourly, keeping this many days (SPEC C1). */
   compactKeepDays: number | undefined
+  /** Reverse proxies whose `X-Forwarded-For` is believed (SPEC A10); empty: none, the default. */
+  trustedProxies: string[]
+  /** How long a stopping server lets open requests finish before it cuts them (SPEC A11). */
+  shutdownGraceMs: number
 }
 
 /** Parses the environment; throws {@link ConfigError} naming the variable at fault. */
@@ -68,5 +90,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     production,
     authRateLimit: e.CADENCE_AUTH_RATE_LIMIT ? e.CADENCE_AUTH_RATE_LIMIT === 'on' : production,
     compactKeepDays: e.CADENCE_COMPACT_KEEP_DAYS,
+    trustedProxies: e.CADENCE_TRUSTED_PROXIES,
+    shutdownGraceMs: e.CADENCE_SHUTDOWN_GRACE_SECONDS * 1000,
   }
 }

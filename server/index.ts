@@ -4,7 +4,9 @@
  * on `globalThis` because Next.js may load this module in more than one bundle.
  */
 import 'server-only'
+import type { BlockList } from 'node:net'
 import { createAuth, type Auth } from './auth'
+import { trustedProxies } from './client-address'
 import { loadAuthSecret, openServerDatabase, type ServerDatabase } from './database'
 import { readEnv, type Env } from './env'
 import type { SyncService } from '@/sync/server/http'
@@ -17,6 +19,8 @@ export type Server = {
   db: ServerDatabase['db']
   auth: Auth
   sync: SyncService
+  /** The proxies whose `X-Forwarded-For` is believed (`CADENCE_TRUSTED_PROXIES`), if any (A10). */
+  proxies: BlockList | undefined
 }
 
 const key = Symbol.for('cadence.server')
@@ -43,7 +47,8 @@ async function startServer(): Promise<Server> {
     authenticate: async (request) => (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null,
   }
   if (env.compactKeepDays !== undefined) scheduleCompaction(database.db, env.compactKeepDays)
-  return { env, database, db: database.db, auth, sync }
+  const proxies = env.trustedProxies.length > 0 ? trustedProxies(env.trustedProxies) : undefined
+  return { env, database, db: database.db, auth, sync, proxies }
 }
 
 const HOUR = 3_600_000

@@ -123,7 +123,12 @@ async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<un
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      // A client that hangs up mid-body fails it with `aborted` (ECONNRESET): nothing of the request
+      // ran and nobody waits for the answer, so it is a refusal, not a failure to log (SPEC A12).
+      const gone = request.signal.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+      throw gone ? refusal(400, 'The request ended before its body had arrived.') : error
+    })
     if (done) break
     size += value.byteLength
     if (size > maxBytes) {

@@ -13,6 +13,7 @@ export type Listen = (channel: string, onNotify: () => void) => Promise<() => Pr
 export class ChangeNotifier {
   private generationValue = 0
   private readonly waiters = new Set<() => void>()
+  private readonly draining = new AbortController()
   private stop: (() => Promise<void>) | undefined
 
   static async start(listen: Listen): Promise<ChangeNotifier> {
@@ -31,14 +32,32 @@ export class ChangeNotifier {
 
   notify(): void {
     this.generationValue += 1
+    this.wakeAll()
+  }
+
+  /**
+   * Aborted once the process is stopping (SPEC A11). A long-poll passes it along with its own
+   * request's signal, so that it ends its wait and answers at once, as when its client leaves.
+   */
+  get stopping(): AbortSignal {
+    return this.draining.signal
+  }
+
+  /** The process is stopping: wakes every waiter, and no later wait waits (SPEC A11). */
+  drain(): void {
+    this.draining.abort()
+    this.wakeAll()
+  }
+
+  private wakeAll(): void {
     const woken = [...this.waiters]
     this.waiters.clear()
     for (const wake of woken) wake()
   }
 
-  /** Resolves when the generation passes `seen`, after `ms`, or when `signal` aborts. */
+  /** Resolves when the generation passes `seen`, after `ms`, when `signal` aborts, or once draining. */
   wait(seen: number, ms: number, signal?: AbortSignal): Promise<void> {
-    if (this.generationValue !== seen || ms <= 0 || signal?.aborted) return Promise.resolve()
+    if (this.generationValue !== seen || ms <= 0 || signal?.aborted || this.draining.signal.aborted) return Promise.resolve()
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)
