@@ -194,6 +194,8 @@ test.describe('errors the HTTP layer answers', () => {
       ['POST', '/api/sync/pull', 'GET, HEAD'],
       ['DELETE', '/api/sync/snapshot', 'GET, HEAD'],
       ['PATCH', '/api/auth/sign-in/email', 'GET, HEAD, POST'],
+      ['POST', '/api/catalogue', 'GET, HEAD'],
+      ['DELETE', '/api/invitations', 'GET, HEAD'],
     ] as const) {
       const answer = await send(cadence, path, { method })
       expect(answer.status, `${method} ${path}`).toBe(405)
