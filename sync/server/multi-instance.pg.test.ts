@@ -14,11 +14,7 @@
  * The invariant checked after each scenario: every device holds exactly the server's rows of its
  * scopes (owned and shared libraries, its user), with nothing pending, at the server's head.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { rows } from '@/db/rows'
@@ -35,73 +31,12 @@ import { readState } from '../client/replica'
 import { HttpTransport, type Fetch } from '../client/transport'
 import { scopesOf } from './scopes'
 import { readSyncState } from './state'
+import { PUBLIC_ORIGIN, startInstance, type Instance } from './testing/instance-process'
 
-const SCRIPT = join(import.meta.dirname, 'testing', 'instance.ts')
-const ROOT = join(import.meta.dirname, '..', '..')
-/** `CADENCE_URL` of every instance: the one public origin a load balancer would serve. */
-const PUBLIC_ORIGIN = 'http://localhost:3000'
-const SECRET = randomBytes(32).toString('base64url')
-/** Longer than any bound below, so a device that answers in time was woken, not timed out. */
+/** Longer than any bound below, so a device that answered in time was woken, not timed out. */
 const LIVE_WAIT_MS = 20_000
 /** The wake-up bound across instances: generous for two shared cores. */
 const WAKE_BOUND_MS = 3_000
-
-type Instance = { name: string; url: string; stats(): Promise<{ waiting: number; generation: number }>; stop(): Promise<void> }
-
-const children = new Set<ChildProcess>()
-// However the worker ends, no instance outlives it (they also exit when their stdin closes).
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
-
-/** Starts `testing/instance.ts` on `databaseUrl` on a free port; resolves once it listens. */
-async function startInstance(name: string, databaseUrl: string, secret = SECRET): Promise<Instance> {
-  const { NODE_OPTIONS: _options, ...inherited } = process.env
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', SCRIPT], {
-    cwd: ROOT,
-    env: {
-      ...inherited,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      BETTER_AUTH_SECRET: secret,
-      CADENCE_URL: PUBLIC_ORIGIN,
-      CADENCE_AUTH_RATE_LIMIT: 'off',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  children.add(child)
-  child.once('exit', () => children.delete(child))
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-    process.stderr.write(`[${name}] ${chunk.toString()}`)
-  })
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not listen within 30 s:\n${stderr}`)), 30_000)
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer)
-      resolve((JSON.parse(line) as { port: number }).port)
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`${name} exited (${code}) before it listened:\n${stderr}`))
-    })
-  })
-  const url = `http://127.0.0.1:${port}`
-  return {
-    name,
-    url,
-    stats: async () => (await fetch(`${url}/test/stats`)).json() as Promise<{ waiting: number; generation: number }>,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = once(child, 'exit')
-      child.stdin.end()
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timer)
-    },
-  }
-}
 
 let database: TestPostgres
 let db: Db
