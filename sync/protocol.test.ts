@@ -122,3 +122,18 @@ test('scope names and query strings are built from the declarations', () => {
   expect(protocol.endpointOf(`${protocol.syncPaths.pull}?${query}`)).toBe('pull')
   expect(protocol.endpointOf('/api/sync/elsewhere')).toBeUndefined()
 })
+
+test('[P2] a mutation’s digest reads its arguments, not their encoding: key order and a JSON round trip change nothing, and depth cannot overflow it', async () => {
+  const args = { b: [1, 2.5, { y: null, x: 'é😀' }], a: { d: true, c: -0 }, '10': 'n', '2': 'm' }
+  const reordered = { '2': 'm', a: { c: 0, d: true }, '10': 'n', b: [1, 2.5, { x: 'é😀', y: null }] }
+  const digest = await protocol.mutationDigest('createTag', args)
+  expect(digest).toMatch(/^[0-9a-f]{64}$/)
+  expect(await protocol.mutationDigest('createTag', reordered)).toBe(digest)
+  expect(await protocol.mutationDigest('createTag', JSON.parse(JSON.stringify(args)))).toBe(digest)
+  expect(await protocol.mutationDigest('deleteTag', args)).not.toBe(digest)
+  expect(await protocol.mutationDigest('createTag', { ...args, a: { c: 0, d: false } })).not.toBe(digest)
+  expect(protocol.canonicalJson(reordered)).toBe('{"10":"n","2":"m","a":{"c":0,"d":true},"b":[1,2.5,{"x":"é😀","y":null}]}')
+  let deep: unknown = 'leaf'
+  for (let i = 0; i < 200_000; i++) deep = [deep]
+  expect(protocol.canonicalJson(deep)).toHaveLength(400_006)
+})

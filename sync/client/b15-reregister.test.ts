@@ -163,3 +163,25 @@ test('[B15][P2] a device whose storage went back to an earlier copy registers an
   expect(status).toMatchObject({ pending: 0, rejected: [], recovery: { reason: 'device-restored', resent: 1 } })
   expect(status.recovery?.message).toMatch(/storage was restored from an earlier copy.*nothing was lost/)
 })
+
+test('[B15][B3] a device whose storage went back does not settle a new write by the result the server recorded under its number', async () => {
+  const { client, local } = await device()
+  await client.sync()
+  await tag(client, 'A')
+  await client.sync()
+  const copy = await backup(local)
+  await tag(client, 'B')
+  await client.sync()
+
+  // Back to the copy: the next write is numbered 2, which the server recorded as B, and the
+  // device pulls before it pushes (a pull already under way when the write was made).
+  const restored = await device(await open(copy))
+  await tag(restored.client, 'C')
+  while (!(await restored.client.pull())) {
+    /* catch up */
+  }
+  expect((await restored.client.refreshStatus()).pending).toBe(1)
+  await restored.client.sync()
+  expect(await tagNames(server.db)).toEqual(['A', 'B', 'C'])
+  expect(await restored.client.refreshStatus()).toMatchObject({ pending: 0, recovery: { reason: 'device-restored', resent: 1 } })
+})

@@ -11,7 +11,7 @@ import type { Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
 import { MutationError } from '@/domain/errors'
 import { runMutator } from '@/domain/mutators'
-import { mutationResultRowSchema, scopeName, type Change, type MutationResultRow } from '../protocol'
+import { mutationDigest, mutationResultRowSchema, scopeName, type Change, type MutationResultRow } from '../protocol'
 
 const tables = new Map<string, SyncTable>(replicaTables.map((t) => [t.table, t]))
 
@@ -138,11 +138,14 @@ export async function clearReplica(tx: Tx) {
 /**
  * Settles an outbox entry from its result in the stream (SPEC B3): applied ones are dropped
  * (their effects arrived in the same server transaction), rejected ones move to the rejections
- * with the reason.
+ * with the reason. A result recorded for another mutation under the entry's number (the device's
+ * storage went back to an earlier copy, B15) settles nothing: the entry stays, and its push
+ * learns the rest.
  */
 export async function settle(tx: Tx, result: MutationResultRow) {
   const [pending] = await tx.select().from(localOutbox).where(eq(localOutbox.mutationId, result.mutation_id))
   if (!pending) return
+  if (result.args_digest !== null && result.args_digest !== (await mutationDigest(pending.name, pending.args))) return
   if (result.status === 'rejected') {
     await tx
       .insert(localRejections)
