@@ -157,6 +157,31 @@ export function SyncStatusBar() {
           ) : null}
         </section>
       ) : null}
+      {status.localError ? (
+        <section
+          aria-label="This device failed to sync"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
+          <p className="font-medium">Sync stopped on this device</p>
+          <p className="mt-1">{status.localError} Reloading the app may help.</p>
+        </section>
+      ) : null}
+      {status.recovery ? (
+        <section
+          aria-label="Registered with the server again"
+          className="rounded-lg border border-sky-300 bg-sky-50 p-3 text-sm text-sky-950 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100"
+        >
+          <p className="font-medium">
+            {status.recovery.reason === 'server-restored'
+              ? 'The server was restored from a backup'
+              : 'This device was restored from a backup'}
+          </p>
+          <p className="mt-1">{status.recovery.message}</p>
+          <button className="mt-2 underline" onClick={() => device?.dismissRecovery()}>
+            Dismiss
+          </button>
+        </section>
+      ) : null}
       {status.rejected.length > 0 ? (
         <section
           aria-label="Rejected changes"

@@ -110,9 +110,16 @@ class FakeTransport implements Transport {
     }
   }
 
+  /** The next push is answered as by a server that recorded another mutation under its first id (B15). */
+  reregisterNext = false
+
   async push(request: PushRequest): Promise<PushResponse> {
     this.answer()
     this.pushed.push(request)
+    if (this.reregisterNext) {
+      this.reregisterNext = false
+      return { type: 'reregister', mutationId: request.mutations[0]!.id, results: [], horizon: 0 }
+    }
     return { type: 'pushed', results: request.mutations.map((m) => ({ id: m.id, status: 'applied', seq: ++this.seq })), horizon: 0 }
   }
 
@@ -516,4 +523,19 @@ test('[A7] with nothing pending, another account’s session clears the device f
   const fresh = await openDevice(tabOptions())
   expect(fresh?.userId).toBe(serverUser)
   if (fresh) tabs.push(fresh)
+})
+
+test('[B15] a device that registered again says so in its status, under its new id, until the user dismisses it', async () => {
+  const tab = await openTab()
+  await vi.waitFor(() => expect(tab.status.leader).toBe(true))
+  const before = tab.deviceId
+  transport.reregisterNext = true
+  await tab.mutate('createTag', { id: newId(), name: 'Heavy' })
+  await vi.waitFor(() => expect(tab.status.recovery).toMatchObject({ reason: 'device-restored', resent: 1 }))
+  expect(tab.status.recovery?.message).toMatch(/nothing was lost/)
+  // The write went again, under the new id.
+  await vi.waitFor(() => expect(transport.pushed.at(-1)?.deviceId).not.toBe(before))
+  expect(tab.deviceId).toBe(transport.pushed.at(-1)?.deviceId)
+  tab.dismissRecovery()
+  expect(tab.status.recovery).toBeNull()
 })

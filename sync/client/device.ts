@@ -207,7 +207,7 @@ export class Device {
   /** Use {@link openDevice}. `found`: the session as opening found it (undefined: not known). */
   constructor(
     private readonly options: DeviceOptions,
-    readonly deviceId: string,
+    deviceId: string,
     readonly userId: string,
     private readonly found?: SessionState,
   ) {
@@ -345,6 +345,16 @@ export class Device {
   /** Hides a rejected change from the status. */
   dismissRejection(mutationId: number): Promise<void> {
     return this.client.dismissRejection(mutationId)
+  }
+
+  /** Hides the notice that the device registered with the server again (B15). */
+  dismissRecovery(): void {
+    this.client.dismissRecovery()
+  }
+
+  /** This device's id with the server; a new one after it registered again (B15). */
+  get deviceId(): string {
+    return this.client.deviceId
   }
 
   // Status and change notifications ------------------------------------------------------------
