@@ -24,6 +24,7 @@ import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { SyncService } from '../server/http'
 import { ChangeNotifier } from '../server/live'
+import { markRestored } from '../server/restore'
 import { handlerFetch } from '../server/testing/fetch'
 import { SyncClient, initDevice } from './client'
 import { Network } from './testing/network'
@@ -184,4 +185,31 @@ test('[B15][B3] a device whose storage went back does not settle a new write by 
   await restored.client.sync()
   expect(await tagNames(server.db)).toEqual(['A', 'B', 'C'])
   expect(await restored.client.refreshStatus()).toMatchObject({ pending: 0, recovery: { reason: 'device-restored', resent: 1 } })
+})
+
+test('[C4] once a restore is marked, a device with nothing pending that had synced past the backup loads the restored data and misses nothing written after', async () => {
+  const phone = await device()
+  const laptop = await device()
+  await phone.client.sync()
+  await laptop.client.sync()
+  await tag(laptop.client, 'Kept')
+  await laptop.client.sync()
+  await phone.client.sync()
+  const before = await backup(server)
+  // Synced by both, then lost with the restore.
+  await tag(laptop.client, 'Lost')
+  await laptop.client.sync()
+  await phone.client.sync()
+  expect(await tagNames(phone.local.db)).toEqual(['Kept', 'Lost'])
+
+  await restoreServer(before)
+  await markRestored(server.db)
+  // Written after the restore by the laptop (which registers anew: the server forgot its write).
+  for (const name of ['After 1', 'After 2', 'After 3']) await tag(laptop.client, name)
+  await laptop.client.sync()
+  // The phone, with nothing pending, had passed the numbers the restored server now hands out.
+  await phone.client.sync()
+  expect(await tagNames(server.db)).toEqual(['After 1', 'After 2', 'After 3', 'Kept'])
+  expect(await tagNames(phone.local.db)).toEqual(await tagNames(server.db))
+  expect(await tagNames(laptop.local.db)).toEqual(await tagNames(server.db))
 })

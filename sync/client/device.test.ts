@@ -118,7 +118,13 @@ class FakeTransport implements Transport {
     this.pushed.push(request)
     if (this.reregisterNext) {
       this.reregisterNext = false
-      return { type: 'reregister', mutationId: request.mutations[0]!.id, results: [], horizon: 0 }
+      return {
+        type: 'reregister',
+        mutationId: request.mutations[0]!.id,
+        results: [],
+        message: 'Another mutation was recorded under this id.',
+        horizon: 0,
+      }
     }
     return { type: 'pushed', results: request.mutations.map((m) => ({ id: m.id, status: 'applied', seq: ++this.seq })), horizon: 0 }
   }
