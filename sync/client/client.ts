@@ -565,7 +565,9 @@ export class SyncClient {
           // by retrying soon: try again rarely.
           const incompatible = error instanceof TransportError && error.kind === 'version'
           backoff = incompatible || local ? maxBackoffMs : Math.min(maxBackoffMs, backoff ? backoff * 2 : 1000)
-          await this.sleep(backoff)
+          // A busy server said when to come back (Retry-After): not sooner.
+          const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0
+          await this.sleep(Math.max(backoff, asked))
         } finally {
           this.inFlight = undefined
         }

@@ -23,7 +23,7 @@ import { TEST_ORIGIN, handlerFetch } from '../server/testing/fetch'
 import type { TestServer, TestUser } from '../server/testing/harness'
 import { pgliteServer } from '../server/testing/pglite'
 import { SyncClient, initDevice } from './client'
-import { HttpTransport, type Fetch } from './transport'
+import { HttpTransport, TransportError, retryAfterMs, type Fetch } from './transport'
 
 let server: TestServer
 let ann: TestUser
@@ -181,4 +181,45 @@ test('[B6] a snapshot line or an answer this app cannot read is the server’s f
       throw failure
     }),
   ).rejects.toBe(failure)
+})
+
+test('[A8][P7] a busy server (429, or 503 with Retry-After) is waited for as long as it asked, and is not taken for a lost session', async () => {
+  expect(retryAfterMs('2')).toBe(2000)
+  expect(retryAfterMs(new Date(Date.now() + 3000).toUTCString())).toBeGreaterThan(1000)
+  expect(retryAfterMs('soon')).toBeUndefined()
+  expect(retryAfterMs('99999')).toBe(300_000)
+
+  const times: number[] = []
+  let busy = 1
+  const answers: Fetch = async (url, init) => {
+    times.push(performance.now())
+    if (busy-- > 0) {
+      return Response.json(
+        { type: 'error', message: 'Too many snapshots at once; retrying shortly.' },
+        { status: 429, headers: { 'retry-after': '2' } },
+      )
+    }
+    return handlerFetch(() => server.service, ann.token)(url, init)
+  }
+  const local = await testPglite('device')
+  closers.push(local.close)
+  const deviceId = newId()
+  await initDevice(local.db, { deviceId, userId: ann.id })
+  const client = new SyncClient({ db: local.db, transport: new HttpTransport({ fetch: answers }), deviceId, userId: ann.id })
+  await client.mutate('createTag', { id: newId(), name: 'Busy' })
+  const failure = await client.push().catch((error: unknown) => error)
+  expect(failure).toBeInstanceOf(TransportError)
+  expect(failure).toMatchObject({ kind: 'busy', retryAfterMs: 2000 })
+  expect(client.status).toMatchObject({ online: true, lastError: 'Too many snapshots at once; retrying shortly.' })
+
+  busy = 1
+  times.length = 0
+  client.start()
+  try {
+    await until('the device syncs', () => client.status.pending === 0)
+    // The loop came back after the 2 s the server asked for, not after its own first 1 s back-off.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1900)
+  } finally {
+    await client.stop()
+  }
 })

@@ -47,10 +47,12 @@ export type Incompatible = 'update-app' | 'server-behind'
  */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version' | 'too-large',
+    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version' | 'too-large' | 'busy',
     message: string,
     /** Set when `kind` is `version`. */
     readonly incompatible?: Incompatible,
+    /** Set when `kind` is `busy`: how long the server asked the device to wait (`Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message)
     this.name = 'TransportError'
@@ -86,6 +88,11 @@ export class HttpTransport implements Transport {
     }
     if (response.status === syncStatuses.unsupportedVersion) throw await versionError(response)
     if (response.status === 401) throw new TransportError('auth', 'Signed out: sign in again to sync.')
+    // Busy (SPEC A8, A9, P7): nothing was done; ask again once the server said it may be served.
+    if (response.status === 429 || (response.status === 503 && response.headers.has('retry-after'))) {
+      const message = await messageOf(response, 'The server is busy; this device will try again shortly.')
+      throw new TransportError('busy', message, undefined, retryAfterMs(response.headers.get('retry-after')))
+    }
     if (response.status >= 500) throw new TransportError('server', `The server failed (${response.status}).`)
     if (response.status === 413)
       throw new TransportError('too-large', await messageOf(response, 'The request was too large for the server.'))
@@ -152,6 +159,13 @@ export class HttpTransport implements Transport {
 }
 
 /** The message of an error answer, or `fallback`. */
+/** `Retry-After` in milliseconds (seconds or an HTTP date; at most 5 minutes), or undefined. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now
+  return Number.isFinite(ms) ? Math.min(300_000, Math.max(0, ms)) : undefined
+}
+
 async function messageOf(response: Response, fallback: string): Promise<string> {
   const body = (await response.json().catch(() => ({}))) as { message?: unknown }
   return typeof body.message === 'string' ? body.message : fallback
