@@ -285,6 +285,31 @@ export const generators: (readonly [number, Gen])[] = [
       return { name: 'changeMemberRole', args: { libraryId: library.id, userId: memberId, role: rng.pick(['editor', 'viewer'] as const) } }
     },
   ],
+  [
+    // B5, B1: a large workout (sets with long notes): several fill a push, one may need a push
+    // of its own, near the body limit, or be too large for any and refused when it is made.
+    3,
+    async (w, d, view) => {
+      const { rng } = w
+      const own = new Set(ownLibraries(d, view).map((l) => l.id))
+      const activity = rng.maybe(view.activities.filter((a) => own.has(a.libraryId) && !a.deleted))
+      if (!activity) return undefined
+      const bytes = rng.weighted([
+        [4, 250_000],
+        [2, 450_000],
+        [3, 960_000],
+        [2, 1_050_000],
+      ] as const)
+      w.count('largeWrite')
+      const note = (i: number) => `Set ${i}: ${'n'.repeat(10_000)}`.slice(0, 10_000)
+      const children = Array.from({ length: Math.round(bytes / 10_100) }, (_, i) => ({
+        id: rng.uuid(),
+        activityId: activity.id,
+        notes: note(i + 1),
+      }))
+      return { name: 'logEntry', args: { entry: { id: rng.uuid(), activityId: activity.id, performedAt: instant(rng), children } } }
+    },
+  ],
   [2, async (w) => ({ name: 'createLibrary', args: { id: w.rng.uuid(), name: `${w.rng.pick(['Gym', 'Home', 'Travel'])} library` } })],
   [
     1,

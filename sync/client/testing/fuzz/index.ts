@@ -4,10 +4,18 @@
  * and online, push and pull through a network that drops and duplicates requests and answers,
  * reorders concurrent requests, cuts snapshots short and crashes the server in the middle of a
  * push; meanwhile the server compacts its log, restarts, and owners revoke and re-share their
- * libraries. At the end every device syncs until quiet, and the run checks:
+ * libraries, also while devices write (S2, P7). The larger faults (`faults.ts`, and a generator):
+ * workouts of long notes near the body limit, some behind a proxy that answers 413 (B5, B1);
+ * sessions that end and come back, so requests answer 401 meanwhile (A7); the server restored
+ * from a backup it took earlier (B15, P2); two devices of one user editing different fields of
+ * one entry offline (B14). At the end every device's session is back, every device syncs until
+ * quiet, and the run checks:
  *
  * 1. every device holds exactly the server's rows of its scopes (R1), table by table;
- * 2. the server has a result for every mutation each device queued, and nothing else (P2, B1);
+ * 2. the server has a result for every mutation each device queued, under any id it pushed
+ *    under, once, and nothing else (P2, B1, B15), but for those a restore lost: the server had
+ *    settled them, its backup had not, and the device had already dropped them (B15's accepted
+ *    loss; a forgotten one still in the outbox must be sent again and settle);
  *    every applied creation is on the server (once: by its id) unless an applied mutation
  *    deleted it, and no rejected one left anything behind (P3, P4);
  * 3. every rejection is reported on its device with the server's code, and only those (B3, B4);
@@ -20,7 +28,8 @@
  * a scripted hold (`../network.ts`), the fuzz's faulty network (`./network.ts`) and the route
  * handlers in process. The parts, in the order a seed uses them: `rng`, `server` (the simulated
  * server), `network`, `pool` (the databases), `world` (one seed's state), `setup`, `requests`
- * (answering held requests), `views`, `generators` (random mutations), `steps`, `invariants`.
+ * (answering held requests), `views`, `generators` (random mutations), `faults`, `steps`,
+ * `invariants`.
  */
 import { check, quiesce } from './invariants'
 import type { FuzzEnv } from './pool'

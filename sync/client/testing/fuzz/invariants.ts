@@ -5,6 +5,7 @@ import { rows } from '@/db/rows'
 import { picture, pictureDiff } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
 import { readState } from '../../replica'
+import { deviceIdIn, everySessionBack } from './faults'
 import { attempt } from './requests'
 import { shortIds, type Device, type Queued, type World } from './world'
 
@@ -13,14 +14,24 @@ async function head(db: Db): Promise<number> {
   return Number(row!.seq)
 }
 
-async function settledEverywhere(w: World): Promise<boolean> {
+/** What keeps devices from being settled: behind the server's head, or writes in the outbox. */
+async function unsettled(w: World): Promise<string[]> {
   const seq = await head(w.server.db)
+  const found: string[] = []
   for (const d of w.devices) {
     const state = await readState(d.db)
-    const [pending] = await rows<{ n: number }>(d.db, sql`select count(*)::int as n from local_outbox`)
-    if (state.syncedSeq !== seq || pending!.n > 0) return false
+    const outbox = await rows<{ id: number; name: string; settled: string | null; error: string | null }>(
+      d.db,
+      sql`select mutation_id::int as id, name, settled_seq::text as settled, local_error as error from local_outbox order by mutation_id`,
+    )
+    if (state.syncedSeq !== seq || outbox.length > 0) {
+      const entries = outbox.map((e) => `#${e.id} ${e.name} settled at ${e.settled ?? 'nothing'}${e.error ? ` (${e.error})` : ''}`)
+      found.push(
+        `${d.name} (${d.client.deviceId.slice(0, 6)}) at ${state.syncedSeq} (the server at ${seq}), outbox [${entries.join(', ')}]`,
+      )
+    }
   }
-  return true
+  return found
 }
 
 /** Every device online on a perfect network, syncing in turns until nothing changes. */
@@ -28,10 +39,12 @@ export async function quiesce(w: World) {
   w.step++
   w.log('--- every device online; sync until quiet')
   for (const d of w.devices) d.net.online = true
+  await everySessionBack(w)
   for (let round = 1; ; round++) {
     for (const d of w.rng.shuffle(w.devices)) await attempt(w, d, `sync (round ${round})`, () => d.client.sync(), false)
-    if (await settledEverywhere(w)) return
-    if (round >= 4) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network`)
+    const behind = await unsettled(w)
+    if (behind.length === 0) return
+    if (round >= 4) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network: ${behind.join('; ')}`)
   }
 }
 
@@ -68,14 +81,21 @@ export async function check(w: World) {
       p(`replica differs from the server in ${diff}`)
 
     // 2. One result per queued mutation, no more.
+    // Under every id the device pushed under (it registers anew after a restore, B15), except
+    // those a restore lost after the device had dropped them (B15's accepted loss).
+    const ids = [...new Set([d.id, ...d.net.deviceIds, d.client.deviceId])]
     const results = await rows<ResultRow>(
       db,
-      sql`select mutation_id::int as mutation_id, name, status, error_code from mutation_results where device_id = ${d.id} order by mutation_id`,
+      sql`select mutation_id::int as mutation_id, name, status, error_code from mutation_results where ${deviceIdIn(ids)} order by mutation_id`,
     )
-    const expected = [...d.queued.keys()].sort((a, b) => a - b)
+    const expected = [...d.queued.keys()].filter((id) => !d.lost.has(id)).sort((a, b) => a - b)
     const got = results.map((r) => r.mutation_id)
-    if (!isDeepStrictEqual(got, expected)) p(`the server has results for mutations [${got}], the device queued [${expected}]`)
-    if (state.nextMutationId !== expected.length + 1) p(`next mutation id is ${state.nextMutationId} after queueing ${expected.length}`)
+    if (!isDeepStrictEqual(got, expected))
+      p(
+        `the server has results for mutations [${got}], the device queued [${[...d.queued.keys()]}] of which a restore lost [${[...d.lost]}]`,
+      )
+    if (d.lost.size > 0) w.count('lostChecked')
+    if (state.nextMutationId !== d.queued.size + 1) p(`next mutation id is ${state.nextMutationId} after queueing ${d.queued.size}`)
 
     // 3. Every rejection reported, with the server's code, and nothing else.
     const reported = new Map(
@@ -102,10 +122,15 @@ export async function check(w: World) {
       }
       reported.delete(r.mutation_id)
     }
-    for (const [id, r] of reported) p(`reports mutation #${id} ${r.name} as rejected (${r.error_code}), the server has no such rejection`)
+    // A rejection reported before a restore made the server forget it stays reported.
+    let reportedLost = 0
+    for (const [id, r] of reported) {
+      if (d.lost.has(id) && d.queued.get(id)?.name === r.name) reportedLost++
+      else p(`reports mutation #${id} ${r.name} as rejected (${r.error_code}), the server has no such rejection`)
+    }
     const status = await d.client.refreshStatus()
     if (status.pending !== 0) p(`status says ${status.pending} pending`)
-    if (status.rejected.length !== results.filter((r) => r.status === 'rejected').length)
+    if (status.rejected.length !== results.filter((r) => r.status === 'rejected').length + reportedLost)
       p(`status lists ${status.rejected.length} rejections`)
   }
 

@@ -12,12 +12,39 @@ import { describeError } from './world'
 export class FaultyNetwork extends Network {
   /** The next push is applied up to this many mutations, then the server dies. */
   crashAfter: number | undefined
+  /** A proxy on the way that answers 413 to a push body over this many bytes (B5). */
+  proxyLimit: number | undefined
+  /** Every device id a push was sent under (a device registers anew after a restore, B15). */
+  readonly deviceIds = new Set<string>()
   readonly surprises: string[] = []
-  readonly seen = { mustRefetch: 0, scopeRemoved: 0, scopeAdded: 0, gaps: 0, bigBatch: 0 }
+  readonly seen = {
+    mustRefetch: 0,
+    scopeRemoved: 0,
+    scopeAdded: 0,
+    gaps: 0,
+    reregisters: 0,
+    bigBatch: 0,
+    unauthorized: 0,
+    'push:413': 0,
+    withheld: 0,
+    largePush: 0,
+  }
 
   protected override async send(to: SyncEndpoint, url: string, init: RequestInit): Promise<Response> {
     const crashAfter = to === 'push' ? this.crashAfter : undefined
-    if (to === 'push') this.crashAfter = undefined
+    if (to === 'push') {
+      this.crashAfter = undefined
+      const body = String(init.body)
+      const deviceId = /"deviceId":"([^"]+)"/.exec(body.slice(0, 300))?.[1]
+      if (deviceId) this.deviceIds.add(deviceId)
+      const bytes = Buffer.byteLength(body)
+      if (bytes > 250_000) this.seen.largePush++
+      if (body.includes('"withheld":')) this.seen.withheld++
+      if (this.online && this.proxyLimit !== undefined && bytes > this.proxyLimit) {
+        this.seen['push:413']++
+        return new Response('Request Entity Too Large', { status: 413 })
+      }
+    }
     if (crashAfter === undefined || !this.online) return super.send(to, url, init)
     if (crashAfter > 0) {
       const request = JSON.parse(String(init.body)) as PushRequest
@@ -37,6 +64,11 @@ export class FaultyNetwork extends Network {
       this.surprises.push(`${to}: ${describeError(error)}`)
       throw error
     }
+    // A session the fuzz ended (A7): the server must say so, and the device keeps everything.
+    if (response.status === 401) {
+      this.seen.unauthorized++
+      return new Response(await response.text(), { status: 401 })
+    }
     if (response.status !== 200 && response.status !== syncStatuses.mustRefetch) {
       this.surprises.push(`${to}: the server answered ${response.status}: ${await response.text()}`)
       return new Response(null, { status: response.status })
@@ -49,6 +81,7 @@ export class FaultyNetwork extends Network {
 
   private count(to: SyncEndpoint, url: string, status: number, body: unknown) {
     if (to === 'push' && (body as PushResponse).type === 'gap') this.seen.gaps++
+    if (to === 'push' && (body as PushResponse).type === 'reregister') this.seen.reregisters++
     if (to !== 'pull') return
     if (status === syncStatuses.mustRefetch) {
       this.seen.mustRefetch++

@@ -32,10 +32,10 @@ export async function fuzzEnv({ devices = 4 } = {}): Promise<FuzzEnv> {
   }
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 export { replicaTables }
 /** Every server table, synced or not, but the one-row sync state (reset in place). */
-const serverTables = tablesIn(serverSchema)
+export const serverTables = tablesIn(serverSchema)
   .map((t) => getTableConfig(t).name)
   .filter((name) => name !== 'sync_state')
 

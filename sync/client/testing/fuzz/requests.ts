@@ -1,7 +1,31 @@
 /** How a device's held requests are answered, and how an operation's end is judged. */
+import { MutationError } from '@/domain/errors'
 import { TransportError } from '../../transport'
+import { remember } from './generators'
 import { fates, type Fate } from './network'
-import { describeError, type Device, type World } from './world'
+import { describeError, describeMutation, type AnyMutation, type Device, type World } from './world'
+
+/**
+ * Queues `m` on the device and returns its id; a local refusal is fine (B1: undefined), anything
+ * else is a bug.
+ */
+export async function queue(w: World, d: Device, m: AnyMutation): Promise<number | undefined> {
+  remember(w, d.user, m)
+  try {
+    const id = await d.client.mutate(m.name, m.args as never)
+    d.queued.set(id, { name: m.name, args: m.args as Record<string, unknown>, step: w.step })
+    w.count('queued')
+    w.log(`${d.name} #${id} ${describeMutation(m)}`)
+    return id
+  } catch (error) {
+    if (!(error instanceof MutationError)) w.fail(`${d.name} mutate ${m.name} threw ${describeError(error)}`)
+    w.count('refusedLocally')
+    // B1: a write no push could carry is refused when it is made.
+    if (/too large|bytes/i.test(error.message)) w.count('refusedTooLarge')
+    w.log(`${d.name} refused ${describeMutation(m)}: ${error.code}`)
+    return undefined
+  }
+}
 
 /**
  * Answers `d`'s held requests (each with a random fate, or delivered when `faults` is off) until

@@ -12,6 +12,7 @@ import { World, describeMutation, type AnyMutation, type User } from './world'
 /** Resets the pool and makes the seed's users, their sharing, and the devices. */
 export async function setup(seed: number, env: FuzzEnv): Promise<World> {
   const w = new World(seed, env.server)
+  w.serverExec = (text) => env.serverDb.pg.exec(text)
   const { rng } = w
   await resetServer(env.serverDb.pg)
   for (const d of env.deviceDbs) await resetDevice(d.pg)
@@ -64,8 +65,17 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
     const user = owners[i % owners.length]!
     const id = rng.uuid()
     await initDevice(local.db, { deviceId: id, userId: user.id })
-    const net = new FaultyNetwork(handlerFetch(() => env.server.service, user.token))
+    // Each device signs in on its own (A7: one's session can end while another's lives).
+    const token = rng.uuid()
+    await env.serverDb.pg.query(`insert into sessions (id, user_id, token, expires_at) values ($1, $2, $3, now() + interval '1 day')`, [
+      rng.uuid(),
+      user.id,
+      token,
+    ])
+    const net = new FaultyNetwork(handlerFetch(() => env.server.service, token))
     net.online = rng.chance(0.85)
+    // Some devices sit behind a proxy that takes less than the protocol's body limit (B5).
+    if (rng.chance(0.5)) net.proxyLimit = rng.int(200_000, 700_000)
     const wire = new ScriptedFetch(net.fetch)
     const client = new SyncClient({
       db: local.db,
@@ -84,7 +94,7 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
         [7, 1000],
       ]),
     })
-    w.devices.push({ name: `d${i}(${user.name})`, user, id, db: local.db, net, wire, client, queued: new Map() })
+    w.devices.push({ name: `d${i}(${user.name})`, user, id, db: local.db, net, wire, client, token, queued: new Map(), lost: new Set() })
   }
   w.log(
     `users ${w.users.map((u) => `${u.name}=${u.id}`).join(' ')}; devices ${w.devices.map((d) => `${d.name}${d.net.online ? '' : ' offline'}`).join(', ')}`,

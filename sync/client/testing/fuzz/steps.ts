@@ -1,32 +1,17 @@
 /** The steps of a seed: local writes, requests under faults, and the server's own events. */
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
-import { MutationError } from '@/domain/errors'
 import { compact } from '../../../server/compact'
-import { TAG_NAMES, generators, remember } from './generators'
-import { attempt, judge, outcome, serve } from './requests'
+import { TAG_NAMES, generators } from './generators'
+import { attempt, judge, outcome, queue, serve } from './requests'
+import { backupServer, offlineFieldEdits, restoreServer, sessionFault } from './faults'
 import { serverMutation } from './setup'
 import { viewOf } from './views'
-import { describeError, describeMutation, type AnyMutation, type Device, type World } from './world'
+import { type AnyMutation, type Device, type World } from './world'
 
 async function generate(w: World, d: Device): Promise<AnyMutation> {
   const view = await viewOf(d.db)
   return (await w.rng.weighted(generators)(w, d, view)) ?? (await generators[0]![1](w, d, view))!
-}
-
-/** Queues `m` on the device; a local refusal is fine (B1), anything else is a bug. */
-async function queue(w: World, d: Device, m: AnyMutation) {
-  remember(w, d.user, m)
-  try {
-    const id = await d.client.mutate(m.name, m.args as never)
-    d.queued.set(id, { name: m.name, args: m.args as Record<string, unknown>, step: w.step })
-    w.count('queued')
-    w.log(`${d.name} #${id} ${describeMutation(m)}`)
-  } catch (error) {
-    if (!(error instanceof MutationError)) w.fail(`${d.name} mutate ${m.name} threw ${describeError(error)}`)
-    w.count('refusedLocally')
-    w.log(`${d.name} refused ${describeMutation(m)}: ${error.code}`)
-  }
 }
 
 async function mutate(w: World, d: Device) {
@@ -63,12 +48,13 @@ async function interleave(w: World, d: Device) {
     [1, 'compact'],
     [1, 'restart'],
     [1, 'membership'],
+    [1, 'session'],
   ] as const)
   w.log(`${d.name} ${op}, and while its request is held: ${what}`)
   const p = startOp(d, op)
   const result = outcome(p)
   await Promise.race([result, d.wire.waitFor(1)])
-  let side: Promise<void> = Promise.resolve()
+  let side: Promise<unknown> = Promise.resolve()
   if (d.wire.held.length > 0) {
     const inTransaction = d.wire.held[0]!.kind === 'snapshot'
     // A snapshot is read inside the device's transaction: a local write waits for it (so does
@@ -81,7 +67,12 @@ async function interleave(w: World, d: Device) {
       await runOp(w, other, 'push')
     } else if (what === 'compact') await compaction(w)
     else if (what === 'restart') await restart(w)
-    else await membershipOnServer(w)
+    else if (what === 'session') await sessionFault(w, d)
+    else {
+      // S2, P7: a grant or revocation commits while this device's write is on its way.
+      if (op !== 'pull') w.count('membershipWhileWriting')
+      await membershipOnServer(w)
+    }
     if (!inTransaction) await side
   }
   await serve(w, d, [p, side], true)
@@ -192,7 +183,10 @@ async function rush(w: World) {
     await mutate(w, d)
     await runOp(w, d, 'sync')
   })
-  if (extra === 'membership') tasks.push(membershipOnServer(w))
+  if (extra === 'membership') {
+    w.count('membershipDuringRush')
+    tasks.push(membershipOnServer(w))
+  }
   if (extra === 'compact') tasks.push(compaction(w))
   if (extra === 'restart') tasks.push(restart(w))
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected')
@@ -222,4 +216,8 @@ export const steps: (readonly [number, Step])[] = [
   [2, (w) => restart(w)],
   [2, longPoll],
   [6, (w) => rush(w)],
+  [3, sessionFault],
+  [2, (w) => backupServer(w)],
+  [5, (w) => restoreServer(w)],
+  [3, (w) => offlineFieldEdits(w)],
 ]

@@ -19,8 +19,15 @@ export type Device = {
   net: FaultyNetwork
   wire: ScriptedFetch
   client: SyncClient
+  /** Its own session's token (A7: the fuzz ends it and brings it back). */
+  token: string
   /** What this device queued, by mutation id. */
   queued: Map<number, Queued>
+  /**
+   * Queued mutations a server restore lost for good (B15): the server had settled them, the
+   * backup had not, and the device had already dropped them from its outbox.
+   */
+  lost: Set<number>
 }
 
 export type AnyMutation = { [N in MutatorName]: { name: N; args: MutatorArgs<N> } }[MutatorName]
@@ -57,6 +64,10 @@ export class World {
   users: User[] = []
   devices: Device[] = []
   step = 0
+  /** Runs SQL on the server's database (statements of several, as a backup and a restore need). */
+  serverExec: (text: string) => Promise<unknown> = async () => undefined
+  /** Whether the server's database has a backup to be restored from (`fuzz_backup`). */
+  backedUp = false
   /** Ids the simulation has made, valid or not any more, for stale and foreign references. */
   readonly known = {
     tags: [] as { id: string; userId: string }[],
