@@ -26,6 +26,8 @@ test('[B7][B3] a revoked library disappears from an offline device on reconnect,
   await club.getByLabel('Share Club with (email)').fill(bob.email)
   await club.getByLabel('Role').selectOption('editor')
   await club.getByRole('button', { name: 'Share' }).click()
+  // The invitation is written (it is listed), then it reaches the server.
+  await expect(club.getByRole('list', { name: 'Invitations to Club' })).toContainText(`Invited ${bob.email}`)
   await expect(ann.getByTestId('sync-pending')).toHaveText('All changes synced')
 
   // Bob accepts the invitation (S4); his device gains the library live, then goes offline and

@@ -115,7 +115,10 @@ export function SyncStatusBar() {
               <span aria-hidden className={`size-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-amber-500'}`} />
               <span data-testid="sync-online">{online ? 'Online' : 'Offline'}</span>
             </span>
-            <span data-testid="sync-pending">{status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}</span>
+            {/* Until the device has read its outbox it knows nothing of what is pending: no claim. */}
+            <span data-testid="sync-pending">
+              {!device ? 'Opening…' : status.pending === 0 ? 'All changes synced' : `${status.pending} pending`}
+            </span>
           </>
         )}
         <span>Last synced {ago(status.lastSyncedAt, now)}</span>
