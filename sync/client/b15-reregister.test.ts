@@ -213,3 +213,19 @@ test('[C4] once a restore is marked, a device with nothing pending that had sync
   expect(await tagNames(phone.local.db)).toEqual(await tagNames(server.db))
   expect(await tagNames(laptop.local.db)).toEqual(await tagNames(server.db))
 })
+
+test('[C4][P2] a write the server answered and then forgot in a restore, before the device saw its result, is sent again on the refetch and reaches the server', async () => {
+  const { client, local } = await device()
+  await client.sync()
+  const before = await backup(server)
+  await tag(client, 'Answered')
+  // Pushed and answered (settled on the device), its result not yet pulled.
+  await client.push()
+  await restoreServer(before)
+  await markRestored(server.db)
+  await client.sync()
+  await client.sync()
+  expect(await tagNames(server.db)).toEqual(['Answered'])
+  expect(await tagNames(local.db)).toEqual(['Answered'])
+  expect((await client.refreshStatus()).pending).toBe(0)
+})

@@ -505,6 +505,10 @@ export class SyncClient {
           }),
         )
         if (offset === undefined) throw new TransportError('offline', 'The snapshot was interrupted.')
+        // An entry the server answered whose result the snapshot does not hold (a server restored
+        // from a backup forgot it, or the answer came after the snapshot began) is sent again: the
+        // server settles it once either way (P2, C4). Left settled, it would wait for ever.
+        await tx.update(localOutbox).set({ settledSeq: null }).where(isNotNull(localOutbox.settledSeq))
         await replayPending(tx, this.userId)
         await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
       })
