@@ -11,7 +11,8 @@ import type { ErrorResponse } from '@/sync/protocol'
  */
 export async function GET() {
   const session = await currentSession()
-  if (!session) return Response.json({ type: 'error', message: 'Sign in to see your invitations.' } satisfies ErrorResponse, { status: 401 })
+  if (!session)
+    return Response.json({ type: 'error', message: 'Sign in to see your invitations.' } satisfies ErrorResponse, { status: 401 })
   const { db } = await getServer()
   return Response.json({ invitations: await invitationsFor(db, session.user.id) }, { headers: { 'cache-control': 'no-store' } })
 }
