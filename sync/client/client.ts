@@ -7,7 +7,7 @@
  * likewise. The device can go offline, crash or close at any point and reopen consistent, with
  * nothing lost.
  */
-import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm'
 import { localOutbox, localRejections, localSyncState, localWriteTokens } from '@/db/schema/local'
 import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
@@ -505,10 +505,14 @@ export class SyncClient {
           }),
         )
         if (offset === undefined) throw new TransportError('offline', 'The snapshot was interrupted.')
-        // An entry the server answered whose result the snapshot does not hold (a server restored
-        // from a backup forgot it, or the answer came after the snapshot began) is sent again: the
-        // server settles it once either way (P2, C4). Left settled, it would wait for ever.
-        await tx.update(localOutbox).set({ settledSeq: null }).where(isNotNull(localOutbox.settledSeq))
+        // An entry the server answered at or below the snapshot's offset has its result in the
+        // snapshot, which settled it above; one still here was forgotten (a server restored from a
+        // backup) and is sent again: the server settles it once either way (P2, C4). Left settled,
+        // it would wait for ever. One answered above the offset gets its result from the log.
+        await tx
+          .update(localOutbox)
+          .set({ settledSeq: null })
+          .where(and(isNotNull(localOutbox.settledSeq), lte(localOutbox.settledSeq, offset)))
         await replayPending(tx, this.userId)
         await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
       })
