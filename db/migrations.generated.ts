@@ -227,5 +227,15 @@ export const serverMigrations: readonly Migration[] = [
     "statements": [
       "ALTER TABLE \"mutation_results\" ADD COLUMN \"args_digest\" text;"
     ]
+  },
+  {
+    "tag": "0008_set_types_and_equipment",
+    "when": 1796131250418,
+    "hash": "3b5c7e2eac21a51124aa19d3eefdbc795cc657af8f743e702d046c1fbe25f0ec",
+    "statements": [
+      "ALTER TABLE \"entries\" ADD COLUMN \"set_type\" text;",
+      "ALTER TABLE \"user_settings\" ADD COLUMN \"equipment\" jsonb;",
+      "ALTER TABLE \"entries\" ADD CONSTRAINT \"entries_set_type_valid\" CHECK (\"entries\".\"set_type\" is null or \"entries\".\"set_type\" in ('warmup', 'drop', 'failure'));"
+    ]
   }
 ]

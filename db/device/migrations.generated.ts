@@ -183,5 +183,15 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TABLE \"local_replaced_edits\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"table_name\" text NOT NULL,\n\t\"key\" jsonb NOT NULL,\n\t\"field\" text NOT NULL,\n\t\"mine\" jsonb,\n\t\"theirs\" jsonb,\n\t\"context\" jsonb NOT NULL,\n\t\"seq\" bigint NOT NULL,\n\t\"replaced_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
       "CREATE UNIQUE INDEX \"local_edit_claims_field\" ON \"local_edit_claims\" USING btree (\"table_name\",\"key\",\"field\");"
     ]
+  },
+  {
+    "tag": "0007_set_types_and_equipment",
+    "when": 1796131251913,
+    "hash": "3b5c7e2eac21a51124aa19d3eefdbc795cc657af8f743e702d046c1fbe25f0ec",
+    "statements": [
+      "ALTER TABLE \"entries\" ADD COLUMN \"set_type\" text;",
+      "ALTER TABLE \"user_settings\" ADD COLUMN \"equipment\" jsonb;",
+      "ALTER TABLE \"entries\" ADD CONSTRAINT \"entries_set_type_valid\" CHECK (\"entries\".\"set_type\" is null or \"entries\".\"set_type\" in ('warmup', 'drop', 'failure'));"
+    ]
   }
 ]

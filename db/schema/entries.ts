@@ -28,6 +28,18 @@ import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
 import { syncScope } from './sync-scope'
 
+/**
+ * The kinds of set other than a normal one, as stored in `entries.set_type`. A normal set stores
+ * null, and that is the only way it is stored: every entry logged before set types existed is
+ * normal, and so is a row image captured before the column existed (the change log and a
+ * device's undo log keep such images, and the device applies them with
+ * `jsonb_populate_record`, which fills a missing key with null, not with the column's default;
+ * a `not null default 'normal'` column would refuse them). Append-only: a kind is never
+ * removed or renamed, only added.
+ */
+export const markedSetTypes = ['warmup', 'drop', 'failure'] as const
+export type MarkedSetType = (typeof markedSetTypes)[number]
+
 export const entries = pgTable(
   'entries',
   {
@@ -46,6 +58,8 @@ export const entries = pgTable(
     notes: text().notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** A set's kind (warm-up, drop set, to failure); null is a normal set. See {@link markedSetTypes}. */
+    setType: text({ enum: markedSetTypes }),
   },
   (t) => [
     index().on(t.userId, t.performedAt),
@@ -53,6 +67,7 @@ export const entries = pgTable(
     index().on(t.parentId, t.ordinal),
     check('entries_not_own_parent', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
     check('entries_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+    check('entries_set_type_valid', sql`${t.setType} is null or ${t.setType} in ('warmup', 'drop', 'failure')`),
   ],
 )
 syncScope(entries, 'user', entries.userId)

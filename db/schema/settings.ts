@@ -4,7 +4,7 @@
  * Sync: user scope.
  */
 import { sql } from 'drizzle-orm'
-import { check, doublePrecision, index, integer, pgTable, text, uuid, date } from 'drizzle-orm/pg-core'
+import { check, doublePrecision, index, integer, jsonb, pgTable, text, uuid, date } from 'drizzle-orm/pg-core'
 import { activities, attributes } from './activities'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
@@ -14,6 +14,17 @@ export const massUnits = ['kg', 'lb'] as const
 export const distanceUnits = ['km', 'mi'] as const
 export type MassUnit = (typeof massUnits)[number]
 export type DistanceUnit = (typeof distanceUnits)[number]
+
+/**
+ * The bars and plates a user loads, as stored in `user_settings.equipment` (validated by
+ * `domain/equipment.ts`, which also holds the defaults a null stands for). Weights are in the
+ * unit printed on the bar or plate, so a 45 lb plate stays 45 lb; `pairs` counts pairs (a pair
+ * loads one plate on each side of a barbell). The first bar is the default one.
+ */
+export type StoredEquipment = {
+  bars: { name: string; weight: number; unit: MassUnit }[]
+  plates: { weight: number; unit: MassUnit; pairs: number }[]
+}
 
 export const userSettings = pgTable(
   'user_settings',
@@ -27,6 +38,8 @@ export const userSettings = pgTable(
     /** Days of history a device keeps locally; null keeps everything. */
     storageWindowDays: integer(),
     updatedAt: updatedAt(),
+    /** Bars and plates; null is the defaults for the user's mass unit (and any row from before it existed). */
+    equipment: jsonb().$type<StoredEquipment>(),
   },
   (t) => [
     check('user_settings_mass_unit_valid', sql`${t.massUnit} in ('kg', 'lb')`),

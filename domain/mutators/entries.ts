@@ -4,7 +4,8 @@ import { activities, attributeOptions, attributes, entries, entryMedia, entryTag
 import { rows } from '@/db/rows'
 import type { Tx } from '@/db/types'
 import { roleIn } from '../access'
-import { MutationError, notFound } from '../errors'
+import { invalidArgs, MutationError, notFound } from '../errors'
+import { setTypes, storedSetType, type SetType } from '../set-types'
 import { encodeValue, type Value } from '../values'
 import { defineMutator, idSchema, instantSchema, nameSchema, textSchema, type MutationContext } from './define'
 
@@ -13,6 +14,7 @@ export const MAX_ENTRY_DEPTH = 8
 const notesSchema = textSchema().max(10_000, 'must be at most 10000 characters')
 const valueSchema = z.union([z.number(), z.string(), z.boolean()])
 const valuesSchema = z.record(idSchema, valueSchema)
+const setTypeSchema = z.enum(setTypes, `must be one of ${setTypes.join(', ')}`)
 
 export type EntryInput = {
   id: string
@@ -21,6 +23,8 @@ export type EntryInput = {
   notes?: string
   templateVersion?: number
   values?: Record<string, Value>
+  /** The set's type; absent is a normal set. Only an entry of a scalar activity (a set) has one. */
+  setType?: SetType
   children?: EntryInput[]
 }
 
@@ -32,21 +36,34 @@ export const entryInputSchema: z.ZodType<EntryInput> = z.lazy(() =>
     notes: notesSchema.optional(),
     templateVersion: z.number().int().min(1).optional(),
     values: valuesSchema.optional(),
+    setType: setTypeSchema.optional(),
     children: z.array(entryInputSchema).max(MAX_ENTRY_NODES).optional(),
   }),
 )
 
+type Path = (string | number)[]
+
 function flatten(root: EntryInput) {
-  const nodes: { node: EntryInput; parentId: string | null; ordinal: number; depth: number }[] = []
-  const walk = (node: EntryInput, parentId: string | null, ordinal: number, depth: number) => {
+  const nodes: { node: EntryInput; parentId: string | null; ordinal: number; depth: number; path: Path }[] = []
+  const walk = (node: EntryInput, parentId: string | null, ordinal: number, depth: number, path: Path) => {
     if (depth > MAX_ENTRY_DEPTH) throw new MutationError('invalid_args', `An entry tree may be at most ${MAX_ENTRY_DEPTH} levels deep.`)
-    nodes.push({ node, parentId, ordinal, depth })
+    nodes.push({ node, parentId, ordinal, depth, path })
     if (nodes.length > MAX_ENTRY_NODES)
       throw new MutationError('invalid_args', `An entry tree may hold at most ${MAX_ENTRY_NODES} entries.`)
-    node.children?.forEach((child, i) => walk(child, node.id, i, depth + 1))
+    node.children?.forEach((child, i) => walk(child, node.id, i, depth + 1, [...path, 'children', i]))
   }
-  walk(root, null, 0, 1)
+  walk(root, null, 0, 1, ['entry'])
   return nodes
+}
+
+/**
+ * Refuses a set type on an entry of a sequence: a workout or a superset block is not a set, and
+ * a type there would be a second, conflicting statement about the sets below it.
+ */
+function checkSetType(activity: { name: string; kind: string }, setType: SetType | undefined, path: Path) {
+  if (activity.kind === 'sequence' && storedSetType(setType) !== null) {
+    throw invalidArgs([{ path: [...path, 'setType'], message: `"${activity.name}" is a sequence, not a set: only a set has a set type.` }])
+  }
 }
 
 /**
@@ -124,6 +141,7 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
   const schema = await schemaOf(ctx.tx, activityIds)
   const rootTime = new Date(entry.performedAt)
 
+  for (const { node, path } of nodes) checkSetType(acts.get(node.activityId)!, node.setType, path)
   const entryRows = nodes.map(({ node, parentId, ordinal }) => ({
     id: node.id,
     userId: ctx.userId,
@@ -133,6 +151,7 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
     templateVersion: node.templateVersion ?? acts.get(node.activityId)!.templateVersion,
     performedAt: node.performedAt ? new Date(node.performedAt) : rootTime,
     notes: node.notes ?? '',
+    setType: storedSetType(node.setType),
     createdAt: ctx.now,
     updatedAt: ctx.now,
   }))
@@ -161,23 +180,29 @@ async function requireOwnEntry(ctx: MutationContext, entryId: string) {
   return entry
 }
 
-/** Edits an entry's time, notes and values; a value of null removes that value. */
+/**
+ * Edits an entry's time, notes, set type and values; a value of null removes that value. Only
+ * the fields named change (sync/SPEC.md B14): the arguments are what the user changed.
+ */
 export const editEntry = defineMutator(
   'editEntry',
   z.object({
     entryId: idSchema,
     performedAt: instantSchema.optional(),
     notes: notesSchema.optional(),
+    setType: setTypeSchema.optional(),
     values: z.record(idSchema, valueSchema.nullable()).optional(),
   }),
   async (ctx, args) => {
     const entry = await requireOwnEntry(ctx, args.entryId)
     const [activity] = await ctx.tx.select().from(activities).where(eq(activities.id, entry.activityId))
+    if (activity) checkSetType(activity, args.setType, [])
     await ctx.tx
       .update(entries)
       .set({
         ...(args.performedAt ? { performedAt: new Date(args.performedAt) } : {}),
         ...(args.notes === undefined ? {} : { notes: args.notes }),
+        ...(args.setType === undefined ? {} : { setType: storedSetType(args.setType) }),
         updatedAt: ctx.now,
       })
       .where(eq(entries.id, entry.id))

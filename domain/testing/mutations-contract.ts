@@ -418,6 +418,124 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(await w.db.select().from(s.entries)).toEqual([])
     })
 
+    test('set types: a workout logs warm-up, normal, drop and failure sets; a set without one is normal (null)', async () => {
+      const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 4)
+      const root = newId()
+      const sets = [newId(), newId(), newId(), newId(), newId()]
+      const types = ['warmup', 'normal', undefined, 'drop', 'failure'] as const
+      await w.ok(ann.id, 'logEntry', {
+        entry: {
+          id: root,
+          activityId: day,
+          performedAt: at,
+          children: sets.map((id, i) => ({
+            id,
+            activityId: squat.ids.id,
+            values: { [squat.ids.reps]: 5 },
+            ...(types[i] ? { setType: types[i] } : {}),
+          })),
+        },
+      })
+      const stored = await w.db.select().from(s.entries).where(eq(s.entries.parentId, root)).orderBy(asc(s.entries.ordinal))
+      expect(stored.map((e) => e.setType)).toEqual(['warmup', null, null, 'drop', 'failure'])
+      expect((await w.db.select().from(s.entries).where(eq(s.entries.id, root)))[0]?.setType).toBeNull()
+    })
+
+    test('set types: editEntry changes the set type alone, and back to normal; other fields stay', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId)
+      await w.ok(ann.id, 'createActivity', args)
+      const entry = newId()
+      await w.ok(ann.id, 'logEntry', {
+        entry: { id: entry, activityId: ids.id, performedAt: at, notes: 'Easy', values: { [ids.weight]: 60, [ids.reps]: 8 } },
+      })
+      const row = async () => (await w.db.select().from(s.entries).where(eq(s.entries.id, entry)))[0]!
+      await w.ok(ann.id, 'editEntry', { entryId: entry, setType: 'warmup' })
+      expect(await row()).toMatchObject({ setType: 'warmup', notes: 'Easy' })
+      expect((await row()).performedAt.toISOString()).toBe(at)
+      await w.ok(ann.id, 'editEntry', { entryId: entry, notes: 'Heavier than it looked' })
+      expect(await row()).toMatchObject({ setType: 'warmup', notes: 'Heavier than it looked' })
+      await w.ok(ann.id, 'editEntry', { entryId: entry, setType: 'normal' })
+      expect((await row()).setType).toBeNull()
+      expect(await w.db.select().from(s.entryValues).where(eq(s.entryValues.entryId, entry))).toHaveLength(2)
+    })
+
+    test('set types: an unknown type, or a type on a workout or a block, is refused beside its field and writes nothing', async () => {
+      const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 1)
+      const set = { id: newId(), activityId: squat.ids.id, values: { [squat.ids.reps]: 5 } }
+      expect(
+        await w.run(ann.id, 'logEntry', {
+          entry: { id: newId(), activityId: day, performedAt: at, children: [{ ...set, setType: 'cooldown' }] },
+        } as never),
+      ).toMatchObject({ code: 'invalid_args', message: 'Entry children 1 set type must be one of normal, warmup, drop, failure' })
+      expect(
+        await w.run(ann.id, 'logEntry', { entry: { id: newId(), activityId: day, performedAt: at, setType: 'warmup', children: [set] } }),
+      ).toMatchObject({ code: 'invalid_args', message: 'Entry set type: "Leg day" is a sequence, not a set: only a set has a set type.' })
+      // A block (a sequence inside the workout) is no set either; "normal" says nothing and is accepted.
+      const block = await createActivity(w, ann, {
+        name: 'Superset',
+        kind: 'sequence',
+        items: [{ id: newId(), childId: squat.ids.id, repeat: 1 }],
+      })
+      const workout = await createActivity(w, ann, { name: 'Arms', kind: 'sequence', items: [{ id: newId(), childId: block, repeat: 1 }] })
+      const refused = await w.run(ann.id, 'logEntry', {
+        entry: {
+          id: newId(),
+          activityId: workout,
+          performedAt: at,
+          children: [{ id: newId(), activityId: block, setType: 'drop', children: [set] }],
+        },
+      })
+      expect(refused).toMatchObject({
+        code: 'invalid_args',
+        message: 'Entry children 1 set type: "Superset" is a sequence, not a set: only a set has a set type.',
+      })
+      expect(await w.db.select().from(s.entries)).toEqual([])
+      const root = newId()
+      await w.ok(ann.id, 'logEntry', { entry: { id: root, activityId: day, performedAt: at, setType: 'normal', children: [set] } })
+      expect(await w.run(ann.id, 'editEntry', { entryId: root, setType: 'failure' })).toMatchObject({ code: 'invalid_args' })
+      expect(await w.run(ann.id, 'editEntry', { entryId: set.id, setType: 'cooldown' } as never)).toMatchObject({ code: 'invalid_args' })
+    })
+
+    test('supersets: a workout → block → sets tree logs in one mutation, in order, and deletes as one', async () => {
+      const a = strengthActivity(ann.libraryId, 'Curl')
+      const b = strengthActivity(ann.libraryId, 'Pushdown')
+      await w.ok(ann.id, 'createActivity', a.args)
+      await w.ok(ann.id, 'createActivity', b.args)
+      const block = await createActivity(w, ann, {
+        name: 'Arm superset',
+        kind: 'sequence',
+        items: [
+          { id: newId(), childId: a.ids.id, repeat: 1 },
+          { id: newId(), childId: b.ids.id, repeat: 1 },
+        ],
+      })
+      const workout = await createActivity(w, ann, { name: 'Arms', kind: 'sequence', items: [{ id: newId(), childId: block, repeat: 3 }] })
+      const root = newId()
+      const rounds = [0, 1, 2].map((round) => ({
+        id: newId(),
+        activityId: block,
+        children: [
+          {
+            id: newId(),
+            activityId: a.ids.id,
+            values: { [a.ids.reps]: 10 - round },
+            ...(round === 2 ? { setType: 'failure' as const } : {}),
+          },
+          { id: newId(), activityId: b.ids.id, values: { [b.ids.reps]: 12 - round } },
+        ],
+      }))
+      await w.ok(ann.id, 'logEntry', { entry: { id: root, activityId: workout, performedAt: at, children: rounds } })
+      const tree = await loadEntryTree(w.db, root)
+      expect(tree?.children.map((c) => [c.id, c.children.map((x) => x.activityId)])).toEqual(
+        rounds.map((r) => [r.id, [a.ids.id, b.ids.id]]),
+      )
+      const last = await w.db.select().from(s.entries).where(eq(s.entries.id, rounds[2]!.children[0]!.id))
+      expect(last[0]).toMatchObject({ setType: 'failure', parentId: rounds[2]!.id, ordinal: 0 })
+      await w.ok(ann.id, 'deleteEntry', { entryId: root })
+      expect(await w.db.select().from(s.entries)).toEqual([])
+      expect(await w.db.select().from(s.entryValues)).toEqual([])
+    })
+
     test('entries only point at activities in a library the user owns', async () => {
       const { ids, args } = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', args)
@@ -493,6 +611,66 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
         code: 'invalid_args',
         message: 'Mass unit must be kg or lb',
       })
+    })
+
+    test('settings: equipment is stored, replaced whole, and reset to the defaults with null', async () => {
+      const gym = {
+        bars: [
+          { name: 'Barbell', weight: 20, unit: 'kg' as const },
+          { name: 'Trap bar', weight: 25, unit: 'kg' as const },
+        ],
+        plates: [
+          { weight: 25, unit: 'kg' as const, pairs: 4 },
+          { weight: 45, unit: 'lb' as const, pairs: 2 },
+          { weight: 1.25, unit: 'kg' as const, pairs: 1 },
+        ],
+      }
+      const stored = async () => (await w.db.select().from(s.userSettings).where(eq(s.userSettings.userId, ann.id)))[0]
+      await w.ok(ann.id, 'updateSettings', { massUnit: 'kg' })
+      expect((await stored())?.equipment).toBeNull()
+      await w.ok(ann.id, 'updateSettings', { equipment: { ...gym, bars: [{ ...gym.bars[0]!, name: '  Barbell ' }, gym.bars[1]!] } })
+      expect((await stored())?.equipment).toEqual(gym)
+      // Another setting leaves the equipment as it is.
+      await w.ok(ann.id, 'updateSettings', { distanceUnit: 'mi' })
+      expect(await stored()).toMatchObject({ distanceUnit: 'mi', equipment: gym })
+      await w.ok(ann.id, 'updateSettings', { equipment: null })
+      expect((await stored())?.equipment).toBeNull()
+    })
+
+    test('settings: bad equipment is refused with each problem at its field', async () => {
+      const bar = { name: 'Barbell', weight: 20, unit: 'kg' as const }
+      const plate = { weight: 20, unit: 'kg' as const, pairs: 2 }
+      const refuse = async (equipment: unknown) => {
+        const outcome = await w.run(ann.id, 'updateSettings', { equipment } as never)
+        expect(outcome).toMatchObject({ status: 'rejected', code: 'invalid_args' })
+        return outcome.status === 'rejected' ? outcome.message : ''
+      }
+      expect(await refuse({ bars: [], plates: [] })).toBe('Equipment bars must hold at least one bar (a bar of 0 kg stands for none)')
+      expect(await refuse({ bars: [bar], plates: [{ ...plate, weight: 0 }] })).toBe('Equipment plates 1 weight must be more than 0')
+      expect(await refuse({ bars: [bar], plates: [{ ...plate, pairs: 1.5 }] })).toBe(
+        'Equipment plates 1 pairs must be a whole number of pairs',
+      )
+      expect(await refuse({ bars: [bar], plates: [{ ...plate, pairs: 0 }] })).toBe(
+        'Equipment plates 1 pairs must be at least 1 pair (remove the plate instead)',
+      )
+      expect(await refuse({ bars: [bar], plates: [{ ...plate, weight: 120, unit: 'lb' }] })).toBe(
+        'Equipment plates 1 weight must be at most 50 kg (110 lb)',
+      )
+      expect(await refuse({ bars: [{ ...bar, weight: -1 }], plates: [] })).toBe('Equipment bars 1 weight must be 0 or more')
+      expect(await refuse({ bars: [{ ...bar, weight: 500 }], plates: [] })).toBe('Equipment bars 1 weight must be at most 100 kg (220 lb)')
+      expect(await refuse({ bars: [{ ...bar, name: ' ' }], plates: [] })).toBe('Equipment bars 1 name must not be blank')
+      expect(await refuse({ bars: [bar, { ...bar, name: 'barbell' }], plates: [] })).toBe(
+        'Equipment bars 2 name is the name of bar 1 already',
+      )
+      expect(await refuse({ bars: [bar], plates: [plate, { ...plate, pairs: 3 }] })).toBe(
+        'Equipment plates 2 weight repeats plate 1 (20 kg): count its pairs there instead',
+      )
+      expect(await refuse({ bars: [bar], plates: [{ ...plate, unit: 'stone' }] })).toBe('Equipment plates 1 unit must be kg or lb')
+      expect(await refuse({ bars: [bar], plates: [], hooks: 2 })).toMatch(/^Equipment: Unrecognized key/)
+      expect(await refuse({ bars: [bar], plates: Array.from({ length: 21 }, (_, i) => ({ ...plate, weight: i + 1 })) })).toBe(
+        'Equipment plates must hold at most 20 kinds of plate',
+      )
+      expect((await w.db.select().from(s.userSettings).where(eq(s.userSettings.userId, ann.id)))[0]?.equipment ?? null).toBeNull()
     })
 
     test('an unknown mutation is refused by name', async () => {
