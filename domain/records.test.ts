@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { estimatedOneRepMax, personalRecords, type RecordAttribute, type RecordEntry } from './records'
+import {
+  estimatedOneRepMax,
+  personalRecords,
+  setVolume,
+  workoutSummary,
+  type RecordAttribute,
+  type RecordEntry,
+  type SummarySet,
+} from './records'
+import type { SetType } from './set-types'
 
 const day = (d: number) => new Date(Date.UTC(2026, 0, d))
-const entry = (id: string, d: number, values: Record<string, number>): RecordEntry => ({
+const entry = (id: string, d: number, values: Record<string, number>, setType?: SetType): RecordEntry => ({
   entryId: id,
   performedAt: day(d),
   values: new Map(Object.entries(values)),
+  ...(setType ? { setType } : {}),
 })
 const summary = (records: ReturnType<typeof personalRecords>) => records.map((r) => [r.label, Math.round(r.value * 1000) / 1000, r.entryId])
 
@@ -69,5 +79,117 @@ describe('personal records', () => {
     expect(estimatedOneRepMax(140, 1)).toBe(140)
     expect(estimatedOneRepMax(100, 0)).toBe(0)
     expect(estimatedOneRepMax(100, 5)).toBeCloseTo(116.667, 3)
+  })
+})
+
+describe('warm-ups', () => {
+  const lift: RecordAttribute[] = [
+    { id: 'w', name: 'Weight', type: 'mass' },
+    { id: 'r', name: 'Reps', type: 'integer' },
+  ]
+
+  it('a warm-up is no record, however many reps; drop and failure sets are', () => {
+    const records = personalRecords(lift, [
+      entry('warm', 1, { w: 20, r: 30 }, 'warmup'),
+      entry('work', 1, { w: 100, r: 5 }),
+      entry('drop', 1, { w: 70, r: 12 }, 'drop'),
+      entry('fail', 1, { w: 100, r: 6 }, 'failure'),
+    ])
+    expect(summary(records)).toEqual([
+      ['Heaviest Weight', 100, 'work'],
+      ['Most Reps', 12, 'drop'],
+      ['Estimated one-rep max', 120, 'fail'],
+      ['Heaviest set (weight × reps)', 840, 'drop'],
+    ])
+    expect(personalRecords(lift, [entry('warm', 1, { w: 200, r: 1 }, 'warmup')])).toEqual([])
+  })
+
+  it('a set’s volume is weight × reps, and nothing for a warm-up or a set missing either', () => {
+    expect(setVolume(lift, entry('a', 1, { w: 100, r: 5 }))).toBe(500)
+    expect(setVolume(lift, entry('a', 1, { w: 100, r: 5 }, 'drop'))).toBe(500)
+    expect(setVolume(lift, entry('a', 1, { w: 100, r: 5 }, 'warmup'))).toBe(0)
+    expect(setVolume(lift, entry('a', 1, { r: 5 }))).toBe(0)
+    expect(setVolume([{ id: 't', name: 'Time', type: 'duration' }], entry('a', 1, { t: 60 }))).toBe(0)
+  })
+})
+
+describe('the finish summary', () => {
+  const squat: RecordAttribute[] = [
+    { id: 'sw', name: 'Weight', type: 'mass' },
+    { id: 'sr', name: 'Reps', type: 'integer' },
+  ]
+  const plank: RecordAttribute[] = [{ id: 'pt', name: 'Time', type: 'duration' }]
+  const set = (id: string, activityId: string, values: Record<string, number>, setType?: SetType): SummarySet => ({
+    ...entry(id, 10, values, setType),
+    activityId,
+  })
+  const sets = [
+    set('w1', 'squat', { sw: 20, sr: 10 }, 'warmup'),
+    set('w2', 'squat', { sw: 60, sr: 5 }, 'warmup'),
+    set('s1', 'squat', { sw: 100, sr: 5 }),
+    set('s2', 'squat', { sw: 105, sr: 3 }),
+    set('s3', 'squat', { sw: 105, sr: 3 }),
+    set('p1', 'plank', { pt: 75 }),
+  ]
+  const history = [
+    entry('old1', 1, { sw: 100, sr: 5 }),
+    entry('old2', 3, { sw: 102.5, sr: 3 }),
+    entry('oldWarm', 3, { sw: 200, sr: 1 }, 'warmup'),
+  ]
+
+  it('duration, volume without warm-ups, sets, and each record broken with the set that broke it and the record it beat', () => {
+    const result = workoutSummary({
+      startedAt: new Date('2026-01-10T08:00:00Z'),
+      finishedAt: new Date('2026-01-10T09:02:30Z'),
+      sets,
+      exercises: [
+        { activityId: 'squat', attributes: squat, history },
+        { activityId: 'plank', attributes: plank, history: [entry('oldPlank', 2, { pt: 60 })] },
+      ],
+    })
+    expect(result).toMatchObject({ durationS: 3750, volumeKg: 500 + 315 + 315, sets: 6, workingSets: 4 })
+    expect(result.exercises).toEqual([
+      { activityId: 'squat', sets: 5, workingSets: 3, volumeKg: 1130 },
+      { activityId: 'plank', sets: 1, workingSets: 1, volumeKg: 0 },
+    ])
+    // Heaviest weight: 105 beats 102.5, and s2 holds it (s3 only equals it); the warm-up's 200 kg
+    // in history is nothing to beat. Reps (5) and the heaviest set (500) only equal the old
+    // bests; the one-rep max of 105 × 3 (115.5) stays below that of 100 × 5 (116.7).
+    expect(result.records.map((r) => [r.activityId, r.label, r.value, r.entryId, r.previous, r.previousEntryId])).toEqual([
+      ['squat', 'Heaviest Weight', 105, 's2', 102.5, 'old2'],
+      ['plank', 'Longest Time', 75, 'p1', 60, 'oldPlank'],
+    ])
+  })
+
+  it('a first workout breaks no records; history that holds this workout’s own sets is ignored', () => {
+    const first = workoutSummary({
+      startedAt: day(10),
+      finishedAt: day(10),
+      sets,
+      exercises: [{ activityId: 'squat', attributes: squat, history: [] }],
+    })
+    expect(first.records).toEqual([])
+    expect(first.durationS).toBe(0)
+    const readAfterSaving = workoutSummary({
+      startedAt: day(10),
+      finishedAt: day(10),
+      sets,
+      exercises: [{ activityId: 'squat', attributes: squat, history: [...history, ...sets] }],
+    })
+    expect(readAfterSaving.records.map((r) => r.entryId)).toEqual(['s2'])
+  })
+
+  it('a shorter time is a record only where the shortest is one; a slower pace is none', () => {
+    const run: RecordAttribute[] = [
+      { id: 'd', name: 'Distance', type: 'distance' },
+      { id: 't', name: 'Time', type: 'duration' },
+    ]
+    const result = workoutSummary({
+      startedAt: day(10),
+      finishedAt: day(10),
+      sets: [set('r', 'run', { d: 5000, t: 1300 })],
+      exercises: [{ activityId: 'run', attributes: run, history: [entry('old', 1, { d: 5000, t: 1350 })] }],
+    })
+    expect(result.records.map((r) => [r.label, r.value])).toEqual([['Fastest pace', 0.26]])
   })
 })

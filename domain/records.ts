@@ -5,16 +5,22 @@
  * also records a distance: then the shortest time says nothing and the pace does. Where an activity
  * records a pair that means more together, a derived record is kept too: the estimated one-rep
  * max and the heaviest set's volume from weight × reps, the fastest pace from distance and time.
+ *
+ * Warm-up sets are not records and carry no volume: an entry whose `setType` is `warmup` is left
+ * out of everything here. An entry without a set type is a normal set.
  */
 import type { AttributeType } from '@/db/schema'
+import { countsAsWork, type SetType } from './set-types'
 
 export type RecordAttribute = { id: string; name: string; type: AttributeType }
-/** One entry's numeric values, canonical units (kg, m, s), by attribute id. */
-export type RecordEntry = { entryId: string; performedAt: Date; values: ReadonlyMap<string, number> }
+/** One entry's numeric values, canonical units (kg, m, s), by attribute id, and its set type (absent: normal). */
+export type RecordEntry = { entryId: string; performedAt: Date; values: ReadonlyMap<string, number>; setType?: SetType }
 
 export type RecordKind = 'most' | 'longest' | 'shortest' | 'oneRepMax' | 'setVolume' | 'pace'
 export type PersonalRecord = {
   kind: RecordKind
+  /** Names the record among the activity's: the kind and, for an attribute's own record, its id. */
+  key: string
   /** A person-readable name, e.g. "Heaviest Weight", "Fastest pace". */
   label: string
   /** Canonical: kg for mass, one-rep max and volume (kg·reps), m, s, seconds per metre for pace. */
@@ -46,10 +52,12 @@ function best(entries: readonly RecordEntry[], score: (e: RecordEntry) => number
 
 /** Every record the activity's attributes allow, in attribute order, derived records last. */
 export function personalRecords(attributes: readonly RecordAttribute[], entries: readonly RecordEntry[]): PersonalRecord[] {
-  const byTime = [...entries].sort((a, b) => a.performedAt.getTime() - b.performedAt.getTime())
+  const byTime = entries.filter(isWork).sort((a, b) => a.performedAt.getTime() - b.performedAt.getTime())
   const out: PersonalRecord[] = []
-  const push = (kind: RecordKind, label: string, type: PersonalRecord['type'], found: ReturnType<typeof best>) => {
-    if (found) out.push({ kind, label, type, value: found.value, entryId: found.entry.entryId, performedAt: found.entry.performedAt })
+  const push = (kind: RecordKind, label: string, type: PersonalRecord['type'], found: ReturnType<typeof best>, attributeId?: string) => {
+    if (!found) return
+    const key = attributeId ? `${kind}:${attributeId}` : kind
+    out.push({ kind, key, label, type, value: found.value, entryId: found.entry.entryId, performedAt: found.entry.performedAt })
   }
   const positive = (id: string) => (e: RecordEntry) => {
     const v = e.values.get(id)
@@ -59,15 +67,14 @@ export function personalRecords(attributes: readonly RecordAttribute[], entries:
   const hasDistance = attributes.some((a) => a.type === 'distance')
   for (const a of attributes) {
     if (a.type === 'duration') {
-      push('longest', `Longest ${a.name}`, a.type, best(byTime, positive(a.id)))
-      if (!hasDistance) push('shortest', `Shortest ${a.name}`, a.type, best(byTime, positive(a.id), true))
+      push('longest', `Longest ${a.name}`, a.type, best(byTime, positive(a.id)), a.id)
+      if (!hasDistance) push('shortest', `Shortest ${a.name}`, a.type, best(byTime, positive(a.id), true), a.id)
     } else if (mostLabel[a.type]) {
-      push('most', `${mostLabel[a.type]} ${a.name}`, a.type, best(byTime, positive(a.id)))
+      push('most', `${mostLabel[a.type]} ${a.name}`, a.type, best(byTime, positive(a.id)), a.id)
     }
   }
 
-  const weight = attributes.find((a) => a.type === 'mass')
-  const reps = attributes.find((a) => a.type === 'integer')
+  const { weight, reps } = liftPair(attributes)
   if (weight && reps) {
     const pair = (f: (w: number, r: number) => number) => (e: RecordEntry) => {
       const w = positive(weight.id)(e)
@@ -96,4 +103,99 @@ export function personalRecords(attributes: readonly RecordAttribute[], entries:
     push('pace', 'Fastest pace', 'pace', best(byTime, pace, true))
   }
   return out
+}
+
+const isWork = (e: { setType?: SetType }) => countsAsWork(e.setType ?? 'normal')
+
+/** The weight and reps of a lift: its first mass and first whole-number attributes, if it has both. */
+function liftPair(attributes: readonly RecordAttribute[]) {
+  return { weight: attributes.find((a) => a.type === 'mass'), reps: attributes.find((a) => a.type === 'integer') }
+}
+
+/**
+ * A set's volume, weight × reps in kg: 0 for a warm-up, and for an activity without a weight and
+ * a reps attribute (a run, a plank), or a set missing either value.
+ */
+export function setVolume(attributes: readonly RecordAttribute[], set: Pick<RecordEntry, 'values' | 'setType'>): number {
+  const { weight, reps } = liftPair(attributes)
+  if (!weight || !reps || !isWork(set)) return 0
+  const w = set.values.get(weight.id)
+  const r = set.values.get(reps.id)
+  return w !== undefined && r !== undefined && w > 0 && r > 0 ? w * r : 0
+}
+
+/** A set of a finished workout: a {@link RecordEntry} of one exercise. */
+export type SummarySet = RecordEntry & { activityId: string }
+/**
+ * An exercise of the workout: its attributes, and its sets logged before this workout (any
+ * entry qualitatively equal to it, values keyed by this activity's attribute ids).
+ */
+export type SummaryExercise = { activityId: string; attributes: readonly RecordAttribute[]; history: readonly RecordEntry[] }
+
+/** A record this workout set: which set, the new value, and the record it beat. */
+export type RecordHit = PersonalRecord & { activityId: string; previous: number; previousEntryId: string }
+
+export type WorkoutSummary = {
+  /** From start to finish, whole seconds (0 if the finish is not after the start). */
+  durationS: number
+  /** Weight × reps over every set but the warm-ups, kg. */
+  volumeKg: number
+  /** Every set logged, warm-ups included, and those that are not warm-ups. */
+  sets: number
+  workingSets: number
+  /** Per exercise, in the order the exercises are given. */
+  exercises: { activityId: string; sets: number; workingSets: number; volumeKg: number }[]
+  /** Every record broken, by exercise then in record order; `entryId` is the set that set it. */
+  records: RecordHit[]
+}
+
+const lowerIsBetter = (kind: RecordKind) => kind === 'shortest' || kind === 'pace'
+
+/**
+ * What the finish screen shows: duration, volume, sets, and every personal record the workout
+ * broke. A record is broken when the workout's best beats the best of the exercise's history
+ * (strictly: equalling it is not a record); a first value of its kind beats nothing, so a first
+ * workout sets no records. When several sets beat the old record, the best of them holds it
+ * (the earliest on a tie). History entries that are sets of this workout are ignored, so a
+ * caller may read history after saving. Warm-ups count as sets, never as volume or records.
+ */
+export function workoutSummary(input: {
+  startedAt: Date
+  finishedAt: Date
+  sets: readonly SummarySet[]
+  exercises: readonly SummaryExercise[]
+}): WorkoutSummary {
+  const own = new Set(input.sets.map((s) => s.entryId))
+  const exercises: WorkoutSummary['exercises'] = []
+  const records: RecordHit[] = []
+  for (const exercise of input.exercises) {
+    const sets = input.sets.filter((s) => s.activityId === exercise.activityId)
+    exercises.push({
+      activityId: exercise.activityId,
+      sets: sets.length,
+      workingSets: sets.filter(isWork).length,
+      volumeKg: sets.reduce((sum, s) => sum + setVolume(exercise.attributes, s), 0),
+    })
+    const before = new Map(
+      personalRecords(
+        exercise.attributes,
+        exercise.history.filter((h) => !own.has(h.entryId)),
+      ).map((r) => [r.key, r]),
+    )
+    for (const now of personalRecords(exercise.attributes, sets)) {
+      const old = before.get(now.key)
+      if (!old) continue
+      const beats = lowerIsBetter(now.kind) ? now.value < old.value : now.value > old.value
+      if (beats) records.push({ ...now, activityId: exercise.activityId, previous: old.value, previousEntryId: old.entryId })
+    }
+  }
+  const durationMs = input.finishedAt.getTime() - input.startedAt.getTime()
+  return {
+    durationS: Number.isFinite(durationMs) && durationMs > 0 ? Math.round(durationMs / 1000) : 0,
+    volumeKg: exercises.reduce((sum, e) => sum + e.volumeKg, 0),
+    sets: input.sets.length,
+    workingSets: input.sets.filter(isWork).length,
+    exercises,
+    records,
+  }
 }
