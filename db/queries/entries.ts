@@ -1,9 +1,11 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm'
-import { activities, entries, sequenceItems } from '../schema'
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { activities, attributes, entries, sequenceItems } from '../schema'
 import type { Queryable } from '../types'
 import { rows } from '../rows'
 import { structureKey, structurallyEqual, type EntryTree } from '@/domain/equality'
 import { MAX_ENTRY_DEPTH } from '@/domain/mutators/entries'
+import type { RecordEntry } from '@/domain/records'
+import { readSetType } from '@/domain/set-types'
 
 type Node = { id: string; parentId: string | null; ordinal: number; activityId: string; originId: string }
 
@@ -145,4 +147,59 @@ export async function previousStructurallyEqualEntry(
     if (candidates.length < pageSize) return undefined
   }
   return undefined
+}
+
+/**
+ * The history personal records are measured against, for each of `activityIds`: every entry of
+ * the user qualitatively equal to it (at any depth of any tree), performed before `before` when
+ * given, with its numeric values keyed by *that activity's* attribute ids (copies match by
+ * ordinal, as the schema is append-only) and its set type. Warm-ups are included, marked:
+ * `domain/records.ts` leaves them out. Feeds `workoutSummary`'s `history`.
+ */
+export async function recordHistories(
+  db: Queryable,
+  userId: string,
+  activityIds: readonly string[],
+  { before }: { before?: Date } = {},
+): Promise<Map<string, RecordEntry[]>> {
+  const out = new Map<string, RecordEntry[]>()
+  const ids = [...new Set(activityIds)]
+  if (ids.length === 0) return out
+  const own = await db
+    .select({ id: attributes.id, activityId: attributes.activityId, ordinal: attributes.ordinal })
+    .from(attributes)
+    .where(inArray(attributes.activityId, ids))
+  const found = await rows<{ target: string; entryId: string; performedAt: string; setType: string | null; ordinal: number; num: number }>(
+    db,
+    sql`select t.id as target, e.id as "entryId", e.performed_at as "performedAt", e.set_type as "setType",
+               at.ordinal, v.num
+          from activities t
+          join activities a on a.origin_id = t.origin_id
+          join entries e on e.activity_id = a.id
+          join entry_values v on v.entry_id = e.id
+          join attributes at on at.id = v.attribute_id
+         where t.id in (${sql.join(
+           ids.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )})
+           and e.user_id = ${userId}
+           and v.num is not null
+           ${before ? sql`and e.performed_at < ${before.toISOString()}::timestamptz` : sql``}
+         order by e.performed_at, e.id`,
+  )
+  for (const id of ids) out.set(id, [])
+  const byEntry = new Map<string, RecordEntry & { values: Map<string, number> }>()
+  for (const row of found) {
+    const attribute = own.find((a) => a.activityId === row.target && a.ordinal === row.ordinal)
+    if (!attribute) continue
+    const key = `${row.target} ${row.entryId}`
+    let entry = byEntry.get(key)
+    if (!entry) {
+      entry = { entryId: row.entryId, performedAt: new Date(row.performedAt), values: new Map(), setType: readSetType(row.setType) }
+      byEntry.set(key, entry)
+      out.get(row.target)!.push(entry)
+    }
+    entry.values.set(attribute.id, Number(row.num))
+  }
+  return out
 }

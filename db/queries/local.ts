@@ -241,7 +241,8 @@ export type SeriesPoint = { entryId: string; performedAt: Date; value: number }
 /**
  * One numeric attribute over every entry qualitatively equal to `activityId`'s (the activity
  * and every copy of its origin), oldest first. Copies keep their attributes' ordinals (the
- * schema is append-only), so the attribute is matched by ordinal across copies.
+ * schema is append-only), so the attribute is matched by ordinal across copies. Warm-up sets
+ * are left out: they are no progress and no record (domain/set-types.ts).
  */
 export async function attributeSeries(db: Queryable, userId: string, activityId: string, ordinal: number): Promise<SeriesPoint[]> {
   const found = await rows<{ entryId: string; performedAt: string; value: number }>(
@@ -254,6 +255,7 @@ export async function attributeSeries(db: Queryable, userId: string, activityId:
          where e.user_id = ${userId}
            and a.origin_id = (select origin_id from activities where id = ${activityId})
            and v.num is not null
+           and e.set_type is distinct from 'warmup'
          order by e.performed_at, e.id`,
   )
   return found.map((p) => ({ entryId: p.entryId, performedAt: new Date(p.performedAt), value: Number(p.value) }))
