@@ -60,61 +60,58 @@ test('[A7] cleared cookies: the status says signed out with the pending change, 
   expect(await exercisesOnServer(page, account)).toContain('Offline lunge')
 })
 
-// Known regression, left for issue 11 (see that issue's note): after "Discard them" is confirmed the
-// device is cleared, but the page's device for the other account never opens ("Opening…" stays until a
-// reload). The test runs every time and is expected to fail until that is fixed; remove `test.fail`
-// then (Playwright reports it the moment it passes).
-test.fail(
-  '[A7] another account signing in on a device with an unsynced change is asked: signing back in keeps it, discarding needs a yes',
-  async ({ page, browser, account }) => {
-    test.setTimeout(300_000)
-    const bob = newAccount('Bob')
-    const bobContext = await browser.newContext()
-    await signUp(await bobContext.newPage(), bob)
-    await bobContext.close()
+test('[A7] another account signing in on a device with an unsynced change is asked: signing back in keeps it, discarding needs a yes', async ({
+  page,
+  browser,
+  account,
+}) => {
+  test.setTimeout(300_000)
+  const bob = newAccount('Bob')
+  const bobContext = await browser.newContext()
+  await signUp(await bobContext.newPage(), bob)
+  await bobContext.close()
 
-    await signUp(page, account)
-    await expect(page.getByRole('heading', { level: 1, name: `${account.name}'s library` })).toBeVisible()
-    await page.context().clearCookies()
-    await createExercise(page, 'Kept squat')
-    await expect(page.getByTestId('sync-session')).toHaveText('Signed out — sign in to sync 1 change')
+  await signUp(page, account)
+  await expect(page.getByRole('heading', { level: 1, name: `${account.name}'s library` })).toBeVisible()
+  await page.context().clearCookies()
+  await createExercise(page, 'Kept squat')
+  await expect(page.getByTestId('sync-session')).toHaveText('Signed out — sign in to sync 1 change')
 
-    // Bob signs in on this device: the change is Ann's, and waits.
-    await page.getByRole('status', { name: 'Sync status' }).getByRole('link', { name: 'Sign in' }).click()
-    await signInHere(page, bob)
-    const asked = page.getByRole('region', { name: 'Another account is signed in' })
-    await expect(asked).toContainText(`This device holds 1 change of ${account.email} that have not reached the server`)
-    // Signing back in as Ann keeps it, and it syncs.
-    await asked.getByRole('button', { name: `Sign in as ${account.email}` }).click()
-    await expect(page).toHaveURL(/\/sign-in\?email=/)
-    await signInHere(page, account)
-    await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
-    await expect(page.getByRole('list', { name: 'Activities' })).toContainText('Kept squat')
+  // Bob signs in on this device: the change is Ann's, and waits.
+  await page.getByRole('status', { name: 'Sync status' }).getByRole('link', { name: 'Sign in' }).click()
+  await signInHere(page, bob)
+  const asked = page.getByRole('region', { name: 'Another account is signed in' })
+  await expect(asked).toContainText(`This device holds 1 change of ${account.email} that have not reached the server`)
+  // Signing back in as Ann keeps it, and it syncs.
+  await asked.getByRole('button', { name: `Sign in as ${account.email}` }).click()
+  await expect(page).toHaveURL(/\/sign-in\?email=/)
+  await signInHere(page, account)
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+  await expect(page.getByRole('list', { name: 'Activities' })).toContainText('Kept squat')
 
-    // Again, and this time Ann's change is discarded: first a no (nothing happens), then a yes.
-    await page.context().clearCookies()
-    await createExercise(page, 'Discarded squat')
-    await expect(page.getByTestId('sync-session')).toHaveText('Signed out — sign in to sync 1 change')
-    await page.getByRole('status', { name: 'Sync status' }).getByRole('link', { name: 'Sign in' }).click()
-    await signInHere(page, bob)
-    await expect(asked).toBeVisible()
-    // The confirm comes after the device re-read what is pending: wait for it to be answered.
-    const declined = page.waitForEvent('dialog').then((dialog) => dialog.dismiss())
-    await asked.getByRole('button', { name: 'Discard them' }).click()
-    await declined
-    await expect(asked).toBeVisible()
-    await expect(page.getByRole('list', { name: 'Activities' })).toContainText('Discarded squat')
-    const confirmed = page.waitForEvent('dialog').then(async (dialog) => {
-      expect(dialog.message()).toBe(`Discard 1 change of ${account.email}? They have not reached the server and will be lost.`)
-      await dialog.accept()
-    })
-    await asked.getByRole('button', { name: 'Discard them' }).click()
-    await confirmed
-    // The device now holds Bob's account.
-    await expect(page.getByRole('heading', { level: 1, name: "Bob's library" })).toBeVisible()
-    await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
-    const onServer = await exercisesOnServer(page, account)
-    expect(onServer).toContain('Kept squat')
-    expect(onServer).not.toContain('Discarded squat')
-  },
-)
+  // Again, and this time Ann's change is discarded: first a no (nothing happens), then a yes.
+  await page.context().clearCookies()
+  await createExercise(page, 'Discarded squat')
+  await expect(page.getByTestId('sync-session')).toHaveText('Signed out — sign in to sync 1 change')
+  await page.getByRole('status', { name: 'Sync status' }).getByRole('link', { name: 'Sign in' }).click()
+  await signInHere(page, bob)
+  await expect(asked).toBeVisible()
+  // The confirm comes after the device re-read what is pending: wait for it to be answered.
+  const declined = page.waitForEvent('dialog').then((dialog) => dialog.dismiss())
+  await asked.getByRole('button', { name: 'Discard them' }).click()
+  await declined
+  await expect(asked).toBeVisible()
+  await expect(page.getByRole('list', { name: 'Activities' })).toContainText('Discarded squat')
+  const confirmed = page.waitForEvent('dialog').then(async (dialog) => {
+    expect(dialog.message()).toBe(`Discard 1 change of ${account.email}? They have not reached the server and will be lost.`)
+    await dialog.accept()
+  })
+  await asked.getByRole('button', { name: 'Discard them' }).click()
+  await confirmed
+  // The device now holds Bob's account.
+  await expect(page.getByRole('heading', { level: 1, name: "Bob's library" })).toBeVisible()
+  await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
+  const onServer = await exercisesOnServer(page, account)
+  expect(onServer).toContain('Kept squat')
+  expect(onServer).not.toContain('Discarded squat')
+})

@@ -6,8 +6,6 @@
 //   node scripts/fuzz.mjs [count=5000] [--first=301] [--chunk=250] [--jobs=1]
 //
 // Seeds 1..300 run in CI; by default this starts after them. Exits 1 when any seed failed.
-// CADENCE_FUZZ_KNOWN_BUGS=1 (passed on to each chunk) lets the server restore hit the engine
-// bugs the fuzz steps around today (sync/client/testing/fuzz/faults.ts).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -27,7 +27,9 @@ import { PROTOCOL_VERSION, protocolContract } from './protocol'
 // v1 devices cannot read, so the server gives it only to v2 and answers v1 in v1 terms (the
 // recorded result); a mutation may be sent `withheld` (B5), which only v2 devices send. The
 // server still serves v1 (MIN_PROTOCOL_VERSION stays 1).
-const PINNED = { version: 2, hash: '11ca74c2ed88fca5' }
+// v3: a push carries `outboxStart` (P2), where the server starts a device id it has settled
+// nothing for. Older devices omit it and are served as before (MIN_PROTOCOL_VERSION stays 1).
+const PINNED = { version: 3, hash: '76bf68a01f3ca758' }
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
 

@@ -14,7 +14,7 @@ import { mutationErrorCodes } from '@/domain/errors'
  * The protocol this code speaks, as a device and as a server. 2: a push may be answered
  * `reregister` (SPEC B15), and a mutation may be sent `withheld` (B5).
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 /**
  * The oldest device protocol a server still answers (SPEC V1): a server serves every version
  * from this one to {@link PROTOCOL_VERSION}, and answers any other with 426 and
@@ -100,6 +100,13 @@ export const pushRequestSchema = z.object({
   // A device's name is only shown to its user: stripped of what the database cannot store.
   deviceName: z.string().max(200).transform(storable).optional(),
   mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
+  /**
+   * The oldest id still in the device's outbox, answered or not (SPEC P2): where the server
+   * starts a device id it has settled nothing for, so that entries it answered and then forgot
+   * (a restore from a backup) are asked for again instead of skipped. Protocol 3; older devices
+   * omit it and are started at their push's first id.
+   */
+  outboxStart: z.number().int().min(1).optional(),
 })
 export type PushRequest = z.infer<typeof pushRequestSchema>
 

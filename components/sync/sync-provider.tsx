@@ -35,8 +35,11 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
         cleanups.push(
           opened.subscribe(() => {
             if (!opened.status.signedOut) return
-            router.replace('/sign-in')
-            router.refresh()
+            // A page load, not a client-side move: it ends this tab's database worker, which
+            // led the shared database and was closed moments after clearing it; a device opened
+            // in the same page could wait on it for ever (A7, after a discard). The sign-in page
+            // sends on to the app when another account is signed in.
+            window.location.replace('/sign-in')
           }),
         )
         setValue({ device: opened })

@@ -6,7 +6,7 @@
  * and the test asserts after each step on what the device's user would see.
  */
 import { sql } from 'drizzle-orm'
-import { afterEach, beforeEach, expect, test } from 'vitest'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { rows } from '@/db/rows'
 import type { Db } from '@/db/types'
 import { MutationError } from '@/domain/errors'
@@ -62,6 +62,47 @@ test('[B1] a mutation changes the device at once and is queued in the same trans
   await expect(client.mutate('createTag', { id: newId(), name: 'Heavy' })).rejects.toBeInstanceOf(MutationError)
   expect(client.status.pending).toBe(1)
   expect(await names(db, 'tags')).toEqual(['Heavy'])
+})
+
+test('[B1] a status read that began before a write committed does not undo its count: no "all synced" beside the new row', async () => {
+  const { client, db } = await device(ann)
+  await client.sync()
+  const seen: number[] = []
+  client.subscribe(() => seen.push(client.status.pending))
+  // The status read counts the outbox before the write, and its answer arrives after it.
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  let counted!: () => void
+  const countDone = new Promise<void>((resolve) => (counted = resolve))
+  type Query = PromiseLike<unknown> & object
+  const select = db.select.bind(db) as unknown as (...args: unknown[]) => { from: (...args: unknown[]) => Query }
+  let delayNext = true
+  vi.spyOn(db, 'select').mockImplementation(((...args: unknown[]) => {
+    const builder = select(...args)
+    if (!delayNext) return builder
+    delayNext = false
+    const from = builder.from.bind(builder)
+    return Object.assign(builder, {
+      from: (...fromArgs: unknown[]) => {
+        const query = from(...fromArgs)
+        const then = query.then.bind(query)
+        return Object.assign(query, {
+          then: (ok: (v: unknown) => unknown, fail: (e: unknown) => unknown) =>
+            then(async (v) => (counted(), await released, v)).then(ok, fail),
+        })
+      },
+    })
+  }) as never)
+  const reading = client.refreshStatus()
+  await countDone
+  await client.mutate('createTag', { id: newId(), name: 'Heavy' })
+  release()
+  await reading
+  vi.restoreAllMocks()
+  // Once counted, the write is never shown as synced: nothing was pushed.
+  expect(seen).toContain(1)
+  expect(seen.slice(seen.indexOf(1))).not.toContain(0)
+  expect(client.status.pending).toBe(1)
 })
 
 test('[B3][B5] an acknowledged write leaves the outbox once the synced offset passes its ack', async () => {

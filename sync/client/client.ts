@@ -216,6 +216,7 @@ export class SyncClient {
     })
     // The status counts the new write before any page re-reads, so no page shows the new row
     // beside "all synced"; and the caller gets control back at once, before the page re-renders.
+    this.localWrites += 1
     this.statusValue = {
       ...this.statusValue,
       pending: this.statusValue.pending + 1,
@@ -229,6 +230,9 @@ export class SyncClient {
   }
 
   // Push -----------------------------------------------------------------------------------------
+
+  /** Local writes committed so far, so a status read can tell it raced with one. */
+  private localWrites = 0
 
   /** Most bytes a push body may have; halved when one is refused as too large anyway (SPEC B5). */
   private pushBytes = MAX_BODY_BYTES
@@ -307,6 +311,10 @@ export class SyncClient {
       .where(inArray(localOutbox.mutationId, ids))
       .orderBy(asc(localOutbox.mutationId))
     const request = this.pushRequest(deviceId, [])
+    // Where the outbox starts, answered entries included (P2): a server that forgot their
+    // answers asks for them again.
+    const [oldest] = await this.db.select({ id: localOutbox.mutationId }).from(localOutbox).orderBy(asc(localOutbox.mutationId)).limit(1)
+    if (oldest) request.outboxStart = oldest.id
     let bytes = encodedBytes(request)
     for (const entry of entries) {
       const mutation: Mutation = { id: entry.mutationId, name: entry.name, args: entry.args }
@@ -644,6 +652,18 @@ export class SyncClient {
   }
 
   async refreshStatus(): Promise<SyncStatus> {
+    // A read that began before a local write committed would count the outbox without it, and
+    // undo the count `mutate` gave the status: "all synced" beside the new row. Read again then.
+    let writes: number
+    do {
+      writes = this.localWrites
+      await this.readStatus()
+    } while (writes !== this.localWrites)
+    this.emit()
+    return this.statusValue
+  }
+
+  private async readStatus() {
     const [pending] = await this.db
       .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${localOutbox.createdAt})::text` })
       .from(localOutbox)
@@ -666,8 +686,6 @@ export class SyncClient {
         at: r.rejectedAt,
       })),
     }
-    this.emit()
-    return this.statusValue
   }
 
   get status(): SyncStatus {

@@ -23,9 +23,13 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
     // The device row lock orders concurrent pushes of one device.
     const [device] = await tx.select({ last: devices.lastMutationId }).from(devices).where(eq(devices.id, request.deviceId)).for('update')
     const first = device?.last ?? 0
-    // A device id the server has settled nothing for starts where its first push starts: a
-    // device that registered anew (B15) keeps its numbering, and its outbox starts there.
-    let last = first === 0 && request.mutations[0] ? request.mutations[0].id - 1 : first
+    // A device id the server has settled nothing for starts where the device's outbox starts:
+    // a device that registered anew (B15) keeps its numbering. Not where this push starts: the
+    // entries before it may have been answered by a server since restored from a backup, which
+    // forgot them; a gap then asks for them again (P2). An older device (no `outboxStart`) is
+    // started at its push's first id.
+    const firstSent = request.mutations[0]?.id ?? 1
+    let last = first === 0 ? Math.min(request.outboxStart ?? firstSent, firstSent) - 1 : first
     const [{ now, txid }] = (await rows<{ now: string | Date; txid: string }>(
       tx,
       sql`select now() as now, pg_current_xact_id()::text as txid`,

@@ -115,6 +115,33 @@ describe('push', () => {
     expect(tags.map((t) => t.name)).toEqual(['A'])
   })
 
+  test('[P2] a device id with nothing settled starts where the device says its outbox starts: entries before the push are asked for', async () => {
+    // The device holds #1 answered by a server since restored to before it, and pushes only #2.
+    const device = ann.device()
+    const forgotten = device.mutation('createTag', { id: newId(), name: 'Answered, then forgotten' })
+    const next = device.mutation('createTag', { id: newId(), name: 'Next' })
+    expect(await device.push([next], { outboxStart: 1 })).toMatchObject({ type: 'gap', expected: 1, results: [] })
+    expect(await device.push([forgotten, next], { outboxStart: 1 })).toMatchObject({
+      type: 'pushed',
+      results: [
+        { id: 1, status: 'applied' },
+        { id: 2, status: 'applied' },
+      ],
+    })
+    // A device that registered anew (B15) keeps its numbers: its outbox starts at its first push.
+    const again = bob.device()
+    expect(await again.push([{ id: 7, name: 'createTag', args: { id: newId(), name: 'Kept number' } }], { outboxStart: 7 })).toMatchObject({
+      type: 'pushed',
+      results: [{ id: 7, status: 'applied' }],
+    })
+    // An outbox said to start after the push's first id changes nothing.
+    const third = bob.device()
+    expect(await third.push([{ id: 3, name: 'createTag', args: { id: newId(), name: 'Three' } }], { outboxStart: 9 })).toMatchObject({
+      type: 'pushed',
+      results: [{ id: 3, status: 'applied' }],
+    })
+  })
+
   test('[P2][P3][P4] a refusal writes nothing but its result; an applied mutation commits with its result, the whole push in one transaction', async () => {
     const device = ann.device()
     const ok = device.mutation('createTag', { id: newId(), name: 'Heavy' })

@@ -109,7 +109,7 @@ export async function refetch(device: TestDevice): Promise<void> {
       await device.snapshot()
       return
     } catch (error) {
-      if (!(error instanceof TransportError && error.kind === 'refused') || attempt >= 40) throw error
+      if (!(error instanceof TransportError && (error.kind === 'busy' || error.kind === 'refused')) || attempt >= 40) throw error
       await sleep(25 + Math.floor(Math.random() * 50))
     }
   }

@@ -80,8 +80,12 @@ export class TestDevice {
     return { id: this.nextMutationId++, name, args }
   }
 
-  async push(mutations: { id: number; name: string; args: unknown }[]): Promise<PushResponse> {
-    return this.transport.push({ protocolVersion: PROTOCOL_VERSION, deviceId: this.id, mutations })
+  /** `outboxStart`: where the device says its outbox starts (P2); by default, not said. */
+  async push(
+    mutations: { id: number; name: string; args: unknown }[],
+    { outboxStart }: { outboxStart?: number } = {},
+  ): Promise<PushResponse> {
+    return this.transport.push({ protocolVersion: PROTOCOL_VERSION, deviceId: this.id, mutations, outboxStart })
   }
 
   /** Makes and pushes one mutation; returns its result. */

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
+import { markRestored } from '@/sync/server/restore'
 import { quote, serverTables } from './pool'
 import type { MutatorArgs } from '@/domain/mutators'
 import { attempt, queue } from './requests'
@@ -12,12 +13,6 @@ import { attributesOf, viewOf } from './views'
 import { shortIds, type Device, type World } from './world'
 
 const backupTables = [...serverTables, 'sync_state']
-
-/**
- * `CADENCE_FUZZ_KNOWN_BUGS=1` restores the server whatever the devices are doing, without the
- * snapshots that follow it: seeds then fail on the known engine bugs {@link restoreServer} names.
- */
-const exposeKnownBugs = process.env.CADENCE_FUZZ_KNOWN_BUGS === '1'
 
 /** `device_id in (...)` for the ids a device has pushed under. */
 export const deviceIdIn = (ids: string[]) =>
@@ -72,7 +67,7 @@ export async function backupServer(w: World) {
  */
 export async function restoreServer(w: World) {
   if (!w.backedUp) return backupServer(w)
-  const forgotten: { d: Device; id: number; dropped: boolean; answered: boolean }[] = []
+  const forgotten: { d: Device; id: number; dropped: boolean }[] = []
   for (const d of w.devices) {
     const ids = [...new Set([...d.net.deviceIds, d.client.deviceId])]
     const results = async (table: string) =>
@@ -85,47 +80,12 @@ export async function restoreServer(w: World) {
         ).map((r) => r.key),
       )
     const before = await results('fuzz_backup.mutation_results')
-    const outbox = new Map(
-      (
-        await rows<{ id: number; answered: boolean }>(
-          d.db,
-          sql`select mutation_id::int as id, settled_seq is not null as answered from local_outbox`,
-        )
-      ).map((r) => [r.id, r.answered]),
-    )
+    const outbox = new Set((await rows<{ id: number }>(d.db, sql`select mutation_id::int as id from local_outbox`)).map((r) => r.id))
     for (const key of await results('public.mutation_results')) {
       if (before.has(key)) continue
       const id = Number(key.slice(key.lastIndexOf(':') + 1))
-      forgotten.push({ d, id, dropped: !outbox.has(id), answered: outbox.get(id) ?? false })
+      forgotten.push({ d, id, dropped: !outbox.has(id) })
     }
-  }
-  // Known engine bug 1 (reported with issue 11, seed 17 of this model): an entry the server had
-  // answered and the device had not yet seen in its stream (settled, still in the outbox) is
-  // never sent again after a restore that forgot it unless a later push of the device is
-  // answered `gap`, which does not happen when the device has nothing else to send or the
-  // restored server has settled nothing for its id (P2 starts it at its next push). It stays
-  // pending for ever and never reaches the server. Until that is fixed, the fuzz restores only
-  // when no device is in that window.
-  //
-  // Known engine bug 2 (seeds 35, 29, 95, 145 of this model): a device whose offset is above the
-  // restored head learns of the restore only from a pull answered must-refetch (offset ahead of
-  // the head); once other writes (another device's push, or only its registration, P1) have
-  // taken the head past its offset, it pulls from there, never sees the changes between, and
-  // keeps rows of transactions the server forgot (R1 breaks for good). Until that is fixed,
-  // every device loads a snapshot right after the restore, as if the server had told it; so a
-  // restore waits until every device's session is live.
-  const stuck = forgotten.filter((f) => f.answered)
-  const signedOut = []
-  for (const d of w.devices) if (!(await sessionLive(w, d))) signedOut.push(d)
-  if (signedOut.length > 0 && !exposeKnownBugs) {
-    w.count('restoresDeferred')
-    w.log(`server restore deferred: ${signedOut.map((d) => d.name).join(', ')} signed out (known engine bug 2)`)
-    return
-  }
-  if (stuck.length > 0 && !exposeKnownBugs) {
-    w.count('restoresDeferred')
-    w.log(`server restore deferred: ${stuck.map((f) => `${f.d.name} #${f.id}`).join(', ')} answered, not yet streamed (known engine bug 1)`)
-    return
   }
   for (const { d, id, dropped } of forgotten) {
     if (dropped) {
@@ -139,15 +99,12 @@ export async function restoreServer(w: World) {
      ${backupTables.map((t) => `delete from public.${quote(t)}; insert into public.${quote(t)} select * from fuzz_backup.${quote(t)};`).join('\n')}
      set session_replication_role = origin;`,
   )
+  // The operator marks the restore before serving again, as the README says (C4): every device
+  // learns it from its next pull and loads a snapshot, sending again what the server forgot.
+  await markRestored(w.server.db)
   await w.server.restart()
   w.count('serverRestores')
-  w.log(`server is restored from its backup and restarts${exposeKnownBugs ? '' : '; every device loads a snapshot'}`)
-  for (const d of exposeKnownBugs ? [] : w.devices) {
-    const online = d.net.online
-    d.net.online = true
-    await attempt(w, d, 'snapshot after the restore', () => d.client.refetch(), false)
-    d.net.online = online
-  }
+  w.log('server is restored from its backup, marked restored, and restarts')
 }
 
 const NUMERIC = new Set(['integer', 'number', 'mass', 'duration', 'distance'])
