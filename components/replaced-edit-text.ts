@@ -4,7 +4,8 @@
  */
 import type { AttributeInfo } from '@/db/queries/local'
 import type { ReplacedEdit } from '@/db/queries/replaced-edits'
-import type { DisplayUnits } from '@/domain/units'
+import { DEFAULT_REST_SECONDS } from '@/domain/rest'
+import { formatDuration, type DisplayUnits } from '@/domain/units'
 import type { StoredValue } from '@/domain/values'
 import { valueText } from './value-text'
 
@@ -39,6 +40,20 @@ function valueWords(columns: Record<string, unknown>, attribute: AttributeInfo |
 /** The one column a row-field claim holds (a name, a unit), as text. */
 const column = (columns: Record<string, unknown> | null) => String(Object.values(columns ?? {})[0] ?? '')
 
+/** A stored rest for people: "2:00", or the default spelled out (a null is the default). */
+function restWords(columns: Record<string, unknown>): string {
+  const seconds = columns.rest_seconds
+  return typeof seconds === 'number' ? formatDuration(seconds) : `the default of ${formatDuration(DEFAULT_REST_SECONDS)}`
+}
+
+/** "Your rest for Squat (2:00) was replaced by 1:30 from another device." */
+function restReplacedText(edit: ReplacedEdit, activity: string): string {
+  const mine = `Your rest for ${activity} (${restWords(edit.mine ?? {})})`
+  if (!edit.theirs) return `${mine} was lost: another device deleted the activity.`
+  if (typeof edit.theirs.rest_seconds !== 'number') return `${mine} was set back to ${restWords(edit.theirs)} by another device.`
+  return `${mine} was replaced by ${restWords(edit.theirs)} from another device.`
+}
+
 export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, AttributeInfo>, units: DisplayUnits): string {
   const c = edit.context
   const activity = typeof c.activity === 'string' ? c.activity : 'an activity'
@@ -64,6 +79,7 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
     const time = new Date(column(edit.theirs)).toLocaleString()
     return `Your time for ${activity} (${day(column(edit.mine))}) was replaced by ${time} from another device.`
   }
+  if (edit.tableName === 'activities' && edit.field === 'restSeconds') return restReplacedText(edit, activity)
   const what =
     edit.tableName === 'activities'
       ? 'activity name'

@@ -237,5 +237,14 @@ export const serverMigrations: readonly Migration[] = [
       "ALTER TABLE \"user_settings\" ADD COLUMN \"equipment\" jsonb;",
       "ALTER TABLE \"entries\" ADD CONSTRAINT \"entries_set_type_valid\" CHECK (\"entries\".\"set_type\" is null or \"entries\".\"set_type\" in ('warmup', 'drop', 'failure'));"
     ]
+  },
+  {
+    "tag": "0009_activity_rest_seconds",
+    "when": 1796134202155,
+    "hash": "9c08639a00815be8cc8bdaf3bd0b339a0924caf95e3e8d36d9842aa8c354c768",
+    "statements": [
+      "ALTER TABLE \"activities\" ADD COLUMN \"rest_seconds\" integer;",
+      "ALTER TABLE \"activities\" ADD CONSTRAINT \"activities_rest_seconds_range\" CHECK (\"activities\".\"rest_seconds\" is null or \"activities\".\"rest_seconds\" between 0 and 3600);"
+    ]
   }
 ]

@@ -121,6 +121,7 @@ const matrix: Row[] = [
   ['unpublishLibrary', () => ({ libraryId: f.shared }), ownerOnly],
   ['createActivity', () => ({ id: newId(), libraryId: f.shared, name: 'Lunge', kind: 'scalar' as const }), editors],
   ['renameActivity', () => ({ activityId: f.scalar.id, name: 'Front squat' }), editors],
+  ['setActivityRest', () => ({ activityId: f.scalar.id, restSeconds: 120 }), editors],
   ['deleteActivity', () => ({ activityId: f.sequence }), editors],
   [
     'setAttributes',

@@ -193,5 +193,14 @@ export const deviceMigrations: readonly Migration[] = [
       "ALTER TABLE \"user_settings\" ADD COLUMN \"equipment\" jsonb;",
       "ALTER TABLE \"entries\" ADD CONSTRAINT \"entries_set_type_valid\" CHECK (\"entries\".\"set_type\" is null or \"entries\".\"set_type\" in ('warmup', 'drop', 'failure'));"
     ]
+  },
+  {
+    "tag": "0008_activity_rest_seconds",
+    "when": 1796134203620,
+    "hash": "9c08639a00815be8cc8bdaf3bd0b339a0924caf95e3e8d36d9842aa8c354c768",
+    "statements": [
+      "ALTER TABLE \"activities\" ADD COLUMN \"rest_seconds\" integer;",
+      "ALTER TABLE \"activities\" ADD CONSTRAINT \"activities_rest_seconds_range\" CHECK (\"activities\".\"rest_seconds\" is null or \"activities\".\"rest_seconds\" between 0 and 3600);"
+    ]
   }
 ]

@@ -89,6 +89,8 @@ export type ActivityInfo = {
   originId: string
   libraryId: string
   templateVersion: number
+  /** Whole seconds of rest after a set; null is the app's default (`restSecondsOf` in `domain/rest.ts`). */
+  restSeconds: number | null
   attributes: AttributeInfo[]
 }
 
@@ -120,6 +122,7 @@ export async function activityInfos(db: Queryable, activityIds: readonly string[
       originId: activity.originId,
       libraryId: activity.libraryId,
       templateVersion: activity.templateVersion,
+      restSeconds: activity.restSeconds,
       attributes: attrs
         .filter((a) => a.activityId === activity.id)
         .map((a) => ({

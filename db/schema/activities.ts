@@ -11,6 +11,8 @@
  *   renamed or retired, never removed (enforced by the mutations and, on the server, by a trigger).
  * - Each edit of a sequence template bumps `templateVersion` and stores the new structure in
  *   `templateVersions`, so an entry can say which version it followed.
+ * - `restSeconds` is the rest the workout screen's timer starts after a set of the activity (or,
+ *   for a superset block, after a round); null is the app's default (`domain/rest.ts`).
  *
  * Sync: library scope. Every table here carries `libraryId`, so a row's scope is read off the
  * row itself (a cascade deletes children after their parent is gone, when a join would find
@@ -60,6 +62,13 @@ export const activities = pgTable(
     deletedAt: instant(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Whole seconds of rest after a set; null is the app's default. Nullable, and null is the
+     * only way the default is stored: a row image from before the column (the change log and a
+     * device's undo log keep them) is applied with `jsonb_populate_record`, which fills a missing
+     * key with null, never with a column default, so a not-null column would refuse it.
+     */
+    restSeconds: integer(),
   },
   (t) => [
     index().on(t.libraryId),
@@ -68,6 +77,7 @@ export const activities = pgTable(
     check('activities_name_not_blank', sql`length(trim(${t.name})) > 0`),
     check('activities_template_version_positive', sql`${t.templateVersion} >= 1`),
     check('activities_copy_provenance_complete', sql`(${t.copiedFromId} is null) = (${t.copiedAt} is null)`),
+    check('activities_rest_seconds_range', sql`${t.restSeconds} is null or ${t.restSeconds} between 0 and 3600`),
   ],
 )
 syncScope(activities, 'library', activities.libraryId)

@@ -1,9 +1,13 @@
-/** Creating, renaming and hiding activities (their attributes and templates have their own files). */
+/**
+ * Creating, renaming and hiding activities, and their rest between sets (their attributes and
+ * templates have their own files).
+ */
 import { and, eq, isNull } from 'drizzle-orm'
 import { z } from 'zod'
 import { activities, activityKinds, sequenceItems } from '@/db/schema'
 import { requireLibrary } from '../access'
 import { MutationError } from '../errors'
+import { MAX_REST_SECONDS } from '../rest'
 import { requireActivity, uniqueIds } from './activity-common'
 import { attributeInputSchema, insertAttributes, MAX_ATTRIBUTES } from './attributes'
 import { defineMutator, descriptionSchema, idSchema, nameSchema } from './define'
@@ -59,6 +63,28 @@ export const renameActivity = defineMutator(
       .update(activities)
       .set({ name: args.name, ...(args.description === undefined ? {} : { description: args.description }), updatedAt: ctx.now })
       .where(eq(activities.id, activity.id))
+  },
+)
+
+/** Whole seconds from 0 to an hour, or null for the app's default (`domain/rest.ts`). */
+export const restSecondsSchema = z
+  .number('must be a number of seconds, or null for the default')
+  .int('must be whole seconds')
+  .min(0, 'must not be negative')
+  .max(MAX_REST_SECONDS, `must be at most ${MAX_REST_SECONDS} (one hour)`)
+  .nullable()
+
+/**
+ * Sets the rest the workout timer starts after a set of the activity (for a superset block,
+ * after a round); null goes back to the default. It sets that field only, so it claims only
+ * that field (sync/SPEC.md B14). Who may rename the activity may change its rest.
+ */
+export const setActivityRest = defineMutator(
+  'setActivityRest',
+  z.object({ activityId: idSchema, restSeconds: restSecondsSchema }),
+  async (ctx, args) => {
+    const { activity } = await requireActivity(ctx, args.activityId, 'edit')
+    await ctx.tx.update(activities).set({ restSeconds: args.restSeconds, updatedAt: ctx.now }).where(eq(activities.id, activity.id))
   },
 )
 

@@ -6,7 +6,7 @@
  * template's version) are not claimed: nobody chose their values.
  */
 import { editEntry } from './entries'
-import { renameActivity } from './activities'
+import { renameActivity, setActivityRest } from './activities'
 import { renameAttribute } from './attributes'
 import { renameLibrary } from './libraries'
 import { updateSettings } from './settings'
@@ -64,6 +64,15 @@ const byName = new Map<string, (raw: unknown, userId: string) => FieldClaim[]>([
   }),
   claims(renameActivity, (args) => [
     { table: 'activities', key: { id: args.activityId }, field: 'name', columns: ['name'], about: { activityId: args.activityId } },
+  ]),
+  claims(setActivityRest, (args) => [
+    {
+      table: 'activities',
+      key: { id: args.activityId },
+      field: 'restSeconds',
+      columns: ['rest_seconds'],
+      about: { activityId: args.activityId },
+    },
   ]),
   claims(renameAttribute, (args) => [
     { table: 'attributes', key: { id: args.attributeId }, field: 'name', columns: ['name'], about: { attributeId: args.attributeId } },

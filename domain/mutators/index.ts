@@ -26,6 +26,7 @@ const all = {
   unpublishLibrary: libraries.unpublishLibrary,
   createActivity: activities.createActivity,
   renameActivity: activities.renameActivity,
+  setActivityRest: activities.setActivityRest,
   deleteActivity: activities.deleteActivity,
   setAttributes: attributes.setAttributes,
   appendAttribute: attributes.appendAttribute,

@@ -199,6 +199,65 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(await w.run(ann.id, 'renameActivity', { activityId: ids.id, name: 'x' })).toMatchObject({ code: 'not_found' })
     })
 
+    test('rest between sets: whole seconds from 0 to an hour, null back to the default, anything else refused in words', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId, 'Squat')
+      await w.ok(ann.id, 'createActivity', args)
+      const rest = async () => (await w.db.select().from(s.activities).where(eq(s.activities.id, ids.id)))[0]?.restSeconds
+      // A new activity has no rest of its own: the app's default applies.
+      expect(await rest()).toBeNull()
+      for (const seconds of [120, 0, 3600]) {
+        await w.ok(ann.id, 'setActivityRest', { activityId: ids.id, restSeconds: seconds })
+        expect(await rest()).toBe(seconds)
+      }
+      await w.ok(ann.id, 'setActivityRest', { activityId: ids.id, restSeconds: 150 })
+      const refuse = (restSeconds: unknown) => w.run(ann.id, 'setActivityRest', { activityId: ids.id, restSeconds: restSeconds as number })
+      expect(await refuse(3601)).toEqual({
+        status: 'rejected',
+        code: 'invalid_args',
+        message: 'Rest seconds must be at most 3600 (one hour)',
+      })
+      expect(await refuse(-1)).toEqual({ status: 'rejected', code: 'invalid_args', message: 'Rest seconds must not be negative' })
+      expect(await refuse(90.5)).toEqual({ status: 'rejected', code: 'invalid_args', message: 'Rest seconds must be whole seconds' })
+      expect(await refuse('1:30')).toEqual({
+        status: 'rejected',
+        code: 'invalid_args',
+        message: 'Rest seconds must be a number of seconds, or null for the default',
+      })
+      // Leaving it out is not "the default": a reset says null.
+      expect(await w.run(ann.id, 'setActivityRest', { activityId: ids.id } as never)).toMatchObject({ code: 'invalid_args' })
+      expect(await rest()).toBe(150)
+      await w.ok(ann.id, 'setActivityRest', { activityId: ids.id, restSeconds: null })
+      expect(await rest()).toBeNull()
+      // The schema holds the same bounds for a write that skips the mutation.
+      await expect(w.db.update(s.activities).set({ restSeconds: 3601 }).where(eq(s.activities.id, ids.id))).rejects.toThrow()
+      await expect(w.db.update(s.activities).set({ restSeconds: -1 }).where(eq(s.activities.id, ids.id))).rejects.toThrow()
+      expect(await rest()).toBeNull()
+      // A hidden activity has no rest to change.
+      await w.ok(ann.id, 'deleteActivity', { activityId: ids.id })
+      expect(await w.run(ann.id, 'setActivityRest', { activityId: ids.id, restSeconds: 60 })).toMatchObject({ code: 'not_found' })
+    })
+
+    test('rest between sets is changed by who may edit the library: a viewer is refused, a stranger told it does not exist', async () => {
+      const { ids, args } = strengthActivity(ann.libraryId, 'Squat')
+      await w.ok(ann.id, 'createActivity', args)
+      const rest = async () => (await w.db.select().from(s.activities).where(eq(s.activities.id, ids.id)))[0]?.restSeconds
+      const bobSets = (restSeconds: number | null) => w.run(bob.id, 'setActivityRest', { activityId: ids.id, restSeconds })
+      expect(await bobSets(60)).toMatchObject({ code: 'not_found' })
+      const inviteId = newId()
+      await w.ok(ann.id, 'shareLibrary', { inviteId, libraryId: ann.libraryId, email: await emailOf(w, bob.id), role: 'viewer' })
+      await w.ok(bob.id, 'acceptInvitation', { inviteId })
+      expect(await bobSets(60)).toMatchObject({
+        code: 'forbidden',
+        message: `You cannot change activities in the library "Ann's library": you can only view it.`,
+      })
+      expect(await rest()).toBeNull()
+      await w.ok(ann.id, 'changeMemberRole', { libraryId: ann.libraryId, userId: bob.id, role: 'editor' })
+      expect(await bobSets(60)).toEqual({ status: 'applied' })
+      expect(await rest()).toBe(60)
+      expect(await bobSets(null)).toEqual({ status: 'applied' })
+      expect(await rest()).toBeNull()
+    })
+
     test('attributes: append, append a choice, rename and retire are allowed', async () => {
       const { ids, args } = strengthActivity(ann.libraryId)
       await w.ok(ann.id, 'createActivity', args)

@@ -66,7 +66,12 @@ async function contextOf(tx: Tx, about: FieldClaim['about']): Promise<Record<str
       context.activity ??= attribute.activity
     }
   }
-  if (about.activityId) context.activityId = about.activityId
+  if (about.activityId) {
+    context.activityId = about.activityId
+    // An activity's own field (its rest) is told by the activity's name.
+    const [activity] = await rows<{ name: string }>(tx, sql`select name from activities where id = ${about.activityId}::uuid`)
+    if (activity) context.activity ??= activity.name
+  }
   return context
 }
 

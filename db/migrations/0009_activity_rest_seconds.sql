@@ -1,0 +1,2 @@
+ALTER TABLE "activities" ADD COLUMN "rest_seconds" integer;--> statement-breakpoint
+ALTER TABLE "activities" ADD CONSTRAINT "activities_rest_seconds_range" CHECK ("activities"."rest_seconds" is null or "activities"."rest_seconds" between 0 and 3600);
