@@ -7,6 +7,7 @@ import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { Select } from '@/components/ui/select'
 import { accountDevices, displayUnits } from '@/db/queries/local'
+import { EquipmentEditor } from './equipment-editor'
 
 /** One unit setting: a select of the units (value → name, in order) beside its label. */
 function UnitField<U extends string>({
@@ -34,7 +35,7 @@ function UnitField<U extends string>({
   )
 }
 
-/** Units, this account's devices, and sign-out (in the header). */
+/** Units, bars and plates, this account's devices, and sign-out (in the header). */
 export function SettingsView() {
   const device = useDevice()
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
@@ -60,6 +61,7 @@ export function SettingsView() {
           onChange={(distanceUnit) => void save({ distanceUnit })}
         />
       </fieldset>
+      <EquipmentEditor massUnit={units.data.massUnit} />
       <section aria-labelledby="devices-heading" className="flex flex-col gap-2">
         <h2 id="devices-heading" className="font-semibold">
           Devices
