@@ -19,7 +19,7 @@ const attributes: AttributeInfo[] = squat.args.attributes.map((a, ordinal) => ({
   type: a.type,
   ordinal,
   retired: false,
-  options: (a.options ?? []).map((o) => ({ id: o.id, label: o.label, retired: false })),
+  options: (a.options ?? []).map((o, i) => ({ id: o.id, label: o.label, ordinal: i, retired: false })),
 }))
 
 test('[B14] the history editor sends only the fields the user changed; a cleared field removes its value; an unreadable one is refused by name', () => {
@@ -75,4 +75,18 @@ test("[B14] a replaced edit says whose value it was, where, and what replaced it
       defaultDisplayUnits,
     ),
   ).toBe('Your activity name “Front squat” was replaced by “Back squat” from another device.')
+  expect(
+    replacedEditText(
+      edit({ tableName: 'entries', field: 'setType', context: entry, mine: { set_type: 'warmup' }, theirs: { set_type: null } }),
+      byId,
+      defaultDisplayUnits,
+    ),
+  ).toBe(`Your warm-up on Squat (${day}) was made a normal set by another device.`)
+  expect(
+    replacedEditText(
+      edit({ tableName: 'user_settings', field: 'equipment', mine: { equipment: {} }, theirs: null }),
+      byId,
+      defaultDisplayUnits,
+    ),
+  ).toBe('Your bars and plates were replaced by those saved on another device.')
 })

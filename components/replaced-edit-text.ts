@@ -5,6 +5,7 @@
 import type { AttributeInfo } from '@/db/queries/local'
 import type { ReplacedEdit } from '@/db/queries/replaced-edits'
 import { DEFAULT_REST_SECONDS } from '@/domain/rest'
+import { readSetType, setTypeLabels } from '@/domain/set-types'
 import { formatDuration, type DisplayUnits } from '@/domain/units'
 import type { StoredValue } from '@/domain/values'
 import { valueText } from './value-text'
@@ -14,6 +15,7 @@ const settingNames: Record<string, string> = {
   distanceUnit: 'distance unit',
   weekStartsOn: 'first day of the week',
   storageWindowDays: 'days of history kept',
+  equipment: 'bars and plates',
 }
 
 const day = (iso: unknown) =>
@@ -62,7 +64,7 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
     const attribute = typeof c.attributeId === 'string' ? attributes.get(c.attributeId) : undefined
     const what =
       edit.tableName === 'entries'
-        ? `edit of ${edit.field === 'notes' ? 'the notes' : 'the time'}`
+        ? `edit of ${edit.field === 'notes' ? 'the notes' : edit.field === 'setType' ? 'the set type' : 'the time'}`
         : `${attribute?.name ?? (typeof c.attribute === 'string' ? c.attribute : 'value')}${edit.mine ? ` ${valueWords(edit.mine, attribute, units)}` : ''}`
     return `Your ${what} on ${entry} was lost: another device deleted the entry.`
   }
@@ -76,6 +78,10 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
   }
   if (edit.tableName === 'entries') {
     if (edit.field === 'notes') return `Your notes on ${entry} were replaced by another device’s: ${quoted(column(edit.theirs))}.`
+    if (edit.field === 'setType') {
+      const kind = (columns: Record<string, unknown> | null) => setTypeLabels[readSetType(column(columns) || null)].toLowerCase()
+      return `Your ${kind(edit.mine)} on ${entry} was made a ${kind(edit.theirs)} by another device.`
+    }
     const time = new Date(column(edit.theirs)).toLocaleString()
     return `Your time for ${activity} (${day(column(edit.mine))}) was replaced by ${time} from another device.`
   }
@@ -88,6 +94,7 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
         : edit.tableName === 'libraries'
           ? 'library name'
           : (settingNames[edit.field] ?? edit.field)
+  if (edit.field === 'equipment') return 'Your bars and plates were replaced by those saved on another device.'
   const where = edit.tableName === 'attributes' && typeof c.activity === 'string' ? ` in ${c.activity}` : ''
   const mine = `Your ${what} ${quoted(column(edit.mine))}${where}`
   if (!edit.theirs) return `${mine} was deleted on another device.`

@@ -34,18 +34,17 @@ test('logs an entry and a whole workout with the network off; another device get
 
   await page.getByRole('link', { name: 'Library' }).click()
   await page.getByRole('link', { name: 'Log Leg day' }).click()
-  // "Last time" for a set comes from the previous structurally equal workout: none yet.
-  await expect(page.getByText('First time: no previous workout to compare.')).toBeVisible()
-  const sets = page.getByRole('list', { name: 'Sets' }).getByRole('listitem')
-  await expect(sets).toHaveCount(2)
+  // "Previous" comes from the last time this workout was done: none yet.
+  await expect(page.getByRole('button', { name: 'Back squat set 1: nothing last time' })).toBeDisabled()
+  await expect(page.getByTestId('set-row')).toHaveCount(2)
   for (const [i, weight] of ['60', '80'].entries()) {
-    await sets.nth(i).getByLabel('Weight (kg)').fill(weight)
-    await sets.nth(i).getByLabel('Reps').fill('8')
+    await page.getByLabel(`Back squat set ${i + 1} Weight (kg)`).fill(weight)
+    await page.getByLabel(`Back squat set ${i + 1} Reps`).fill('8')
   }
-  await sets.nth(0).getByRole('button', { name: 'Done' }).click()
+  await page.getByRole('button', { name: 'Back squat set 1 done' }).click()
   await expect(page.getByRole('timer')).toContainText('Rest')
-  await page.getByRole('button', { name: 'Finish workout' }).click()
-  await expect(page.getByText('Workout saved: 2 sets.')).toBeVisible()
+  await page.getByRole('button', { name: 'Finish', exact: true }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Leg day done' })).toBeVisible()
   await expect(page.getByTestId('sync-pending')).toHaveText('2 pending')
 
   // Offline reload: both entries are still there, read from the device database.
@@ -75,11 +74,10 @@ test('logs an entry and a whole workout with the network off; another device get
   await expect(laptop.getByRole('main').getByText('Leg day')).toBeVisible()
   await expect(laptop.getByRole('main').getByText('Weight 100 kg · Reps 6')).toBeVisible()
   await expect(laptop.getByRole('main').getByText('Felt strong')).toBeVisible()
-  // "Last time" on the other device: the workout is prefilled from the one logged offline.
+  // "Previous" on the other device: last time is the workout logged offline.
   await laptop.getByRole('link', { name: 'Library' }).click()
   await laptop.getByRole('link', { name: 'Log Leg day' }).click()
-  await expect(laptop.getByText(/Prefilled from last time/)).toBeVisible()
-  await expect(laptop.getByRole('list', { name: 'Sets' }).getByRole('listitem').nth(1).getByLabel('Weight (kg)')).toHaveValue('80')
+  await expect(laptop.getByRole('button', { name: 'Back squat set 2: last time 80 × 8. Copy' })).toBeVisible()
   // A delete on one device reaches the other, live: the whole workout goes, sets included.
   await laptop.getByRole('link', { name: 'History' }).click()
   laptop.once('dialog', (dialog) => void dialog.accept())

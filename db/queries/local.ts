@@ -72,7 +72,7 @@ export async function libraryActivities(db: Queryable, libraryId: string) {
 }
 
 /** A choice attribute's option: values point at it by id, pages show its label. */
-export type OptionInfo = { id: string; label: string; retired: boolean }
+export type OptionInfo = { id: string; label: string; ordinal: number; retired: boolean }
 export type AttributeInfo = {
   id: string
   name: string
@@ -131,7 +131,9 @@ export async function activityInfos(db: Queryable, activityIds: readonly string[
           type: a.type,
           ordinal: a.ordinal,
           retired: a.retiredAt !== null,
-          options: options.filter((o) => o.attributeId === a.id).map((o) => ({ id: o.id, label: o.label, retired: o.retiredAt !== null })),
+          options: options
+            .filter((o) => o.attributeId === a.id)
+            .map((o) => ({ id: o.id, label: o.label, ordinal: o.ordinal, retired: o.retiredAt !== null })),
         })),
     })
   }
@@ -190,6 +192,8 @@ export type HistoryEntry = {
   performedAt: Date
   notes: string
   ordinal: number
+  /** A set's stored type (null: a normal set, or not a set); read it with `readSetType`. */
+  setType: string | null
 }
 
 /**
@@ -208,17 +212,17 @@ export async function history(db: Queryable, userId: string, { limit = 100 } = {
   const nodes = await rows<HistoryEntry & { depth: number }>(
     db,
     sql`with recursive tree as (
-          select e.id, e.parent_id, e.activity_id, e.performed_at, e.notes, e.ordinal
+          select e.id, e.parent_id, e.activity_id, e.performed_at, e.notes, e.ordinal, e.set_type
             from entries e where e.id in (${sql.join(
               roots.map((r) => sql`${r.id}::uuid`),
               sql`, `,
             )})
           union all
-          select c.id, c.parent_id, c.activity_id, c.performed_at, c.notes, c.ordinal
+          select c.id, c.parent_id, c.activity_id, c.performed_at, c.notes, c.ordinal, c.set_type
             from entries c join tree t on c.parent_id = t.id
         )
         select t.id, t.parent_id as "parentId", t.activity_id as "activityId", a.name as "activityName",
-               t.performed_at as "performedAt", t.notes, t.ordinal
+               t.performed_at as "performedAt", t.notes, t.ordinal, t.set_type as "setType"
           from tree t join activities a on a.id = t.activity_id`,
   )
   const withDates = nodes.map((n) => ({ ...n, performedAt: new Date(n.performedAt) }))

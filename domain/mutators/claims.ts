@@ -45,6 +45,7 @@ const settingColumns = {
   distanceUnit: 'distance_unit',
   weekStartsOn: 'week_starts_on',
   storageWindowDays: 'storage_window_days',
+  equipment: 'equipment',
 } as const
 
 const byName = new Map<string, (raw: unknown, userId: string) => FieldClaim[]>([
@@ -53,6 +54,7 @@ const byName = new Map<string, (raw: unknown, userId: string) => FieldClaim[]>([
     return [
       ...(args.notes === undefined ? [] : [{ ...entry, field: 'notes', columns: ['notes'] }]),
       ...(args.performedAt === undefined ? [] : [{ ...entry, field: 'performedAt', columns: ['performed_at'] }]),
+      ...(args.setType === undefined ? [] : [{ ...entry, field: 'setType', columns: ['set_type'] }]),
       ...Object.keys(args.values ?? {}).map((attributeId) => ({
         table: 'entry_values',
         key: { entry_id: args.entryId, attribute_id: attributeId },

@@ -32,6 +32,7 @@ const templates = {
     ],
   },
   workout: { label: 'Workout (a sequence of exercises)', kind: 'sequence', attributes: [] },
+  superset: { label: 'Superset or circuit (exercises done in turn)', kind: 'sequence', attributes: [] },
 } as const
 
 /** The user's library, read from the device database, with a quick way to add an activity. */
@@ -136,13 +137,17 @@ export function LibraryView() {
           </div>
           <Button type="submit">Add</Button>
         </div>
-        {kind === 'workout' ? (
+        {kind === 'workout' || kind === 'superset' ? (
           <fieldset className="flex flex-col gap-2">
-            <legend className="text-sm font-medium">Exercises in this workout, and sets of each</legend>
+            <legend className="text-sm font-medium">
+              {kind === 'workout'
+                ? 'Exercises and supersets in this workout, and sets (or rounds) of each'
+                : 'Exercises done in turn, and sets of each a round'}
+            </legend>
             {scalars.length === 0 ? (
               <p className="text-sm text-zinc-600 dark:text-zinc-400">Add an exercise first; a workout is a sequence of them.</p>
             ) : null}
-            {scalars.map((a) => (
+            {(kind === 'workout' ? (list.data ?? []) : scalars).map((a) => (
               <div key={a.id} className="flex items-center gap-3">
                 <input
                   id={`pick-${a.id}`}
@@ -152,7 +157,7 @@ export function LibraryView() {
                   onChange={(e) =>
                     setPicked((p) => {
                       const next = { ...p }
-                      if (e.target.checked) next[a.id] = 3
+                      if (e.target.checked) next[a.id] = kind === 'superset' ? 1 : 3
                       else delete next[a.id]
                       return next
                     })
@@ -163,7 +168,7 @@ export function LibraryView() {
                 </label>
                 {a.id in picked ? (
                   <input
-                    aria-label={`Sets of ${a.name}`}
+                    aria-label={`${a.kind === 'sequence' ? 'Rounds' : 'Sets'} of ${a.name}`}
                     type="number"
                     min={1}
                     max={100}

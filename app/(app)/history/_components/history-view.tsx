@@ -19,6 +19,7 @@ import {
   type StoredValues,
 } from '@/db/queries/local'
 import type { Db } from '@/db/types'
+import { readSetType, setTypeLabels, setTypeLetters } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 
 /** History with each value formatted by its attribute's type and the user's units. */
@@ -122,6 +123,46 @@ function EntryEditor({
   )
 }
 
+/**
+ * A workout's sets in order, each labelled as a set table labels it (its number among the
+ * exercise's normal sets, or W/D/F); a superset's sets inside its block.
+ */
+function Sets({
+  list,
+  render,
+  childrenOf,
+}: {
+  list: HistoryEntry[]
+  render: (entry: HistoryEntry, label: string) => React.ReactNode
+  childrenOf: (id: string) => HistoryEntry[] | undefined
+}) {
+  const labels = new Map<string, string>()
+  const counts = new Map<string, number>()
+  for (const c of list) {
+    const letter = setTypeLetters[readSetType(c.setType)]
+    const n = (counts.get(c.activityId) ?? 0) + (letter ? 0 : 1)
+    counts.set(c.activityId, n)
+    labels.set(c.id, letter ?? String(n))
+  }
+  return (
+    <ol className="mt-2 flex flex-col gap-1 text-sm">
+      {list.map((c) => {
+        const inner = childrenOf(c.id)
+        if (inner) {
+          return (
+            <li key={c.id} className="border-l-4 border-accent-strong pl-2 dark:border-sky-400" aria-label={`Superset ${c.activityName}`}>
+              <p className="text-xs font-semibold text-accent-strong uppercase dark:text-sky-300">Superset · {c.activityName}</p>
+              {c.notes ? <p className="text-zinc-600 dark:text-zinc-400">{c.notes}</p> : null}
+              <Sets list={inner} render={render} childrenOf={childrenOf} />
+            </li>
+          )
+        }
+        return <li key={c.id}>{render(c, labels.get(c.id)!)}</li>
+      })}
+    </ol>
+  )
+}
+
 /** Every logged entry, by day, newest first, with its sets; each can be deleted. */
 export function HistoryView() {
   const data = useLocalQuery(['history'], load)
@@ -187,19 +228,25 @@ export function HistoryView() {
                 </div>
                 {editor(entry)}
                 {children.has(entry.id) ? (
-                  <ol className="mt-2 flex flex-col gap-1 text-sm">
-                    {children.get(entry.id)!.map((c, i) => (
-                      <li key={c.id}>
+                  <Sets
+                    list={children.get(entry.id)!}
+                    render={(c, label) => (
+                      <>
                         <span className="flex items-center justify-between gap-2">
                           <span>
+                            <span className="inline-block w-6 font-semibold" title={setTypeLabels[readSetType(c.setType)]}>
+                              {label}
+                            </span>
                             {c.activityName}: {describe(values.get(c.id), attributes, units) || '–'}
+                            {c.notes ? <span className="text-zinc-600 dark:text-zinc-400"> · {c.notes}</span> : null}
                           </span>
-                          {editButton(c, `Edit set ${i + 1} of ${entry.activityName}`)}
+                          {editButton(c, `Edit ${c.activityName} set ${label} of ${entry.activityName}`)}
                         </span>
                         {editor(c)}
-                      </li>
-                    ))}
-                  </ol>
+                      </>
+                    )}
+                    childrenOf={(id) => children.get(id)}
+                  />
                 ) : null}
               </li>
             ))}
