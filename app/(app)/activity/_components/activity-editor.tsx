@@ -14,6 +14,8 @@ import { activityInfo, libraryActivities, templateItems } from '@/db/queries/loc
 import type { AttributeType } from '@/db/schema'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
+import { DEFAULT_REST_SECONDS, parseRestText, restText } from '@/domain/rest'
+import { formatDuration } from '@/domain/units'
 import { NoSuchActivity } from '../../_components/no-such-activity'
 
 const typeLabels: Partial<Record<AttributeType, string>> = {
@@ -45,15 +47,35 @@ async function renamed(data: FormData, shown: string, rename: (name: string) => 
 }
 
 /**
- * The activity editor: rename; attributes appended, renamed or retired (never removed, re-typed
- * or re-ordered, and it says why); a workout's template built and rebuilt: add an exercise with
- * its sets, move one up or down, remove one. Each template change makes a new template version,
+ * The rest form's submit: the rest typed (empty is the default), or nothing sent when it is the
+ * rest shown, so an untouched form never puts this device's value over another's (SPEC B14).
+ * Text that is not a time is refused beside the field; the bounds are the mutation's.
+ */
+async function restSaved(
+  data: FormData,
+  shown: number | null,
+  refuse: (message: string) => void,
+  save: (restSeconds: number | null) => Promise<boolean>,
+): Promise<boolean> {
+  const typed = parseRestText(String(data.get('restSeconds') ?? ''))
+  if (typed instanceof Error) {
+    refuse(typed.message)
+    return false
+  }
+  return typed === shown ? true : save(typed)
+}
+
+/**
+ * The activity editor: rename; an exercise's rest between sets (what the workout's rest timer
+ * starts); attributes appended, renamed or retired (never removed, re-typed or re-ordered, and
+ * it says why); a workout's template built and rebuilt: add an exercise with its sets, move one
+ * up or down, remove one. Each template change makes a new template version,
  * so the guided workout knows when "last time" followed a different plan.
  */
 export function ActivityEditor() {
   const activityId = useSearchParams().get('id') ?? ''
   const data = useLocalQuery(['activity-editor', activityId], (db) => load(db, activityId))
-  const { run, submit, fieldError, message } = useMutations()
+  const { run, submit, invalid, fieldError, message } = useMutations()
 
   if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
   if (!data.data) return <NoSuchActivity />
@@ -80,6 +102,43 @@ export function ActivityEditor() {
         </div>
         <Button type="submit">Rename</Button>
       </InlineForm>
+
+      {activity.kind === 'scalar' ? (
+        <InlineForm
+          aria-label="Rest between sets"
+          onSubmit={submit('rest', (d) =>
+            restSaved(
+              d,
+              activity.restSeconds,
+              (text) => invalid('rest', { restSeconds: text }),
+              (restSeconds) =>
+                run(
+                  'setActivityRest',
+                  { activityId: activity.id, restSeconds },
+                  {
+                    done:
+                      restSeconds === null
+                        ? `Rest set back to the default, ${formatDuration(DEFAULT_REST_SECONDS)}.`
+                        : `Rest between sets: ${formatDuration(restSeconds)}.`,
+                  },
+                ),
+            ),
+          )}
+        >
+          <div className="flex-1">
+            <TextField
+              label="Rest between sets (m:ss)"
+              name="restSeconds"
+              defaultValue={restText(activity.restSeconds)}
+              key={String(activity.restSeconds)}
+              placeholder={`${formatDuration(DEFAULT_REST_SECONDS)} (default)`}
+              autoComplete="off"
+              error={fieldError('rest', 'restSeconds')}
+            />
+          </div>
+          <Button type="submit">Save rest</Button>
+        </InlineForm>
+      ) : null}
 
       <section aria-labelledby="attributes-heading" className="flex flex-col gap-3">
         <h2 id="attributes-heading" className="text-lg font-semibold">
