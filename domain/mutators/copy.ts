@@ -53,6 +53,7 @@ export const addActivityToLibrary = defineMutator(
         name: a.name,
         description: a.description,
         kind: a.kind,
+        restSeconds: a.restSeconds,
         templateVersion: 1,
         copiedFromId: a.id,
         originId: a.originId,

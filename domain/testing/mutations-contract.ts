@@ -605,6 +605,7 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
 
     test('duplicate-on-add copies the whole tree with provenance, into a library the caller owns', async () => {
       const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 3)
+      await w.ok(ann.id, 'setActivityRest', { activityId: squat.ids.id, restSeconds: 150 })
       await w.ok(ann.id, 'publishLibrary', { libraryId: ann.libraryId })
       const copy = newId()
       await w.ok(bob.id, 'addActivityToLibrary', { id: copy, sourceActivityId: day, libraryId: bob.libraryId })
@@ -614,7 +615,8 @@ export function mutationsContract(name: string, open: () => Promise<Backend>) {
       expect(root).toMatchObject({ name: 'Leg day', copiedFromId: day, originId: day, sourceOwnerId: ann.id, templateVersion: 1 })
       expect(root.copiedAt).toBeInstanceOf(Date)
       const child = copies.find((c) => c.id !== copy)!
-      expect(child).toMatchObject({ name: 'Squat', copiedFromId: squat.ids.id, originId: squat.ids.id })
+      // The copy keeps the exercise's rest between sets.
+      expect(child).toMatchObject({ name: 'Squat', copiedFromId: squat.ids.id, originId: squat.ids.id, restSeconds: 150 })
       const items = await w.db.select().from(s.sequenceItems).where(eq(s.sequenceItems.parentId, copy))
       expect(items.map((i) => [i.childId, i.repeat])).toEqual([[child.id, 3]])
       const attrs = await w.db.select().from(s.attributes).where(eq(s.attributes.activityId, child.id))
