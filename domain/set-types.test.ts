@@ -63,7 +63,7 @@ describe('set types', () => {
 describe('rows from before the columns existed', () => {
   const table = (name: string) => replicaTables.find((t) => t.table === name)!
 
-  test('an entry image without set_type applies on a device and is a normal set', async () => {
+  test('[D2] an entry image without set_type applies on a device and is a normal set', async () => {
     const device = await testPglite('device')
     try {
       const id = newId()
@@ -88,7 +88,7 @@ describe('rows from before the columns existed', () => {
     }
   })
 
-  test('a settings image without equipment applies on a device and means the defaults for its mass unit', async () => {
+  test('[D2] a settings image without equipment applies on a device and means the defaults for its mass unit', async () => {
     const device = await testPglite('device')
     try {
       const userId = newId()

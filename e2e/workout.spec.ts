@@ -54,7 +54,9 @@ for (const network of ['online', 'offline'] as const) {
     expect(scrollHeight).toBe(0)
     expect(last!.y + last!.height).toBeLessThanOrEqual(844)
     expect(finish!.y).toBeGreaterThanOrEqual(0)
-    testInfo.annotations.push({ type: 'last set row bottom (px of 844)', description: String(Math.round(last!.y + last!.height)) })
+    const bottom = String(Math.round(last!.y + last!.height))
+    testInfo.annotations.push({ type: 'last set row bottom (px of 844)', description: bottom })
+    console.log(`[workout] 3 × 3 at 390 × 844 (${network}): the last set row ends at ${bottom} px`)
     await page.screenshot({ path: testInfo.outputPath(`workout-3x3-${network}.png`) })
 
     // Numeric keyboards.
@@ -136,6 +138,10 @@ for (const network of ['online', 'offline'] as const) {
     await page.getByRole('button', { name: 'Squat set 2 done' }).click()
     await fillSet(page, 'Squat', 3, '110', '3')
     await page.getByRole('button', { name: 'Squat set 3 done' }).click()
+    // A fourth set, from the exercise's menu, for the template to keep.
+    await page.getByLabel('Squat options').click()
+    await page.getByRole('button', { name: 'Add a set' }).click()
+    await expect(page.getByRole('table', { name: 'Sets of Squat' }).getByTestId('set-row')).toHaveCount(4)
     await page.getByRole('button', { name: 'Finish', exact: true }).click()
 
     // 110 kg beats 105 kg: a record, with its badge.
@@ -144,5 +150,16 @@ for (const network of ['online', 'offline'] as const) {
     await expect(records.getByText('PR').first()).toBeVisible()
     await expect(records).toContainText('Heaviest Weight 110 kg')
     await expect(records).toContainText('was 105 kg')
+
+    // The workout's shape becomes the template, and a new template.
+    await page.getByRole('button', { name: 'Update Day B to this workout' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Day B now follows this workout.' })).toBeVisible()
+    await page.getByLabel('New template name').fill('Day B heavy')
+    await page.getByRole('button', { name: 'Save as template' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Saved as Day B heavy.' })).toBeVisible()
+    await page.getByRole('link', { name: 'Library' }).click()
+    await expect(page.getByRole('list', { name: 'Activities' }).getByText('Day B heavy', { exact: true })).toBeVisible()
+    await page.getByRole('link', { name: 'Log Day B', exact: true }).click()
+    await expect(page.getByRole('table', { name: 'Sets of Squat' }).getByTestId('set-row')).toHaveCount(4)
   })
 }

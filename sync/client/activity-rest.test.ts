@@ -123,7 +123,7 @@ test('[B14] two devices set the rest offline: the later in server order wins, an
   expect(await notices(laptop)).toEqual([])
 })
 
-test('an activity row image from before rest_seconds existed applies as the default, not refused', async () => {
+test('[D2] an activity row image from before rest_seconds existed applies as the default, not refused', async () => {
   const { phone, squat } = await twoDevicesWithSquat()
   await phone.client.mutate('setActivityRest', { activityId: squat.ids.id, restSeconds: 120 })
   await phone.client.sync()
