@@ -27,6 +27,7 @@ import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { strengthActivity } from '@/domain/testing/world'
 import { mulberry32 } from '@/test/random'
+import { TransportError } from '../client/transport'
 import type { MutationResult, PushResponse } from '../protocol'
 import { compact } from './compact'
 import { readSyncState } from './state'
@@ -67,12 +68,22 @@ async function ok<N extends MutatorName>(device: TestDevice, name: N, args: Muta
   expect(result, `${name} ${JSON.stringify(args).slice(0, 120)}`).toMatchObject({ status: 'applied' })
 }
 
-/** Pushes a run of mutations; a failed request is reported, not thrown, so both sides of a race finish. */
+/**
+ * Pushes a run of mutations; a failed request is reported, not thrown, so both sides of a race
+ * finish. A busy answer (429: the server's retries of a deadlock ran out, P7; nothing applied) is
+ * sent again after a pause, as a device does; only a push still busy after 10 tries fails.
+ */
 async function pushRun(device: TestDevice, mutations: ReturnType<TestDevice['mutation']>[]): Promise<PushResponse | { failed: string }> {
-  try {
-    return await device.push(mutations)
-  } catch (error) {
-    return { failed: describeError(error) }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await device.push(mutations)
+    } catch (error) {
+      if (error instanceof TransportError && error.kind === 'busy' && attempt < 10) {
+        await sleep(20 + Math.floor(Math.random() * 80))
+        continue
+      }
+      return { failed: describeError(error) }
+    }
   }
 }
 
