@@ -1,0 +1,177 @@
+/**
+ * Reading an import file: find its format from the header row, then feed every record to that
+ * format's reader (`formats/`), one at a time, so that the same reader serves a string here and a
+ * `File` streamed in a worker (`parse.worker.ts`). Records come from papaparse (quoted fields with
+ * commas, line breaks and doubled quotes), with the delimiter taken from the header line.
+ *
+ * Row numbers are record numbers, the header being 1: a quoted note spanning three lines is one
+ * record, so a number can be one less than a text editor's line number but matches the row a
+ * spreadsheet shows. Blank records are counted but not read.
+ */
+import Papa from 'papaparse'
+import { cadence } from './formats/cadence'
+import { fitnotes } from './formats/fitnotes'
+import { clip, Columns, Row, SkipRow, type FormatDefinition, type FormatReader, type ReaderContext } from './formats/reading'
+import { hevy } from './formats/hevy'
+import { strong } from './formats/strong'
+import { stronglifts } from './formats/stronglifts'
+import { ImportFileError, type ParsedImport, type ParseOptions, type RowProblem } from './model'
+
+/** Every format, in the order headers are tried (each header matches at most one). */
+export const formatDefinitions: readonly FormatDefinition[] = [cadence, strong, hevy, fitnotes, stronglifts]
+
+const bom = '\ufeff'
+
+export function stripBom(text: string): string {
+  return text.startsWith(bom) ? text.slice(1) : text
+}
+
+function subject(options: ParseOptions): string {
+  return options.fileName ? `"${options.fileName}"` : 'The file'
+}
+
+/**
+ * Checks the start of a file (BOM stripped) and finds its delimiter: the one of `,` `;` tab the
+ * header line holds most of (headers of these formats never quote a delimiter). Throws
+ * ImportFileError for an empty file or one that is not text.
+ */
+export function sniff(sample: string, options: ParseOptions = {}): { delimiter: string } {
+  if (sample.trim() === '') throw new ImportFileError(`${subject(options)} is empty: there is nothing to import.`)
+  const controls = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
+  if (sample.includes('\u0000') || controls > sample.length / 20) {
+    throw new ImportFileError(
+      `${subject(options)} is not a text file (a spreadsheet or an archive, perhaps): export CSV from the other app and choose that file.`,
+    )
+  }
+  const headerLine = sample.trimStart().split(/\r?\n|\r/, 1)[0] ?? ''
+  const count = (d: string) => headerLine.split(d).length - 1
+  const delimiter = [',', ';', '\t'].reduce((best, d) => (count(d) > count(best) ? d : best), ',')
+  return { delimiter }
+}
+
+function recognize(
+  fields: readonly string[],
+  options: ParseOptions,
+  delimiter: string,
+): { definition: FormatDefinition; columns: Columns } {
+  const columns = new Columns(fields.map((f, i) => (i === 0 ? stripBom(f) : f)))
+  const definition = formatDefinitions.find((d) => d.missing(columns).length === 0)
+  if (definition) return { definition, columns }
+  const starts = clip(fields.join(delimiter), 80)
+  // A header with several of a format's columns is that format with a column renamed or lost:
+  // say which, rather than that the file is unknown.
+  const near = formatDefinitions
+    .map((d) => ({ d, score: d.signature.filter((n) => columns.has(n)).length }))
+    .sort((a, b) => b.score - a.score)[0]
+  if (near && near.score >= 3) {
+    throw new ImportFileError(
+      `${subject(options)} looks like a ${near.d.name} export, but its header lacks ${near.d.missing(columns).join(', ')}. It starts: "${starts}"`,
+    )
+  }
+  throw new ImportFileError(
+    `${subject(options)} is not an export Cadence can read: its first row should be the header of a Strong, Hevy, FitNotes or StrongLifts export, or of Cadence's own CSV (for example Strong's starts "Date,Workout Name,Duration,Exercise Name,…"). It starts: "${starts}"`,
+  )
+}
+
+function isBlank(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '')
+}
+
+/** What papaparse says about a record it could not split cleanly. */
+type RecordError = { code?: string; message: string }
+
+export type ImportReader = {
+  /** Feed the next record (the header first), with the errors papaparse had reading it. */
+  record(fields: readonly string[], errors?: readonly RecordError[]): void
+  /** Data rows fed so far. */
+  readonly rows: number
+  /** The import; throws ImportFileError when there was no header or no data row. */
+  finish(): ParsedImport
+}
+
+/** A reader for one file: recognizes the format at the first non-blank record, then reads every row after it. */
+export function createImportReader(options: ParseOptions, delimiter: string): ImportReader {
+  let recordNumber = 0
+  let rows = 0
+  let columns: Columns | undefined
+  let reader: FormatReader | undefined
+  let formatName = ''
+  let definition: FormatDefinition | undefined
+  const problems: RowProblem[] = []
+  const context: ReaderContext = { options, delimiter, problem: (row, message) => problems.push({ row, message }) }
+
+  return {
+    record(fields, errors = []) {
+      recordNumber++
+      if (isBlank(fields)) return
+      if (!reader || !columns) {
+        ;({ definition, columns } = recognize(fields, options, delimiter))
+        formatName = definition.name
+        reader = definition.create(columns, context)
+        return
+      }
+      rows++
+      if (errors.length > 0) {
+        const unclosed = errors.some((e) => e.code === 'MissingQuotes')
+        problems.push({
+          row: recordNumber,
+          message: unclosed
+            ? 'A quoted field here is never closed, so the rest of the file was read as one field'
+            : `The quotes in this row are malformed (${errors[0]?.message ?? 'unreadable'})`,
+        })
+        return
+      }
+      if (fields.slice(columns.names.length).some((f) => f.trim() !== '')) {
+        problems.push({
+          row: recordNumber,
+          message: `The row has ${fields.length} fields but the header has ${columns.names.length} (a ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} in an unquoted note?)`,
+        })
+        return
+      }
+      try {
+        reader.read(new Row(recordNumber, fields, columns))
+      } catch (error) {
+        if (!(error instanceof SkipRow)) throw error
+        problems.push({ row: recordNumber, message: error.message })
+      }
+    },
+    get rows() {
+      return rows
+    },
+    finish() {
+      if (!reader || !definition) throw new ImportFileError(`${subject(options)} is empty: there is nothing to import.`)
+      if (rows === 0)
+        throw new ImportFileError(`${subject(options)} has a ${formatName} header but no rows after it: there is nothing to import.`)
+      return {
+        format: definition.format,
+        formatLabel: reader.formatLabel,
+        weightUnit: reader.weightUnit,
+        needsUnits: reader.needsUnits,
+        rows,
+        workouts: reader.finish(),
+        problems: problems.sort((a, b) => a.row - b.row),
+      }
+    },
+  }
+}
+
+/** Parse a whole import file held as text. Throws ImportFileError when it is no format Cadence reads. */
+export function parseImport(text: string, options: ParseOptions = {}): ParsedImport {
+  const body = stripBom(text)
+  const { delimiter } = sniff(body.slice(0, 64 * 1024), options)
+  const reader = createImportReader(options, delimiter)
+  let failure: unknown
+  Papa.parse<string[]>(body, {
+    delimiter,
+    step(results, parser) {
+      try {
+        reader.record(results.data, results.errors)
+      } catch (error) {
+        failure = error
+        parser.abort()
+      }
+    },
+  })
+  if (failure !== undefined) throw failure
+  return reader.finish()
+}
