@@ -1,0 +1,98 @@
+/**
+ * Archive round trip: a history written through the mutations is exported, the restore's
+ * mutations are applied as another (fresh) user, and that user's export must say the same
+ * thing once ids are numbered canonically and what a restore cannot keep is left out
+ * (`canonicalize`). On PGlite, with the server's schema and the device's.
+ */
+import { afterEach, describe, expect, test } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { testPglite } from '@/db/testing/pglite'
+import { libraries } from '@/db/schema'
+import { MAX_ENTRY_NODES } from '@/domain/mutators/entries'
+import { newId } from '@/domain/ids'
+import { world, type World } from '@/domain/testing/world'
+import { exportArchive, verifyArchive, type Archive, type ArchiveEntry } from './archive'
+import { canonicalize, restoreMutations } from './restore'
+import { awkwardNotes, sampleHistory } from './sample-history'
+
+let w: World
+afterEach(() => w.close())
+
+async function restoreAs(archive: Archive, user: { id: string; libraryId: string }) {
+  for (const m of restoreMutations(archive, { userId: user.id, defaultLibraryId: user.libraryId }, newId)) {
+    await w.ok(user.id, m.name, m.args as never)
+  }
+}
+
+describe.each(['server', 'device'] as const)('restore (%s schema)', (schema) => {
+  test('an archive restored into a fresh account exports the same data, ids and timestamps aside', async () => {
+    w = world({ ...(await testPglite(schema)), runtime: schema })
+    const ann = await w.user('Ann')
+    await sampleHistory(w, ann)
+    const archive = await verifyArchive(JSON.stringify(await exportArchive(w.db, ann.id)))
+
+    const bob = await w.user('Bob')
+    await restoreAs(archive, bob)
+    const again = await exportArchive(w.db, bob.id)
+
+    expect(canonicalize(again)).toEqual(canonicalize(archive))
+    // The comparison is not vacuous: it holds the history, and a change shows.
+    const data = again.data
+    expect(data.libraries.map((l) => [l.name, l.isDefault, l.activities.length])).toEqual([
+      ["Ann's library", true, 8],
+      ['Travel', false, 1],
+    ])
+    const push = data.libraries[0]!.activities.find((a) => a.name === 'Push day')!
+    expect(push.templateVersion).toBe(3)
+    expect(push.templateVersions.map((v) => v.structure.length)).toEqual([1, 2, 3])
+    expect(data.entries.map((e) => e.notes)).toContain(awkwardNotes)
+    const sets = (e: ArchiveEntry): ArchiveEntry[] => (e.children.length ? e.children.flatMap(sets) : [e])
+    expect(new Set(data.entries.flatMap(sets).map((s) => s.setType))).toEqual(new Set(['normal', 'warmup', 'drop', 'failure']))
+    expect(data.entries.find((e) => e.notes === 'First one')!.templateVersion).toBe(1)
+    expect(data.settings).toMatchObject({ massUnit: 'lb', weekStartsOn: 0, equipment: { bars: [{ name: 'Hotel bar' }] } })
+    expect(data.entryTags).toHaveLength(3)
+    const changed = structuredClone(again)
+    changed.data.entries[0]!.children[1]!.values[0]!.value = 61
+    expect(canonicalize(changed)).not.toEqual(canonicalize(archive))
+  })
+})
+
+describe('restore', () => {
+  test('the default library is renamed onto the target default; the archive ids are not reused', async () => {
+    w = world({ ...(await testPglite('device')), runtime: 'device' })
+    const ann = await w.user('Ann')
+    const history = await sampleHistory(w, ann)
+    const archive = await exportArchive(w.db, ann.id)
+    const bob = await w.user('Bob')
+    const mutations = restoreMutations(archive, { userId: bob.id, defaultLibraryId: bob.libraryId }, newId)
+    expect(mutations.filter((m) => m.name === 'createLibrary')).toHaveLength(1)
+    expect(JSON.stringify(mutations)).not.toContain(history.push)
+    expect(JSON.stringify(mutations)).not.toContain(ann.libraryId)
+    await restoreAs(archive, bob)
+    const [renamed] = await w.db.select().from(libraries).where(eq(libraries.id, bob.libraryId))
+    expect(renamed!.name).toBe("Ann's library")
+  })
+
+  test('an entry larger than one logEntry may hold is refused with the reason, before anything runs', async () => {
+    w = world({ ...(await testPglite('device')), runtime: 'device' })
+    const ann = await w.user('Ann')
+    await sampleHistory(w, ann)
+    const archive = await exportArchive(w.db, ann.id)
+    const root = archive.data.entries.find((e) => e.children.length > 0)!
+    const set = root.children[0]!
+    root.children = Array.from({ length: MAX_ENTRY_NODES }, () => ({ ...set, id: newId() }))
+    expect(() => restoreMutations(archive, { userId: ann.id, defaultLibraryId: ann.libraryId }, newId)).toThrow(
+      /holds 2001 entries; Cadence logs at most 2000/,
+    )
+  })
+
+  test('a template that refers to an activity not in the archive is refused as damaged', async () => {
+    w = world({ ...(await testPglite('device')), runtime: 'device' })
+    const ann = await w.user('Ann')
+    await sampleHistory(w, ann)
+    const archive = await exportArchive(w.db, ann.id)
+    const push = archive.data.libraries[0]!.activities.find((a) => a.name === 'Push day')!
+    push.templateVersions[0]!.structure[0]!.childId = newId()
+    expect(() => restoreMutations(archive, { userId: ann.id, defaultLibraryId: ann.libraryId }, newId)).toThrow(/damaged/)
+  })
+})
