@@ -29,6 +29,9 @@ const f = {} as {
   item: string
   ownEntry: string
   ownTag: string
+  /** An import of the owner's, and her own activity it writes to. */
+  ownImport: string
+  mine: ReturnType<typeof strengthActivity>['ids']
   /** An invitation to the stranger's address, waiting for their answer. */
   strangerInvite: string
 }
@@ -70,6 +73,9 @@ beforeAll(async () => {
   })
   f.ownTag = newId()
   await w.ok(owner, 'createTag', { id: f.ownTag, name: 'Heavy' })
+  f.mine = mine.ids
+  f.ownImport = newId()
+  await w.ok(owner, 'startImport', { id: f.ownImport, source: 'strong', fileName: 'strong.csv', fileRows: 1 })
 })
 
 afterAll(async () => {
@@ -156,6 +162,22 @@ const matrix: Row[] = [
   ['tagEntry', () => ({ entryId: f.ownEntry, tagId: f.ownTag }), selfOnly],
   ['untagEntry', () => ({ entryId: f.ownEntry, tagId: f.ownTag }), selfOnly],
   ['updateSettings', () => ({ massUnit: 'lb' as const }), everyone],
+  ['startImport', () => ({ id: newId(), source: 'hevy' as const, fileName: 'hevy.csv', fileRows: 3 }), everyone],
+  [
+    'importWorkouts',
+    () => ({
+      importId: f.ownImport,
+      workouts: [
+        {
+          key: `strong|${newId()}`,
+          entry: { id: newId(), activityId: f.mine.id, performedAt: '2026-10-01T08:00:00Z', values: { [f.mine.reps]: 5 } },
+          rows: [2],
+        },
+      ],
+    }),
+    selfOnly,
+  ],
+  ['undoImport', () => ({ importId: f.ownImport }), selfOnly],
 ]
 
 test('the matrix covers every mutation', () => {

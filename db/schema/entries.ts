@@ -26,6 +26,7 @@ import {
 import { activities, attributes, attributeOptions } from './activities'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
+import { imports } from './imports'
 import { syncScope } from './sync-scope'
 
 /**
@@ -60,13 +61,24 @@ export const entries = pgTable(
     updatedAt: updatedAt(),
     /** A set's kind (warm-up, drop set, to failure); null is a normal set. See {@link markedSetTypes}. */
     setType: text({ enum: markedSetTypes }),
+    /** The import that wrote this entry (null for one logged in Cadence). See `imports.ts`. */
+    importId: uuid().references(() => imports.id, { onDelete: 'cascade' }),
+    /** The row of the import's file this entry came from (a workout's or exercise's first row). */
+    importRow: integer(),
+    /** On a workout's root entry: the workout's key in the file, so a re-import skips it. */
+    importKey: text(),
   },
   (t) => [
     index().on(t.userId, t.performedAt),
     index().on(t.activityId, t.performedAt),
     index().on(t.parentId, t.ordinal),
+    index().on(t.importId),
+    index()
+      .on(t.userId, t.importKey)
+      .where(sql`${t.importKey} is not null`),
     check('entries_not_own_parent', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
     check('entries_ordinal_nonnegative', sql`${t.ordinal} >= 0`),
+    check('entries_import_row_positive', sql`${t.importRow} is null or ${t.importRow} >= 1`),
     check('entries_set_type_valid', sql`${t.setType} is null or ${t.setType} in ('warmup', 'drop', 'failure')`),
   ],
 )

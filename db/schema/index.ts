@@ -10,3 +10,4 @@ export { changeLog, changeTransactions, mutationResults, syncState, changeOps, t
 export { memberRoles, type MemberRole } from './libraries'
 export { activityKinds, attributeTypes, canonicalUnits, type ActivityKind, type AttributeType, type TemplateStructure } from './activities'
 export { massUnits, distanceUnits, type MassUnit, type DistanceUnit } from './settings'
+export { importSources, type ImportSource } from './imports'

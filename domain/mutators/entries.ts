@@ -43,7 +43,8 @@ export const entryInputSchema: z.ZodType<EntryInput> = z.lazy(() =>
 
 type Path = (string | number)[]
 
-function flatten(root: EntryInput) {
+/** An entry tree's nodes in tree order (a node before its children), refusing one too deep or too large. */
+export function flatten(root: EntryInput) {
   const nodes: { node: EntryInput; parentId: string | null; ordinal: number; depth: number; path: Path }[] = []
   const walk = (node: EntryInput, parentId: string | null, ordinal: number, depth: number, path: Path) => {
     if (depth > MAX_ENTRY_DEPTH) throw new MutationError('invalid_args', `An entry tree may be at most ${MAX_ENTRY_DEPTH} levels deep.`)
@@ -124,11 +125,15 @@ function valueRows(
   })
 }
 
+/** Where an imported entry tree came from: its import, each node's row (in tree order) and the workout's key. */
+export type EntryProvenance = { importId: string; key: string; rows: number[] }
+
 /**
- * Logs an entry: a scalar entry with its values, or a whole sequence entry tree (workout →
- * exercises → sets) in one mutation. Children without a time take their root's.
+ * Writes an entry tree: checks every node's activity is the caller's own, its values fit the
+ * activity's attributes and its ids are new; an imported tree also records its provenance.
+ * Children without a time take their root's.
  */
-export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSchema }), async (ctx, { entry }) => {
+export async function insertEntryTree(ctx: MutationContext, entry: EntryInput, provenance?: EntryProvenance): Promise<void> {
   if (!entry.performedAt) throw new MutationError('invalid_args', 'entry.performedAt: the time the entry was performed is required.')
   const nodes = flatten(entry)
   const ids = new Set<string>()
@@ -136,13 +141,16 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
     if (ids.has(node.id)) throw new MutationError('invalid_args', `The same entry id appears twice in the tree: ${node.id}.`)
     ids.add(node.id)
   }
+  if (provenance && provenance.rows.length !== nodes.length) {
+    throw new MutationError('invalid_args', `rows: an imported tree of ${nodes.length} entries needs ${nodes.length} row numbers.`)
+  }
   const activityIds = [...new Set(nodes.map((n) => n.node.activityId))]
   const acts = await ownActivities(ctx, activityIds)
   const schema = await schemaOf(ctx.tx, activityIds)
   const rootTime = new Date(entry.performedAt)
 
   for (const { node, path } of nodes) checkSetType(acts.get(node.activityId)!, node.setType, path)
-  const entryRows = nodes.map(({ node, parentId, ordinal }) => ({
+  const entryRows = nodes.map(({ node, parentId, ordinal }, i) => ({
     id: node.id,
     userId: ctx.userId,
     activityId: node.activityId,
@@ -154,6 +162,7 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
     setType: storedSetType(node.setType),
     createdAt: ctx.now,
     updatedAt: ctx.now,
+    ...(provenance ? { importId: provenance.importId, importRow: provenance.rows[i]!, importKey: i === 0 ? provenance.key : null } : {}),
   }))
   const values = nodes.flatMap(({ node }) => {
     const act = acts.get(node.activityId)!
@@ -172,7 +181,13 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
   if (existing) throw new MutationError('conflict', `An entry with id ${existing.id} exists already.`)
   await ctx.tx.insert(entries).values(entryRows)
   if (values.length > 0) await ctx.tx.insert(entryValues).values(values)
-})
+}
+
+/**
+ * Logs an entry: a scalar entry with its values, or a whole sequence entry tree (workout →
+ * exercises → sets) in one mutation.
+ */
+export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSchema }), (ctx, { entry }) => insertEntryTree(ctx, entry))
 
 async function requireOwnEntry(ctx: MutationContext, entryId: string) {
   const [entry] = await ctx.tx.select().from(entries).where(eq(entries.id, entryId))

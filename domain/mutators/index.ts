@@ -9,6 +9,7 @@ import * as copy from './copy'
 import type { MutationContext, Mutator } from './define'
 import { parseArgs } from './define'
 import * as entries from './entries'
+import * as imports from './imports'
 import * as libraries from './libraries'
 import * as settings from './settings'
 import * as templates from './templates'
@@ -46,6 +47,9 @@ const all = {
   tagEntry: entries.tagEntry,
   untagEntry: entries.untagEntry,
   updateSettings: settings.updateSettings,
+  startImport: imports.startImport,
+  importWorkouts: imports.importWorkouts,
+  undoImport: imports.undoImport,
 }
 
 export const mutators = all
