@@ -6,11 +6,13 @@
  * than written as strings, and the tests pass in any zone.
  */
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { KG_PER_LB, M_PER_MI } from '@/domain/units'
 import { formatLocalIso, roundConverted } from './formats/reading'
-import { cadenceCsvColumns, ImportFileError, type ImportedWorkout, type ParseOptions } from './model'
+import { cadenceCsvColumns, ImportFileError, type ImportedWorkout, type ParseOptions, type WeightUnit } from './model'
 import { parseImport } from './parse'
+import { fiveYearStrongHistory, generateWorkouts, hevyFile, strongFile } from './testing/generate'
 
 function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')
@@ -343,5 +345,44 @@ describe('Cadence CSV', () => {
     expect(() => parseImport(`${shuffled}\n${cadenceCsvColumns.map(() => '').join(',')}x\n`)).toThrow(
       /looks like a Cadence CSV export, but its header lacks only Cadence's columns/,
     )
+  })
+})
+
+describe('generated files', () => {
+  const styles = ['strong-comma', 'strong-semicolon', 'hevy'] as const
+  test('any generated Strong or Hevy file of valid rows imports to the sets it describes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.constantFrom(...styles),
+        fc.constantFrom<WeightUnit[]>('kg', 'lb'),
+        fc.integer({ min: 1, max: 6 }),
+        (seed, style, unit, count) => {
+          const file =
+            style === 'hevy'
+              ? hevyFile(generateWorkouts(seed, count, 'hevy', unit), unit)
+              : strongFile(generateWorkouts(seed, count, 'strong', unit), style === 'strong-comma' ? 'comma' : 'semicolon', unit)
+          const parsed = parseImport(file.text, style === 'strong-comma' ? { units: unit } : {})
+          expect(parsed.problems).toEqual([])
+          expect(parsed.rows).toBe(file.rows)
+          expect(parsed.weightUnit).toBe(unit)
+          expect(parsed.workouts).toEqual(file.workouts)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  test('a five-year Strong history of about 60,000 rows reads whole', () => {
+    const file = fiveYearStrongHistory(7)
+    expect(file.rows).toBeGreaterThan(54_000)
+    expect(file.rows).toBeLessThan(66_000)
+    const parsed = parseImport(file.text, { units: 'kg' })
+    expect(parsed.problems).toEqual([])
+    expect(parsed.rows).toBe(file.rows)
+    expect(parsed.workouts).toEqual(file.workouts)
+    expect(
+      new Set(file.workouts.flatMap((w) => w.exercises.flatMap((e) => e.sets.map((s) => s.notes)))).has('Two lines\nsecond line'),
+    ).toBe(true)
   })
 })
