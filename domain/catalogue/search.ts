@@ -24,6 +24,7 @@ export type SearchOptions = {
 type Searchable = {
   exercise: CatalogueExercise
   order: number
+  /** The shown name's words without spaces ("benchpressdumbbell"). */
   shown: string
   name: string[]
   equipment: string[]
@@ -34,7 +35,7 @@ type Searchable = {
 const searchable: readonly Searchable[] = catalogueExercises.map((exercise, order) => ({
   exercise,
   order,
-  shown: catalogueName(exercise),
+  shown: words(catalogueName(exercise)).join(''),
   name: words(exercise.name),
   equipment: words(exercise.equipment),
   aliases: exercise.aliases.map(words),
@@ -58,7 +59,7 @@ function rank(s: Searchable, query: readonly string[]): number | null {
   const shown = [...s.name, ...s.equipment]
   const joined = query.join('')
   if (sameWords(query, s.name) || sameWords(query, shown) || joined === s.name.join('')) return 0
-  if (s.name.join('').startsWith(joined) || words(s.shown).join('').startsWith(joined)) return 1
+  if (s.name.join('').startsWith(joined) || s.shown.startsWith(joined)) return 1
   if (all(query, shown)) return 2
   if (s.aliases.some((alias) => all(query, [...shown, ...alias]))) return 3
   if (all(query, [...shown, ...s.muscle])) return 4
