@@ -248,6 +248,128 @@ describe('Hevy', () => {
   })
 })
 
+describe('FitNotes', () => {
+  test('Android: one workout a day named by its categories, the unit on every row, distance units, h:mm:ss and mm:ss times', () => {
+    const parsed = parseFixture('fitnotes-android.csv')
+    expect(parsed).toMatchObject({ format: 'fitnotes', formatLabel: 'FitNotes (Android)', weightUnit: 'kg', needsUnits: false, rows: 9 })
+    expect(parsed.workouts).toEqual<ImportedWorkout[]>([
+      {
+        key: 'fitnotes|2025-07-23|FitNotes workout',
+        name: 'Chest, Back, Cardio',
+        startedAt: local(2025, 7, 23),
+        row: 2,
+        exercises: [
+          {
+            name: 'Flat Barbell Bench Press',
+            row: 2,
+            sets: [
+              { row: 2, setType: 'normal', weightKg: 80, reps: 5, notes: 'Paused, 1s' },
+              { row: 3, setType: 'normal', weightKg: 80, reps: 5 },
+            ],
+          },
+          { name: 'Chin Up', row: 4, sets: [{ row: 4, setType: 'normal', weightKg: 10, reps: 8 }] },
+          { name: 'Running (Treadmill)', row: 5, sets: [{ row: 5, setType: 'normal', distanceM: 5000, seconds: 1530 }] },
+        ],
+      },
+      {
+        key: 'fitnotes|2025-07-24|FitNotes workout',
+        name: 'Abs, Back',
+        startedAt: local(2025, 7, 24),
+        row: 6,
+        exercises: [
+          { name: 'Plank', row: 6, sets: [{ row: 6, setType: 'normal', seconds: 90 }] },
+          { name: 'Cable Row', row: 7, sets: [{ row: 7, setType: 'normal', weightKg: lb(120), reps: 10 }] },
+        ],
+      },
+      {
+        key: 'fitnotes|2025-07-25|FitNotes workout',
+        name: 'Back',
+        startedAt: local(2025, 7, 25),
+        row: 10,
+        exercises: [{ name: 'Deadlift', row: 10, sets: [{ row: 10, setType: 'normal', weightKg: 140, reps: 5 }] }],
+      },
+    ])
+    expect(parsed.problems).toEqual([
+      { row: 8, message: 'Distance unit "parsecs" is not m, km, mi, ft or yd' },
+      { row: 9, message: 'The date is empty' },
+    ])
+  })
+
+  test('iOS: the unit in the header, a comment over two lines, and a day whose only row is refused has no workout', () => {
+    const parsed = parseFixture('fitnotes-ios.csv')
+    expect(parsed).toMatchObject({ formatLabel: 'FitNotes (iOS)', weightUnit: 'lb', rows: 4 })
+    expect(parsed.workouts).toEqual<ImportedWorkout[]>([
+      {
+        key: 'fitnotes|2025-08-01|FitNotes workout',
+        name: 'Legs, Cardio',
+        startedAt: local(2025, 8, 1),
+        row: 2,
+        exercises: [
+          {
+            name: 'Squat',
+            row: 2,
+            sets: [
+              { row: 2, setType: 'normal', weightKg: lb(225), reps: 5, notes: 'Low bar\nnew shoes' },
+              { row: 3, setType: 'normal', weightKg: lb(225), reps: 5 },
+            ],
+          },
+          { name: 'Walking', row: 4, sets: [{ row: 4, setType: 'normal', distanceM: roundConverted(1.5 * M_PER_MI), seconds: 1800 }] },
+        ],
+      },
+    ])
+    expect(parsed.problems).toEqual([{ row: 5, message: 'Weight 2250 is more than 1000 kg: a typo?' }])
+  })
+})
+
+describe('StrongLifts', () => {
+  const fives = (weightKg: number, row: number, reps = [5, 5, 5, 5, 5]) =>
+    reps.map((r) => ({ row, setType: 'normal' as const, weightKg, reps: r }))
+
+  test('one row per exercise, set columns in pairs, unused slots left out, notes alike on every row are the workout notes', () => {
+    const parsed = parseFixture('stronglifts.csv')
+    expect(parsed).toMatchObject({ format: 'stronglifts', formatLabel: 'StrongLifts (kg)', weightUnit: 'kg', needsUnits: false, rows: 6 })
+    expect(parsed.workouts).toEqual<ImportedWorkout[]>([
+      {
+        key: 'stronglifts|2025/07/21 18:05|Workout A',
+        name: 'Workout A',
+        startedAt: local(2025, 7, 21, 18, 5),
+        durationSeconds: 45 * 60,
+        notes: 'Good session, knees ok',
+        row: 2,
+        exercises: [
+          { name: 'Squat', row: 2, sets: fives(100, 2) },
+          { name: 'Bench Press', row: 3, sets: fives(60, 3, [5, 5, 5, 4, 4]) },
+          { name: 'Barbell Row', row: 4, sets: fives(40, 4) },
+        ],
+      },
+      {
+        key: 'stronglifts|2025/07/23 23:40|Workout B',
+        name: 'Workout B',
+        startedAt: local(2025, 7, 23, 23, 40),
+        // 23:40 to 0:10, past midnight.
+        durationSeconds: 30 * 60,
+        row: 5,
+        exercises: [
+          { name: 'Squat', row: 5, sets: fives(102.5, 5) },
+          { name: 'Deadlift', row: 6, notes: 'Hook grip', sets: fives(120, 6, [5]) },
+        ],
+      },
+    ])
+    expect(parsed.problems).toEqual([{ row: 7, message: 'Set 2 weight "forty" is not a number' }])
+  })
+
+  test('the (LB) variant reads pounds', () => {
+    const text =
+      'Date (yyyy/mm/dd),Workout Name,Exercise,Start Time (h:mm),Set 1 (Reps),Set 1 (LB),Set 2 (Reps),Set 2 (LB)\n2025/01/02,Workout A,Squat,7:05 PM,5,135,0,0\n'
+    const parsed = parseImport(text)
+    expect(parsed).toMatchObject({ weightUnit: 'lb', formatLabel: 'StrongLifts (lb)' })
+    expect(parsed.workouts[0]).toMatchObject({
+      startedAt: local(2025, 1, 2, 19, 5),
+      exercises: [{ sets: [{ row: 2, setType: 'normal', weightKg: lb(135), reps: 5 }] }],
+    })
+  })
+})
+
 describe('files that are no format', () => {
   test('a file with another header names what was expected and how it starts', () => {
     expect(() => parseFixture('not-an-export.csv')).toThrow(
