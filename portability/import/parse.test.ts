@@ -391,6 +391,10 @@ describe('files that are no format', () => {
     expect(() => parseImport('PK\u0003\u0004\u0014\u0000\u0006\u0000\b\u0000xl/workbook.xml', { fileName: 'log.xlsx' })).toThrow(
       /^"log\.xlsx" is not a text file/,
     )
+    const utf16 = new TextDecoder('utf-8').decode(Buffer.from('\ufeffDate,Exercise\n2025-01-01,Squat\n', 'utf16le'))
+    expect(() => parseImport(utf16, { fileName: 'fitnotes.csv' })).toThrow(
+      new ImportFileError('"fitnotes.csv" is saved as UTF-16 text: save it as CSV (UTF-8) and choose that file.'),
+    )
     expect(() => parseImport(fixture('hevy-metric.csv').split('\n')[0]! + '\n', { fileName: 'h.csv' })).toThrow(
       new ImportFileError('"h.csv" has a Hevy header but no rows after it: there is nothing to import.'),
     )

@@ -37,8 +37,13 @@ function subject(options: ParseOptions): string {
  */
 export function sniff(sample: string, options: ParseOptions = {}): { delimiter: string } {
   if (sample.trim() === '') throw new ImportFileError(`${subject(options)} is empty: there is nothing to import.`)
+  // UTF-16 (Excel's "Unicode text") read as UTF-8: every ASCII character followed or led by a NUL.
+  const nulls = sample.match(/\u0000/g)?.length ?? 0
+  if (nulls > sample.length / 4) {
+    throw new ImportFileError(`${subject(options)} is saved as UTF-16 text: save it as CSV (UTF-8) and choose that file.`)
+  }
   const controls = sample.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
-  if (sample.includes('\u0000') || controls > sample.length / 20) {
+  if (nulls > 0 || controls > sample.length / 20) {
     throw new ImportFileError(
       `${subject(options)} is not a text file (a spreadsheet or an archive, perhaps): export CSV from the other app and choose that file.`,
     )
@@ -155,12 +160,24 @@ export function createImportReader(options: ParseOptions, delimiter: string): Im
   }
 }
 
-/** Parse a whole import file held as text. Throws ImportFileError when it is no format Cadence reads. */
-export function parseImport(text: string, options: ParseOptions = {}): ParsedImport {
+/** How far `parseImport` is: data rows read, and characters of the text behind them. */
+export type TextProgress = { rows: number; characters: number }
+
+/**
+ * Parse a whole import file held as text; `onProgress`, when given, is called every
+ * `progressEvery` data rows. Throws ImportFileError when it is no format Cadence reads.
+ */
+export function parseImport(
+  text: string,
+  options: ParseOptions = {},
+  onProgress?: (progress: TextProgress) => void,
+  progressEvery = 2000,
+): ParsedImport {
   const body = stripBom(text)
   const { delimiter } = sniff(body.slice(0, 64 * 1024), options)
   const reader = createImportReader(options, delimiter)
   let failure: unknown
+  let reported = 0
   Papa.parse<string[]>(body, {
     delimiter,
     step(results, parser) {
@@ -169,6 +186,11 @@ export function parseImport(text: string, options: ParseOptions = {}): ParsedImp
       } catch (error) {
         failure = error
         parser.abort()
+        return
+      }
+      if (onProgress && reader.rows - reported >= progressEvery) {
+        reported = reader.rows
+        onProgress({ rows: reader.rows, characters: results.meta.cursor })
       }
     },
   })

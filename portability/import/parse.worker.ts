@@ -1,17 +1,21 @@
 /**
- * The import parser off the main thread: a module worker that streams a `File` through papaparse
- * in chunks into the same reader `parseImport` uses (`createImportReader`), posting progress as it
- * goes, so a five-year history does not freeze the page. Started by `parse-in-worker.ts`.
+ * The import parser off the main thread: a module worker that reads a `File` and runs
+ * `parseImport` on it, posting progress as rows are read, so a five-year history does not freeze
+ * the page. Started by `parse-in-worker.ts`.
+ *
+ * The file is read whole (`file.text()`, a few MB for years of sets) rather than streamed through
+ * papaparse's FileStreamer, which decodes each byte chunk on its own and so turns a multi-byte
+ * character split by a chunk boundary into U+FFFD (mholt/PapaParse#751, #1132): exercise names
+ * and notes in any language but English would be corrupted at random.
  *
  * Messages: one `ParseRequest` in; `progress` messages, then `done` or `error`, out.
  */
-import Papa from 'papaparse'
 import { ImportFileError, type ParsedImport, type ParseOptions } from './model'
-import { createImportReader, sniff, stripBom } from './parse'
+import { parseImport } from './parse'
 
 export type ParseRequest = { file: File; options: ParseOptions }
 
-/** `bytes` is how far the reader is in the file, counted in characters: exact for ASCII, close otherwise. */
+/** `bytes` is how far the reader is, in the file's bytes (scaled from characters, so close, not exact, for non-ASCII text). */
 export type ParseProgress = { rows: number; bytes: number; totalBytes: number }
 
 export type ParseMessage =
@@ -25,33 +29,14 @@ type WorkerScope = {
 }
 const scope = self as unknown as WorkerScope
 
-const progressEveryRows = 2000
-
 async function parseFile({ file, options }: ParseRequest): Promise<ParsedImport> {
-  const { delimiter } = sniff(stripBom(await file.slice(0, 64 * 1024).text()), options)
-  const reader = createImportReader(options, delimiter)
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[], File>(file, {
-      delimiter,
-      chunkSize: 1024 * 1024,
-      step(results, parser) {
-        try {
-          reader.record(results.data, results.errors)
-        } catch (error) {
-          parser.abort()
-          reject(error)
-          return
-        }
-        if (reader.rows % progressEveryRows === 0) {
-          scope.postMessage({ type: 'progress', rows: reader.rows, bytes: Math.min(results.meta.cursor, file.size), totalBytes: file.size })
-        }
-      },
-      complete: () => resolve(),
-      error: (error) => reject(error),
-    })
-  })
-  const parsed = reader.finish()
-  scope.postMessage({ type: 'progress', rows: parsed.rows, bytes: file.size, totalBytes: file.size })
+  const totalBytes = file.size
+  scope.postMessage({ type: 'progress', rows: 0, bytes: 0, totalBytes })
+  const text = await file.text()
+  const parsed = parseImport(text, options, ({ rows, characters }) =>
+    scope.postMessage({ type: 'progress', rows, bytes: Math.round((characters / Math.max(1, text.length)) * totalBytes), totalBytes }),
+  )
+  scope.postMessage({ type: 'progress', rows: parsed.rows, bytes: totalBytes, totalBytes })
   return parsed
 }
 
