@@ -317,7 +317,7 @@ describe('FitNotes', () => {
         ],
       },
     ])
-    expect(parsed.problems).toEqual([{ row: 5, message: 'Weight 2250 is more than 1000 kg: a typo?' }])
+    expect(parsed.problems).toEqual([{ row: 5, message: 'Weight 2250 (1020.6 kg) is more than 1000 kg: a typo?' }])
   })
 })
 

@@ -57,7 +57,7 @@ export function summarize(parsed: ParsedImport): ImportSummary {
     sets,
     firstDate: first?.iso ?? null,
     lastDate: last?.iso ?? null,
-    exerciseNames: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    exerciseNames: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, 'en')),
     problems: parsed.problems,
   }
 }

@@ -116,14 +116,14 @@ export function readNumber(text: string, label: string, decimalComma = false): n
   return Number(t.replace(',', '.'))
 }
 
-/** A bound past which a value is a typo, in canonical units, and how a message names it. */
-export type Limit = { max: number; text: string }
+/** A bound past which a value is a typo, in canonical units (`unit`), and how a message names it. */
+export type Limit = { max: number; text: string; unit: string }
 
 export const limits = {
-  weightKg: { max: 1000, text: '1000 kg' },
-  reps: { max: 1000, text: '1000 reps' },
-  distanceM: { max: 1_000_000, text: '1000 km' },
-  seconds: { max: 86_400, text: '24 hours' },
+  weightKg: { max: 1000, text: '1000 kg', unit: 'kg' },
+  reps: { max: 1000, text: '1000 reps', unit: 'reps' },
+  distanceM: { max: 1_000_000, text: '1000 km', unit: 'm' },
+  seconds: { max: 86_400, text: '24 hours', unit: 's' },
 } as const satisfies Record<string, Limit>
 
 /**
@@ -135,7 +135,10 @@ export function readMeasure(text: string, label: string, limit: Limit, scale = 1
   if (n === undefined || n === 0) return undefined
   if (n < 0) throw new SkipRow(`${label} ${clip(text.trim())} is negative`)
   const value = roundConverted(n * scale)
-  if (value > limit.max) throw new SkipRow(`${label} ${clip(text.trim())} is more than ${limit.text}: a typo?`)
+  if (value > limit.max) {
+    const converted = scale === 1 ? '' : ` (${Math.round(value * 10) / 10} ${limit.unit})`
+    throw new SkipRow(`${label} ${clip(text.trim())}${converted} is more than ${limit.text}: a typo?`)
+  }
   return value
 }
 
