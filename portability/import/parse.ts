@@ -1,8 +1,9 @@
 /**
  * Reading an import file: find its format from the header row, then feed every record to that
- * format's reader (`formats/`), one at a time, so that the same reader serves a string here and a
- * `File` streamed in a worker (`parse.worker.ts`). Records come from papaparse (quoted fields with
- * commas, line breaks and doubled quotes), with the delimiter taken from the header line.
+ * format's reader (`formats/`), one at a time (`createImportReader`), so nothing here needs the
+ * whole file at once; the browser runs the same `parseImport` in a worker (`parse.worker.ts`).
+ * Records come from papaparse (quoted fields with commas, line breaks and doubled quotes), with
+ * the delimiter taken from the header line.
  *
  * Row numbers are record numbers, the header being 1: a quoted note spanning three lines is one
  * record, so a number can be one less than a text editor's line number but matches the row a
