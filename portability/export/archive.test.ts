@@ -127,6 +127,20 @@ describe.each(['device', 'server'] as const)('exportArchive (%s schema)', (schem
     ])
     expect(data.entryTags.map((t) => t.entryId).sort()).toEqual([h.second, h.block, h.runEntry].sort())
     expect(data.settings).toMatchObject({ massUnit: 'lb', distanceUnit: 'km', weekStartsOn: 0 })
+    expect(data.imports.map((i) => [i.source, i.fileName, i.fileRows, i.undoneAt !== null])).toEqual([
+      ['strong', 'strong, "old".csv', 3, false],
+      ['hevy', 'hevy.csv', 1, true],
+    ])
+    const imported = data.entries.find((e) => e.importId === h.strongImport)!
+    expect([imported.importKey, imported.importRow, imported.children.map((c) => [c.importRow, c.importKey])]).toEqual([
+      'strong|2025-12-20 10:00:00|Imported day',
+      2,
+      [
+        [2, null],
+        [3, null],
+      ],
+    ])
+    expect(data.entries.filter((e) => e.importId !== null)).toHaveLength(1)
     expect(data).toMatchObject({ goals: [], media: [], entryMedia: [] })
     await expect(verifyArchive(JSON.stringify(archive, null, 2))).resolves.toEqual(archive)
   })

@@ -12,7 +12,8 @@
  *   schema (retired attributes and choice options too), its current template and every template
  *   version; the user's entries as trees (workout → exercise or superset block → sets), children
  *   in order, each value decoded for its attribute (numbers in canonical units: kg, m, s; a
- *   choice is its option's id); tags and which entries carry them; settings; goals; photo
+ *   choice is its option's id), and for an imported entry the import and file row it came from;
+ *   the imports themselves; tags and which entries carry them; settings; goals; photo
  *   metadata (`media`, `entryMedia`; the bytes are not in the archive).
  * - `checksum` is SHA-256 of the canonical JSON of `data` (keys sorted, no spaces), so a file
  *   that was changed or cut short is refused, whatever key order or indentation it was saved with.
@@ -33,6 +34,8 @@ import {
   entryTags,
   entryValues,
   goals,
+  imports,
+  importSources,
   libraries,
   massUnits,
   media,
@@ -117,6 +120,10 @@ export type ArchiveEntry = {
   setType: (typeof setTypes)[number]
   templateVersion: number
   values: { attributeId: string; value: string | number | boolean }[]
+  /** The import that wrote it (`data.imports`), the file's row it came from, and on a root the workout's key in the file. */
+  importId: string | null
+  importRow: number | null
+  importKey: string | null
   createdAt: string
   updatedAt: string
   children: ArchiveEntry[]
@@ -131,6 +138,9 @@ const entrySchema: z.ZodType<ArchiveEntry> = z.lazy(() =>
     setType: z.enum(setTypes),
     templateVersion: z.number().int(),
     values: z.array(z.strictObject({ attributeId: id, value })),
+    importId: id.nullable(),
+    importRow: z.number().int().nullable(),
+    importKey: z.string().nullable(),
     createdAt: instant,
     updatedAt: instant,
     children: z.array(entrySchema),
@@ -158,6 +168,16 @@ export const archiveDataSchema = z.strictObject({
   tags: z.array(z.strictObject({ id, name: z.string(), color: z.string().nullable(), createdAt: instant })),
   entries: z.array(entrySchema),
   entryTags: z.array(z.strictObject({ entryId: id, tagId: id, createdAt: instant })),
+  imports: z.array(
+    z.strictObject({
+      id,
+      source: z.enum(importSources),
+      fileName: z.string(),
+      fileRows: z.number().int(),
+      createdAt: instant,
+      undoneAt: instant.nullable(),
+    }),
+  ),
   goals: z.array(
     z.strictObject({
       id,
@@ -363,12 +383,16 @@ async function readLog(db: Queryable, userId: string): Promise<Omit<ArchiveData,
     setType: readSetType(e.setType),
     templateVersion: e.templateVersion,
     values: valuesOf.get(e.id) ?? [],
+    importId: e.importId,
+    importRow: e.importRow,
+    importKey: e.importKey,
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
     children: (childrenOf.get(e.id) ?? []).sort((a, b) => a.ordinal - b.ordinal || a.id.localeCompare(b.id)).map(build),
   })
   const tagRows = await db.select().from(tags).where(eq(tags.userId, userId)).orderBy(asc(tags.name))
   const tagged = await db.select().from(entryTags).where(eq(entryTags.userId, userId)).orderBy(asc(entryTags.createdAt))
+  const importRows = await db.select().from(imports).where(eq(imports.userId, userId)).orderBy(asc(imports.createdAt), asc(imports.id))
   const goalRows = await db.select().from(goals).where(eq(goals.userId, userId)).orderBy(asc(goals.createdAt), asc(goals.id))
   const mediaRows = await db.select().from(media).where(eq(media.userId, userId)).orderBy(asc(media.createdAt), asc(media.id))
   const linked = await db.select().from(entryMedia).where(eq(entryMedia.userId, userId)).orderBy(asc(entryMedia.ordinal))
@@ -376,6 +400,14 @@ async function readLog(db: Queryable, userId: string): Promise<Omit<ArchiveData,
     tags: tagRows.map((t) => ({ id: t.id, name: t.name, color: t.color, createdAt: iso(t.createdAt) })),
     entries: rowsOf.filter((e) => e.parentId === null).map(build),
     entryTags: tagged.map((t) => ({ entryId: t.entryId, tagId: t.tagId, createdAt: iso(t.createdAt) })),
+    imports: importRows.map((i) => ({
+      id: i.id,
+      source: i.source,
+      fileName: i.fileName,
+      fileRows: i.fileRows,
+      createdAt: iso(i.createdAt),
+      undoneAt: isoOrNull(i.undoneAt),
+    })),
     goals: goalRows.map((g) => ({
       id: g.id,
       activityId: g.activityId,

@@ -41,6 +41,20 @@ type Workout = [name: string, startedAt: string, exercises: Exercise[]]
 const expected: Workout[] = [
   [
     'Push day',
+    '2025-12-20T10:30:00Z',
+    [
+      [
+        'Bench press',
+        false,
+        [
+          ['normal', 55, 9],
+          ['normal', 57.5, 7],
+        ],
+      ],
+    ],
+  ],
+  [
+    'Push day',
     '2026-01-05T18:30:00Z',
     [
       [
@@ -140,9 +154,9 @@ describe('strongCsv', () => {
       'Workout Notes',
       'RPE',
     ])
-    expect(data).toHaveLength(15)
+    expect(data).toHaveLength(17)
     // 18:30 UTC is 13:30 in New York in January.
-    expect(data[0]).toEqual(['2026-01-05 13:30:00', 'Push day', '0m', 'Bench press', 'W', '20', '10', '0', '0', '', 'First one', ''])
+    expect(data[2]).toEqual(['2026-01-05 13:30:00', 'Push day', '0m', 'Bench press', 'W', '20', '10', '0', '0', '', 'First one', ''])
     expect(data.filter((r) => r[1] === 'Push day' && r[0]!.startsWith('2026-01-08')).map((r) => [r[3], r[4]])).toEqual([
       ['Squat', 'W'],
       ['Squat', '1'],
@@ -180,7 +194,7 @@ describe('strongCsv', () => {
     const parsed = parseImport(await strongCsv(w.db, ann.id, { units }), { units })
     expect(parsed.format).toBe('strong')
     expect(summary(parsed, { supersets: false })).toEqual(withoutSupersets(expected))
-    expect(parsed.workouts[2]!.notes).toBe(awkwardNotes)
+    expect(parsed.workouts[3]!.notes).toBe(awkwardNotes)
   })
 })
 
@@ -203,7 +217,7 @@ describe('hevyCsv', () => {
       'duration_seconds',
       'rpe',
     ])
-    expect(data[0]).toEqual([
+    expect(data[2]).toEqual([
       'Push day',
       '05 Jan 2026, 13:30',
       '05 Jan 2026, 13:30',
@@ -240,7 +254,7 @@ describe('cadenceCsv', () => {
   test('exactly cadenceCsvColumns, one row per set, canonical units, ISO start with its offset', async () => {
     const [header, ...data] = rows(await cadenceCsv(w.db, ann.id))
     expect(header).toEqual([...cadenceCsvColumns])
-    expect(data).toHaveLength(15)
+    expect(data).toHaveLength(17)
     const col = (name: (typeof cadenceCsvColumns)[number]) => cadenceCsvColumns.indexOf(name)
     const belt = data.find((r) => r[col('set_notes')] === 'Belt, wraps')!
     expect(belt[col('workout_start')]).toBe('2026-01-08T13:30:00-05:00')
@@ -265,7 +279,7 @@ describe('cadenceCsv', () => {
     const parsed = parseImport(await cadenceCsv(w.db, ann.id))
     expect(parsed).toMatchObject({ format: 'cadence', needsUnits: false })
     expect(summary(parsed)).toEqual(expected)
-    expect(parsed.workouts[2]!.exercises[0]!.sets[1]!.notes).toBe('Belt, wraps')
+    expect(parsed.workouts[3]!.exercises[0]!.sets[1]!.notes).toBe('Belt, wraps')
 
     await w.ok(ann.id, 'logEntry', {
       entry: {

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm'
 import { testPglite } from '@/db/testing/pglite'
 import { libraries } from '@/db/schema'
 import { MAX_ENTRY_NODES } from '@/domain/mutators/entries'
+import { MAX_IMPORT_WORKOUTS } from '@/domain/mutators/imports'
 import { newId } from '@/domain/ids'
 import { world, type World } from '@/domain/testing/world'
 import { exportArchive, verifyArchive, type Archive, type ArchiveEntry } from './archive'
@@ -51,6 +52,11 @@ describe.each(['server', 'device'] as const)('restore (%s schema)', (schema) => 
     expect(data.entries.find((e) => e.notes === 'First one')!.templateVersion).toBe(1)
     expect(data.settings).toMatchObject({ massUnit: 'lb', weekStartsOn: 0, equipment: { bars: [{ name: 'Hotel bar' }] } })
     expect(data.entryTags).toHaveLength(3)
+    expect(data.imports.map((i) => [i.source, i.undoneAt !== null])).toEqual([
+      ['strong', false],
+      ['hevy', true],
+    ])
+    expect(data.entries.filter((e) => e.importKey !== null).map((e) => e.importKey)).toEqual(['strong|2025-12-20 10:00:00|Imported day'])
     const changed = structuredClone(again)
     changed.data.entries[0]!.children[1]!.values[0]!.value = 61
     expect(canonicalize(changed)).not.toEqual(canonicalize(archive))
@@ -71,6 +77,39 @@ describe('restore', () => {
     await restoreAs(archive, bob)
     const [renamed] = await w.db.select().from(libraries).where(eq(libraries.id, bob.libraryId))
     expect(renamed!.name).toBe("Ann's library")
+  })
+
+  test('imported workouts are restored in batches within the mutation limits, keep their keys, and a re-import skips them', async () => {
+    w = world({ ...(await testPglite('device')), runtime: 'device' })
+    const ann = await w.user('Ann')
+    const h = await sampleHistory(w, ann)
+    const archive = await exportArchive(w.db, ann.id)
+    const imported = archive.data.entries.find((e) => e.importId === h.strongImport)!
+    const copies = Array.from({ length: MAX_IMPORT_WORKOUTS + 50 }, (_, i) => ({
+      ...imported,
+      id: newId(),
+      importKey: `strong|copy ${i}`,
+      children: imported.children.map((c) => ({ ...c, id: newId() })),
+    }))
+    archive.data.entries.push(...copies)
+    const bob = await w.user('Bob')
+    const mutations = restoreMutations(archive, { userId: bob.id, defaultLibraryId: bob.libraryId }, newId)
+    const batches = mutations.flatMap((m) => (m.name === 'importWorkouts' ? [m.args.workouts.length] : []))
+    expect(batches).toEqual([MAX_IMPORT_WORKOUTS, 51])
+    expect(mutations.filter((m) => m.name === 'logEntry')).toHaveLength(archive.data.entries.length - 1 - copies.length)
+    for (const m of mutations) await w.ok(bob.id, m.name, m.args as never)
+    const restored = await exportArchive(w.db, bob.id)
+    expect(restored.data.entries.filter((e) => e.importKey !== null)).toHaveLength(copies.length + 1)
+
+    // The same file imported again into the restored account writes nothing.
+    const again = newId()
+    const push = restored.data.libraries[0]!.activities.find((a) => a.name === 'Push day')!
+    await w.ok(bob.id, 'startImport', { id: again, source: 'strong', fileName: 'strong.csv', fileRows: 3 })
+    await w.ok(bob.id, 'importWorkouts', {
+      importId: again,
+      workouts: [{ key: imported.importKey!, entry: { id: newId(), activityId: push.id, performedAt: imported.performedAt }, rows: [2] }],
+    })
+    expect((await exportArchive(w.db, bob.id)).data.entries).toHaveLength(restored.data.entries.length)
   })
 
   test('an entry larger than one logEntry may hold is refused with the reason, before anything runs', async () => {

@@ -7,7 +7,8 @@
  * renamed to match; the others are created); activities and their templates, replayed in the
  * order they happened (an activity is created with its first template version, and each later
  * version is one `setTemplate`, so version numbers and structures come out the same); rest
- * between sets; tags; entries, oldest first, one `logEntry` per tree, each with its tags; then
+ * between sets; tags; imports; entries, oldest first, one `logEntry` per tree (an imported one
+ * through `importWorkouts` in batches, keeping its import, file rows and key), each with its tags; then
  * what would have refused an entry had it come first: required and retired attributes and retired
  * choices (`setAttributes`), and deleted activities (`deleteActivity`, a template before its
  * children).
@@ -24,7 +25,8 @@
  * - the account's name and email (the target keeps its own);
  * - goals and photos: no mutation writes them yet (the archive holds them; photos as metadata only).
  */
-import { checkArgsShape } from '@/domain/mutators/define'
+import { checkArgsShape, MAX_ARGS_NODES } from '@/domain/mutators/define'
+import { MAX_IMPORT_BATCH_NODES, MAX_IMPORT_WORKOUTS } from '@/domain/mutators/imports'
 import { MAX_ENTRY_DEPTH, MAX_ENTRY_NODES, type EntryInput } from '@/domain/mutators/entries'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { ArchiveError, type Archive, type ArchiveActivity, type ArchiveData, type ArchiveEntry } from './archive'
@@ -156,24 +158,67 @@ export function restoreMutations(archive: Archive, target: RestoreTarget, newId:
   const choices = new Set(activityList.flatMap((a) => a.attributes.filter((t) => t.type === 'choice').map((t) => t.id)))
   const tagsOf = new Map<string, string[]>()
   for (const t of data.entryTags) tagsOf.set(t.entryId, [...(tagsOf.get(t.entryId) ?? []), t.tagId])
+  // Imported entries keep their import, file rows and workout keys: re-importing the same file
+  // into the restored account skips them, and the import can still be undone.
+  const undone = new Set(data.imports.filter((i) => i.undoneAt !== null).map((i) => i.id))
+  for (const i of data.imports) {
+    out.push(mutation('startImport', { id: fresh(i.id), source: i.source, fileName: i.fileName, fileRows: i.fileRows }))
+    if (undone.has(i.id)) out.push(mutation('undoImport', { importId: mapped(i.id) }))
+  }
+  type Batch = {
+    importId: string
+    workouts: MutatorArgs<'importWorkouts'>['workouts']
+    nodes: number
+    values: number
+    tags: RestoreMutation[]
+  }
+  let batch: Batch | undefined
+  const flush = () => {
+    if (!batch) return
+    out.push(mutation('importWorkouts', { importId: mapped(batch.importId), workouts: batch.workouts }), ...batch.tags)
+    batch = undefined
+  }
   const roots = [...data.entries].sort((a, b) => Date.parse(a.performedAt) - Date.parse(b.performedAt))
   for (const root of roots) {
-    const input = entryInput(root, root.performedAt, fresh, mapped, versionOf, choices, 1)
     const size = countNodes(root)
     if (size > MAX_ENTRY_NODES) {
       throw new ArchiveError(`The entry of ${root.performedAt} holds ${size} entries; Cadence logs at most ${MAX_ENTRY_NODES} in one.`)
     }
-    const log = mutation('logEntry', { entry: { ...input, performedAt: root.performedAt } })
-    checkArgsShape(log.args)
-    out.push(log)
+    const entry = { ...entryInput(root, root.performedAt, fresh, mapped, versionOf, choices, 1), performedAt: root.performedAt }
     const tagged: RestoreMutation[] = []
     const walk = (e: ArchiveEntry) => {
       for (const tagId of tagsOf.get(e.id) ?? []) tagged.push(mutation('tagEntry', { entryId: mapped(e.id), tagId: mapped(tagId) }))
       e.children.forEach(walk)
     }
     walk(root)
-    out.push(...tagged)
+    const rows = importRowsOf(root)
+    if (rows && root.importId && root.importKey && !undone.has(root.importId)) {
+      if (!data.imports.some((i) => i.id === root.importId))
+        throw new ArchiveError(`This archive is damaged: import ${root.importId} is not in it.`)
+      const workout = { key: root.importKey, entry, rows }
+      const values = valueCount(workout)
+      if (
+        batch &&
+        (batch.importId !== root.importId ||
+          batch.workouts.length >= MAX_IMPORT_WORKOUTS ||
+          batch.nodes + size > MAX_IMPORT_BATCH_NODES ||
+          batch.values + values > MAX_ARGS_NODES / 2)
+      ) {
+        flush()
+      }
+      batch ??= { importId: root.importId, workouts: [], nodes: 0, values: 0, tags: [] }
+      batch.workouts.push(workout)
+      batch.nodes += size
+      batch.values += values
+      batch.tags.push(...tagged)
+      continue
+    }
+    flush()
+    const log = mutation('logEntry', { entry })
+    checkArgsShape(log.args)
+    out.push(log, ...tagged)
   }
+  flush()
 
   // Last, what would have refused an entry logged before it: required and retired attributes, retired choices.
   const marked = (t: ArchiveActivity['attributes'][number]) =>
@@ -198,6 +243,19 @@ export function restoreMutations(archive: Archive, target: RestoreTarget, newId:
   }
   for (const a of deletionOrder(activityList)) out.push(mutation('deleteActivity', { activityId: mapped(a.id) }))
   return out
+}
+
+/** Every node's file row in tree order (a node before its children), or null when a node has none. */
+function importRowsOf(root: ArchiveEntry): number[] | null {
+  const rows: number[] = []
+  const walk = (e: ArchiveEntry): boolean => e.importRow !== null && rows.push(e.importRow) > 0 && e.children.every(walk)
+  return walk(root) ? rows : null
+}
+
+/** How many values `checkArgsShape` counts in `value` (its limit is for one mutation's arguments). */
+function valueCount(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 1
+  return 1 + (Array.isArray(value) ? value : Object.values(value)).reduce((n: number, v) => n + valueCount(v), 0)
 }
 
 function countNodes(e: ArchiveEntry): number {
@@ -284,6 +342,9 @@ export function canonicalize(archive: Archive): unknown {
     templateVersion: e.templateVersion,
     values: e.values,
     tags: [...(tagsOf.get(e.id) ?? [])].sort(),
+    importId: e.importId,
+    importRow: e.importRow,
+    importKey: e.importKey,
     children: e.children.map(entry),
   })
   const shaped = {
@@ -325,6 +386,9 @@ export function canonicalize(archive: Archive): unknown {
       (t) => t.name,
     ),
     entries: bySignature(data.entries.map(entry), (e) => (e as { performedAt: string }).performedAt),
+    imports: bySignature(
+      data.imports.map((i) => ({ id: i.id, source: i.source, fileName: i.fileName, fileRows: i.fileRows, undone: i.undoneAt !== null })),
+    ),
   }
   const numbers = new Map<string, string>()
   const renumber = (value: unknown): unknown => {

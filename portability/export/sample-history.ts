@@ -2,7 +2,8 @@
  * A user's history for the export tests, written through the shared mutations: two libraries,
  * a workout template edited twice, a superset, sets of every type, notes with commas, quotes and
  * newlines, a choice attribute, a required one, a retired attribute and a retired choice, tags,
- * settings, rest between sets, a deleted activity, a cardio entry and a body weight logged alone.
+ * settings, rest between sets, a deleted activity, a cardio entry, a body weight logged alone, an
+ * import that stands and one undone.
  */
 import { newId } from '@/domain/ids'
 import type { World } from '@/domain/testing/world'
@@ -192,6 +193,39 @@ export async function sampleHistory(w: World, user: { id: string; libraryId: str
   await ok(uid, 'tagEntry', { entryId: block, tagId: heavy })
   await ok(uid, 'tagEntry', { entryId: runEntry, tagId: outdoors })
 
+  // An import from Strong that stands (its workout keeps its file rows and key), and one undone.
+  const strongImport = newId()
+  await ok(uid, 'startImport', { id: strongImport, source: 'strong', fileName: 'strong, "old".csv', fileRows: 3 })
+  await ok(uid, 'importWorkouts', {
+    importId: strongImport,
+    workouts: [
+      {
+        key: 'strong|2025-12-20 10:00:00|Imported day',
+        entry: {
+          id: newId(),
+          activityId: push,
+          performedAt: at(-11, 10),
+          templateVersion: 1,
+          children: [set(bench, 55, 9), set(bench, 57.5, 7)],
+        },
+        rows: [2, 2, 3],
+      },
+    ],
+  })
+  const undone = newId()
+  await ok(uid, 'startImport', { id: undone, source: 'hevy', fileName: 'hevy.csv', fileRows: 1 })
+  await ok(uid, 'importWorkouts', {
+    importId: undone,
+    workouts: [
+      {
+        key: 'hevy|x|y',
+        entry: { id: newId(), activityId: bodyWeight.id, performedAt: at(1), values: { [bodyWeight.weight]: 90 } },
+        rows: [2],
+      },
+    ],
+  })
+  await ok(uid, 'undoImport', { importId: undone })
+
   // Retired after use: the tempo attribute and the narrow grip; reps made required.
   await ok(uid, 'retireAttribute', { attributeId: bench.tempo })
   await ok(uid, 'setAttributes', {
@@ -211,5 +245,23 @@ export async function sampleHistory(w: World, user: { id: string; libraryId: str
       },
     ],
   })
-  return { travel, squat, bench, curl, pushdown, old, run, bodyWeight, superset, push, first, second, block, runEntry, heavy, outdoors }
+  return {
+    strongImport,
+    travel,
+    squat,
+    bench,
+    curl,
+    pushdown,
+    old,
+    run,
+    bodyWeight,
+    superset,
+    push,
+    first,
+    second,
+    block,
+    runEntry,
+    heavy,
+    outdoors,
+  }
 }
