@@ -11,7 +11,7 @@ import { libraries } from '@/db/schema'
 import { MAX_ENTRY_NODES } from '@/domain/mutators/entries'
 import { MAX_IMPORT_WORKOUTS } from '@/domain/mutators/imports'
 import { newId } from '@/domain/ids'
-import { world, type World } from '@/domain/testing/world'
+import { createActivity, world, type World } from '@/domain/testing/world'
 import { exportArchive, verifyArchive, type Archive, type ArchiveEntry } from './archive'
 import { canonicalize, restoreMutations } from './restore'
 import { awkwardNotes, sampleHistory } from './sample-history'
@@ -110,6 +110,28 @@ describe('restore', () => {
       workouts: [{ key: imported.importKey!, entry: { id: newId(), activityId: push.id, performedAt: imported.performedAt }, rows: [2] }],
     })
     expect((await exportArchive(w.db, bob.id)).data.entries).toHaveLength(restored.data.entries.length)
+  })
+
+  test('template edits replay in the order they happened, even when two templates held each other at different times', async () => {
+    w = world({ ...(await testPglite('device')), runtime: 'device' })
+    const ann = await w.user('Ann')
+    const x = await createActivity(w, ann, { name: 'X', kind: 'scalar', attributes: [{ id: newId(), name: 'Reps', type: 'integer' }] })
+    const items = (...children: string[]) => children.map((childId) => ({ id: newId(), childId, repeat: 1 }))
+    const a = await createActivity(w, ann, { name: 'A', kind: 'sequence', items: items(x) })
+    const b = await createActivity(w, ann, { name: 'B', kind: 'sequence', items: items(x) })
+    await w.ok(ann.id, 'setTemplate', { activityId: a, items: items(x, b) })
+    await w.ok(ann.id, 'setTemplate', { activityId: a, items: items(x) })
+    await w.ok(ann.id, 'setTemplate', { activityId: b, items: items(x, a) })
+    const archive = await exportArchive(w.db, ann.id)
+    const bob = await w.user('Bob')
+    await restoreAs(archive, bob)
+    const again = await exportArchive(w.db, bob.id)
+    expect(canonicalize(again)).toEqual(canonicalize(archive))
+    expect(again.data.libraries[0]!.activities.map((t) => [t.name, t.templateVersion])).toEqual([
+      ['X', 1],
+      ['A', 3],
+      ['B', 2],
+    ])
   })
 
   test('an entry larger than one logEntry may hold is refused with the reason, before anything runs', async () => {

@@ -59,13 +59,9 @@ function templateSteps(list: ArchiveActivity[]) {
   const out: Step[] = []
   const key = (s: Step) => `${s.activity.id}:${s.version}`
   const previous = (s: Step) => `${s.activity.id}:${s.version - 1}`
-  const ready = (s: Step) =>
-    s.needs.every((n) => created.has(n) || n === s.activity.id) && (s.version === 1 || done.has(previous(s))) && !done.has(key(s))
+  const ready = (s: Step) => !done.has(key(s)) && (s.version === 1 || done.has(previous(s))) && s.needs.every((n) => created.has(n))
   while (out.length < steps.length) {
-    const next = steps
-      .filter(ready)
-      .sort((x, y) => x.at.localeCompare(y.at) || x.version - y.version || x.order - y.order)
-      .find((s) => s.version > 1 || s.needs.every((n) => created.has(n)))
+    const [next] = steps.filter(ready).sort((x, y) => Date.parse(x.at) - Date.parse(y.at) || x.version - y.version || x.order - y.order)
     if (!next) throw new ArchiveError('This archive is damaged: its templates refer to activities it does not hold, or contain each other.')
     out.push(next)
     done.add(key(next))
