@@ -4,6 +4,7 @@
  * workout (the archive verifies; each CSV has its header and one row per set).
  */
 import { readFile } from 'node:fs/promises'
+import AxeBuilder from '@axe-core/playwright'
 import type { Download, Page } from '@playwright/test'
 import { verifyArchive } from '../portability/export/archive'
 import { cadenceCsvColumns } from '../portability/import/model'
@@ -50,9 +51,12 @@ test('every export downloads offline and holds the workout logged offline', asyn
   // Nothing sticks out of a 390 px screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
   await expect(section.getByRole('button', { name: 'Download archive (JSON)' })).toBeEnabled()
-  await section.screenshot({ path: testInfo.outputPath('your-data-light.png') })
-  await page.emulateMedia({ colorScheme: 'dark' })
-  await section.screenshot({ path: testInfo.outputPath('your-data-dark.png') })
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    await section.screenshot({ path: testInfo.outputPath(`your-data-${colorScheme}.png`) })
+    const { violations } = await new AxeBuilder({ page }).include('#your-data').analyze()
+    expect(violations.map((v) => `${colorScheme}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+  }
 
   const archive = await downloaded(page, 'Download archive (JSON)')
   expect(archive.name).toMatch(/^cadence-\d{4}-\d{2}-\d{2}\.json$/)

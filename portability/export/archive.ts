@@ -373,7 +373,9 @@ async function readLog(db: Queryable, userId: string): Promise<Omit<ArchiveData,
   const childrenOf = new Map<string, typeof rowsOf>()
   for (const e of rowsOf) {
     if (e.parentId === null) continue
-    childrenOf.set(e.parentId, [...(childrenOf.get(e.parentId) ?? []), e])
+    const siblings = childrenOf.get(e.parentId)
+    if (siblings) siblings.push(e)
+    else childrenOf.set(e.parentId, [e])
   }
   const build = (e: (typeof rowsOf)[number]): ArchiveEntry => ({
     id: e.id,

@@ -15,11 +15,12 @@
  *
  * Not reproduced, and why (`canonicalize` leaves exactly these out when comparing archives):
  * - ids: every row gets a fresh one (the target may be on the same server as the source);
- * - created and updated times, retirement and deletion times (a mutation stamps its own time);
- *   when an entry was performed is kept;
+ * - created and updated times, and when something was retired, deleted, imported or undone (a
+ *   mutation stamps its own time; the facts themselves are kept); when an entry was performed is kept;
  * - copy provenance (`originId`, `copiedFromId`, `sourceOwnerId`, `copiedAt`) and `createdBy`:
- *   a restored activity is new and its own origin, so "previous" and records no longer join a
- *   restored activity with copies of it made in other accounts;
+ *   a restored activity is new and its own origin, so "previous" and records no longer join two
+ *   of the user's activities that were copies of one another, nor a restored one with copies
+ *   made in other accounts;
  * - publication: a restored library is private until its owner publishes it again; members and
  *   invitations are not in the archive at all (they are other people's accounts);
  * - the account's name and email (the target keeps its own);
@@ -32,9 +33,21 @@ import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { ArchiveError, type Archive, type ArchiveActivity, type ArchiveData, type ArchiveEntry } from './archive'
 
 export type RestoreMutation = { [N in MutatorName]: { name: N; args: MutatorArgs<N> } }[MutatorName]
+/**
+ * The account restored into, which should be fresh: its default library takes the archive's
+ * default library's name and activities, and a tag name it already has would refuse that
+ * `createTag` (and so the restore) part-way. The mutations run as `userId`.
+ */
 export type RestoreTarget = { userId: string; defaultLibraryId: string }
 
 const mutation = <N extends MutatorName>(name: N, args: MutatorArgs<N>) => ({ name, args }) as RestoreMutation
+
+/** Appends `value` to the list at `key`. */
+function add<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
 
 /** The archive's activities with their library, in archive order. */
 const allActivities = (data: ArchiveData) => data.libraries.flatMap((l) => l.activities.map((a) => ({ activity: a, libraryId: l.id })))
@@ -153,7 +166,7 @@ export function restoreMutations(archive: Archive, target: RestoreTarget, newId:
   const versionOf = new Map(activityList.map((a) => [a.id, a.templateVersion]))
   const choices = new Set(activityList.flatMap((a) => a.attributes.filter((t) => t.type === 'choice').map((t) => t.id)))
   const tagsOf = new Map<string, string[]>()
-  for (const t of data.entryTags) tagsOf.set(t.entryId, [...(tagsOf.get(t.entryId) ?? []), t.tagId])
+  for (const t of data.entryTags) add(tagsOf, t.entryId, t.tagId)
   // Imported entries keep their import, file rows and workout keys: re-importing the same file
   // into the restored account skips them, and the import can still be undone.
   const undone = new Set(data.imports.filter((i) => i.undoneAt !== null).map((i) => i.id))
@@ -293,7 +306,7 @@ function entryInput(
 function deletionOrder(list: ArchiveActivity[]): ArchiveActivity[] {
   const deleted = list.filter((a) => a.deletedAt !== null)
   const parentsOf = new Map<string, string[]>()
-  for (const a of deleted) for (const i of a.items) parentsOf.set(i.childId, [...(parentsOf.get(i.childId) ?? []), a.id])
+  for (const a of deleted) for (const i of a.items) add(parentsOf, i.childId, a.id)
   const out: ArchiveActivity[] = []
   const done = new Set<string>()
   while (out.length < deleted.length) {
@@ -328,7 +341,7 @@ export function canonicalize(archive: Archive): unknown {
   const { data } = archive
   const tagName = new Map(data.tags.map((t) => [t.id, t.name]))
   const tagsOf = new Map<string, string[]>()
-  for (const t of data.entryTags) tagsOf.set(t.entryId, [...(tagsOf.get(t.entryId) ?? []), tagName.get(t.tagId) ?? t.tagId])
+  for (const t of data.entryTags) add(tagsOf, t.entryId, tagName.get(t.tagId) ?? t.tagId)
   const entry = (e: ArchiveEntry): unknown => ({
     id: e.id,
     activityId: e.activityId,
