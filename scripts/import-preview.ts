@@ -7,11 +7,12 @@
  * Prints the summary as JSON on stdout. `--units` is the unit of a file that names none (Strong's
  * comma export); without it such a file is read as kg and `needsUnits` is true. Exits 1 with the
  * reason on stderr when the file cannot be read or is no format Cadence reads, 2 on bad arguments.
+ * The file may be UTF-8, UTF-16 with a BOM or Windows-1252 (`decodeImportFile`).
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { ImportFileError, type WeightUnit } from '@/portability/import/model'
-import { parseImport } from '@/portability/import/parse'
+import { decodeImportFile, parseImport } from '@/portability/import/parse'
 import { summarize } from '@/portability/import/summary'
 
 const usage = 'Usage: npm run import:preview -- FILE [--units kg|lb]'
@@ -42,7 +43,7 @@ function main() {
   const { file, units } = readArgs(process.argv.slice(2))
   let text: string
   try {
-    text = new TextDecoder('utf-8').decode(readFileSync(file))
+    text = decodeImportFile(readFileSync(file))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason =
@@ -54,7 +55,8 @@ function main() {
     process.stdout.write(`${JSON.stringify(summarize(parsed), null, 2)}\n`)
   } catch (error) {
     if (error instanceof ImportFileError) fail(1, error.message)
-    throw error
+    // A bug of the importer's, not the file's: still one line, and the file's name to report it with.
+    fail(1, `${basename(file)} could not be read: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 

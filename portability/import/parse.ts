@@ -103,8 +103,49 @@ export function createImportReader(options: ParseOptions, delimiter: string): Im
   let reader: FormatReader | undefined
   let formatName = ''
   let definition: FormatDefinition | undefined
+  // Rows that end in an extra empty field (a delimiter after the last column) are read when the
+  // file's first two data rows both have that length; otherwise a row longer than the header is
+  // one whose columns moved (a decimal comma, a comma in an unquoted note) and is refused. The
+  // first data row waits for the second so that it can be judged the same way.
+  let trailingLength: number | undefined
+  let held: { number: number; fields: readonly string[] } | undefined
   const problems: RowProblem[] = []
   const context: ReaderContext = { options, delimiter, problem: (row, message) => problems.push({ row, message }) }
+  const longerThanHeader = (fields: readonly string[]) =>
+    columns !== undefined && fields.length > columns.names.length && fields.slice(columns.names.length).every((f) => f.trim() === '')
+
+  function read(number: number, fields: readonly string[]) {
+    if (!reader || !columns) return
+    if (
+      fields.length > Math.max(columns.names.length, trailingLength ?? 0) ||
+      fields.slice(columns.names.length).some((f) => f.trim() !== '')
+    ) {
+      problems.push({
+        row: number,
+        message: `The row has ${fields.length} fields but the header has ${columns.names.length} (a ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} in an unquoted note?)`,
+      })
+      return
+    }
+    const names = columns.names
+    if (fields.length === names.length && fields.every((f, i) => Columns.key(f) === Columns.key(names[i]!))) {
+      problems.push({ row: number, message: 'The header again: two exports joined into one file? The row is not a set' })
+      return
+    }
+    try {
+      reader.read(new Row(number, fields, columns))
+    } catch (error) {
+      if (!(error instanceof SkipRow)) throw error
+      problems.push({ row: number, message: error.message })
+    }
+  }
+
+  function release(next?: readonly string[]) {
+    if (!held) return
+    const first = held
+    held = undefined
+    if (longerThanHeader(first.fields) && (next === undefined || next.length === first.fields.length)) trailingLength = first.fields.length
+    read(first.number, first.fields)
+  }
 
   return {
     record(fields, errors = []) {
@@ -127,24 +168,18 @@ export function createImportReader(options: ParseOptions, delimiter: string): Im
         })
         return
       }
-      if (fields.slice(columns.names.length).some((f) => f.trim() !== '')) {
-        problems.push({
-          row: recordNumber,
-          message: `The row has ${fields.length} fields but the header has ${columns.names.length} (a ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} in an unquoted note?)`,
-        })
+      if (rows === 1) {
+        held = { number: recordNumber, fields }
         return
       }
-      try {
-        reader.read(new Row(recordNumber, fields, columns))
-      } catch (error) {
-        if (!(error instanceof SkipRow)) throw error
-        problems.push({ row: recordNumber, message: error.message })
-      }
+      release(fields)
+      read(recordNumber, fields)
     },
     get rows() {
       return rows
     },
     finish() {
+      release()
       if (!reader || !definition) throw new ImportFileError(`${subject(options)} is empty: there is nothing to import.`)
       if (rows === 0)
         throw new ImportFileError(`${subject(options)} has a ${formatName} header but no rows after it: there is nothing to import.`)
@@ -158,6 +193,22 @@ export function createImportReader(options: ParseOptions, delimiter: string): Im
         problems: problems.sort((a, b) => a.row - b.row),
       }
     },
+  }
+}
+
+/**
+ * An import file's bytes as text: UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's
+ * "Unicode text"), or, when the bytes are not UTF-8, Windows-1252, which is what a spreadsheet
+ * on a Western Windows machine saves as "CSV": a file saved there must not turn every "é" into
+ * U+FFFD. A BOM is dropped.
+ */
+export function decodeImportFile(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes)
   }
 }
 

@@ -10,15 +10,18 @@ import {
   clip,
   Columns,
   compact,
-  formatLocalIso,
   limits,
   missingColumns,
   optionalText,
+  readExerciseName,
   readIsoLike,
   readMeasure,
+  readNotes,
   readRpe,
+  readWorkoutName,
   SkipRow,
   WorkoutCollector,
+  workoutStart,
   type FormatDefinition,
 } from './reading'
 
@@ -33,7 +36,7 @@ export const cadence: FormatDefinition = {
       columns.names.length === cadenceCsvColumns.length && columns.names.every((n, i) => Columns.key(n) === cadenceCsvColumns[i])
     return exact ? [] : [`only Cadence's columns, in its order (${cadenceCsvColumns.join(',')})`]
   },
-  create() {
+  create(_columns, context) {
     const collector = new WorkoutCollector()
     return {
       formatLabel: 'Cadence CSV',
@@ -49,9 +52,9 @@ export const cadence: FormatDefinition = {
               : `workout_start "${clip(startText)}" is not an ISO time with an offset like 2025-07-23T19:16:49+02:00`,
           )
         }
-        const name = row.trimmed('workout_name') || 'Workout'
-        const exerciseName = row.trimmed('exercise')
-        if (exerciseName === '') throw new SkipRow('The exercise name is empty')
+        const startedAt = workoutStart(start, startText)
+        const name = readWorkoutName(row.text('workout_name'), 'Workout')
+        const exerciseName = readExerciseName(row.text('exercise'))
         const typeText = row.trimmed('set_type')
         const setType = (typeText === '' ? 'normal' : typeText) as SetType
         if (!setTypes.includes(setType)) throw new SkipRow(`set_type "${clip(typeText)}" is not one of ${setTypes.join(', ')}`)
@@ -62,19 +65,21 @@ export const cadence: FormatDefinition = {
           seconds: readMeasure(row.text('seconds'), 'seconds', limits.seconds),
           rpe: readRpe(row.text('rpe')),
           restSeconds: readMeasure(row.text('rest_seconds'), 'rest_seconds', limits.seconds),
-          notes: optionalText(row.text('set_notes')),
+          notes: readNotes(row.text('set_notes'), 'The set note', row.number, context),
         })
         const durationSeconds = readMeasure(row.text('workout_duration_seconds'), 'workout_duration_seconds', limits.seconds)
 
         const workout = collector.workout(`cadence|${startText}|${name}`, () => ({
           name,
-          startedAt: formatLocalIso(start),
+          startedAt,
           row: row.number,
-          ...compact({ durationSeconds, notes: optionalText(row.text('workout_notes')) }),
+          ...compact({ durationSeconds, notes: readNotes(row.text('workout_notes'), 'The workout note', row.number, context) }),
         }))
         const exercise = collector.exercise(workout, exerciseName, row.number, optionalText(row.trimmed('superset')))
-        const exerciseNotes = optionalText(row.text('exercise_notes'))
-        if (exercise.notes === undefined && exerciseNotes !== undefined) exercise.notes = exerciseNotes
+        if (exercise.notes === undefined) {
+          const exerciseNotes = readNotes(row.text('exercise_notes'), 'The exercise note', row.number, context)
+          if (exerciseNotes !== undefined) exercise.notes = exerciseNotes
+        }
         exercise.sets.push({ row: row.number, setType, ...values })
       },
       finish: () => collector.list(),

@@ -10,18 +10,21 @@ import type { SetType } from '@/domain/set-types'
 import {
   clip,
   compact,
-  formatLocalIso,
   kgPer,
   limits,
   localDate,
   metresPerUnit,
   missingColumns,
   optionalText,
+  readExerciseName,
   readIsoLike,
   readMeasure,
+  readNotes,
   readRpe,
+  readWorkoutName,
   SkipRow,
   WorkoutCollector,
+  workoutStart,
   type FormatDefinition,
 } from './reading'
 
@@ -62,9 +65,9 @@ export const hevy: FormatDefinition = {
           throw new SkipRow(
             startText === '' ? 'The start time is empty' : `Start time "${clip(startText)}" is not a time like 28 Mar 2025, 17:29`,
           )
-        const name = row.trimmed('title') || 'Workout'
-        const exerciseName = row.trimmed('exercise_title')
-        if (exerciseName === '') throw new SkipRow('The exercise name is empty')
+        const startedAt = workoutStart(start, startText)
+        const name = readWorkoutName(row.text('title'), 'Workout')
+        const exerciseName = readExerciseName(row.text('exercise_title'))
         const typeText = row.trimmed('set_type').toLowerCase()
         const setType = typeText === '' ? 'normal' : hevySetTypes[typeText]
         if (!setType) throw new SkipRow(`Set type "${clip(typeText)}" is not normal, warmup, dropset or failure`)
@@ -84,18 +87,20 @@ export const hevy: FormatDefinition = {
           if (seconds !== undefined && seconds < 0) context.problem(row.number, 'The workout ends before it starts: it has no duration')
           return {
             name,
-            startedAt: formatLocalIso(start),
+            startedAt,
             row: row.number,
             ...compact({
               durationSeconds: seconds !== undefined && seconds > 0 ? seconds : undefined,
-              notes: optionalText(row.text('description')),
+              notes: readNotes(row.text('description'), 'The workout note', row.number, context),
             }),
           }
         })
         const supersetKey = optionalText(row.trimmed('superset_id'))
         const exercise = collector.exercise(workout, exerciseName, row.number, supersetKey)
-        const exerciseNotes = optionalText(row.text('exercise_notes'))
-        if (exercise.notes === undefined && exerciseNotes !== undefined) exercise.notes = exerciseNotes
+        if (exercise.notes === undefined) {
+          const exerciseNotes = readNotes(row.text('exercise_notes'), 'The exercise note', row.number, context)
+          if (exerciseNotes !== undefined) exercise.notes = exerciseNotes
+        }
         exercise.sets.push({ row: row.number, setType, ...values })
       },
       finish: () => collector.list(),

@@ -192,17 +192,35 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0')
 }
 
-/** An instant as ISO 8601 in this device's zone, with its offset: `2025-07-23T19:16:49+02:00`. */
+/**
+ * An instant as ISO 8601 in this device's zone, with its offset: `2025-07-23T19:16:49+02:00`.
+ * Before standard time (years before about 1900, and Amsterdam until 1937) a zone's offset has
+ * seconds, which ISO cannot write: the offset is rounded to the minute and the wall clock written
+ * to match it, so the string still names the exact instant.
+ */
 export function formatLocalIso(date: Date): string {
-  const offset = -date.getTimezoneOffset()
+  const offset = Math.round(-date.getTimezoneOffset())
+  const wall = new Date(date.getTime() + offset * 60_000)
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
-  const ms = date.getMilliseconds()
+  const ms = wall.getUTCMilliseconds()
   return (
-    `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}${ms ? `.${pad(ms, 3)}` : ''}` +
+    `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}` +
+    `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   )
+}
+
+/** The years a workout may be in: outside them a date is a typo or a placeholder (`0000-01-01`, `9999-12-31`). */
+export const workoutYears = { first: 1900, last: 2100 } as const
+
+/** A workout's start as the model writes it; SkipRow when its year is outside {@link workoutYears}. */
+export function workoutStart(date: Date, text: string): string {
+  const year = date.getFullYear()
+  if (!(year >= workoutYears.first && year <= workoutYears.last)) {
+    throw new SkipRow(`Date "${clip(text)}" is not between the years ${workoutYears.first} and ${workoutYears.last}: a typo?`)
+  }
+  return formatLocalIso(date)
 }
 
 /**
@@ -262,12 +280,80 @@ export function clip(text: string, max = 40): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine
 }
 
-/** Text as written, or undefined when it is empty or only whitespace. */
+// --- text ------------------------------------------------------------------------------------
+
+/** The longest names and notes Cadence stores (the mutations refuse longer ones). */
+export const textLimits = { name: 200, notes: 10_000 } as const
+
+/**
+ * Text the database can store unchanged: NUL characters dropped, a lone surrogate (half of an
+ * emoji cut in two) replaced by U+FFFD.
+ */
+export function storable(text: string): string {
+  const noNul = text.includes('\u0000') ? text.replaceAll('\u0000', '') : text
+  return noNul.isWellFormed() ? noNul : noNul.toWellFormed()
+}
+
+/** Text as written (made {@link storable}), or undefined when it is empty or only whitespace. */
 export function optionalText(text: string): string | undefined {
-  return text.trim() === '' ? undefined : text
+  const t = storable(text)
+  return t.trim() === '' ? undefined : t
+}
+
+/**
+ * A note as written, or undefined when empty; one longer than Cadence keeps is cut to
+ * {@link textLimits}.notes with a problem on its row, so the rest of the row is still read.
+ */
+export function readNotes(text: string, label: string, row: number, context: Pick<ReaderContext, 'problem'>): string | undefined {
+  const notes = optionalText(text)
+  if (notes === undefined || notes.length <= textLimits.notes) return notes
+  context.problem(
+    row,
+    `${label} is ${notes.length.toLocaleString('en')} characters long: only the first ${textLimits.notes.toLocaleString('en')} are kept`,
+  )
+  // Never end on the first half of a surrogate pair.
+  return storable(notes.slice(0, textLimits.notes))
+}
+
+/** An exercise name, trimmed; SkipRow when empty or longer than a name can be (a column read out of place). */
+export function readExerciseName(text: string): string {
+  const name = storable(text).trim()
+  if (name === '') throw new SkipRow('The exercise name is empty')
+  if (name.length > textLimits.name) {
+    throw new SkipRow(`The exercise name is ${name.length} characters long, more than ${textLimits.name}: "${clip(name)}"`)
+  }
+  return name
+}
+
+/** A workout name, trimmed and cut to {@link textLimits}.name; `fallback` when empty. */
+export function readWorkoutName(text: string, fallback: string): string {
+  const name = storable(text).trim()
+  if (name === '') return fallback
+  return name.length > textLimits.name ? storable(name.slice(0, textLimits.name)).trimEnd() : name
 }
 
 // --- grouping ----------------------------------------------------------------------------------
+
+/** The longest workout key the import mutation accepts. */
+export const MAX_KEY_LENGTH = 500
+
+/**
+ * A workout key the import mutation accepts: storable, and at most {@link MAX_KEY_LENGTH}
+ * characters. A longer one (a workout name of a thousand characters) keeps its start and ends
+ * with a hash of the whole, so it stays the same on every import of the file and two long names
+ * with the same start stay apart.
+ */
+export function boundedKey(key: string): string {
+  const safe = storable(key)
+  if (safe.length <= MAX_KEY_LENGTH) return safe
+  // FNV-1a over the UTF-16 code units, twice with different seeds: 64 bits, plenty for one user's keys.
+  const fnv = (seed: number) => {
+    let h = seed
+    for (let i = 0; i < safe.length; i++) h = Math.imul(h ^ safe.charCodeAt(i), 0x01000193) >>> 0
+    return h.toString(16).padStart(8, '0')
+  }
+  return `${storable(safe.slice(0, MAX_KEY_LENGTH - 18))}#${fnv(0x811c9dc5)}${fnv(0x050c5d1f)}`
+}
 
 /**
  * Rows → workouts. A workout is found by its key (rows of one workout need not be adjacent); an
@@ -282,7 +368,7 @@ export class WorkoutCollector {
   workout(key: string, create: () => Omit<ImportedWorkout, 'key' | 'exercises'>): ImportedWorkout {
     let workout = this.workouts.get(key)
     if (!workout) {
-      workout = { key, ...create(), exercises: [] }
+      workout = { key: boundedKey(key), ...create(), exercises: [] }
       this.workouts.set(key, workout)
     }
     return workout

@@ -13,16 +13,18 @@ import type { WeightUnit } from '../model'
 import {
   clip,
   compact,
-  formatLocalIso,
   kgPer,
   limits,
   localDate,
   missingColumns,
-  optionalText,
+  readExerciseName,
+  readNotes,
   readNumber,
   readMeasure,
+  readWorkoutName,
   SkipRow,
   WorkoutCollector,
+  workoutStart,
   type FormatDefinition,
 } from './reading'
 
@@ -73,9 +75,9 @@ export const stronglifts: FormatDefinition = {
         if (!clock) throw new SkipRow(`Start time "${clip(startText)}" is not a time like 18:05`)
         const start = localDate(Number(m[1]), Number(m[2]), Number(m[3]), clock[0], clock[1])
         if (!start) throw new SkipRow(`Date "${clip(dateText)}" is not a date like 2025/07/23`)
-        const exerciseName = row.trimmed('Exercise')
-        if (exerciseName === '') throw new SkipRow('The exercise name is empty')
-        const name = row.trimmed('Workout Name') || row.trimmed('Workout') || 'StrongLifts workout'
+        const startedAt = workoutStart(start, dateText)
+        const exerciseName = readExerciseName(row.text('Exercise'))
+        const name = readWorkoutName(row.text('Workout Name'), readWorkoutName(row.text('Workout'), 'StrongLifts workout'))
 
         const sets = slots.flatMap((n) => {
           const reps = readMeasure(row.text(`Set ${n} (Reps)`), `Set ${n} reps`, limits.reps)
@@ -100,11 +102,13 @@ export const stronglifts: FormatDefinition = {
               context.problem(row.number, `Duration "${clip(hours)}" is not a number of hours: the workout has none`)
             }
           }
-          return { name, startedAt: formatLocalIso(start), row: row.number, ...compact({ durationSeconds: seconds || undefined }) }
+          return { name, startedAt, row: row.number, ...compact({ durationSeconds: seconds || undefined }) }
         })
         const exercise = collector.exercise(workout, exerciseName, row.number)
-        const notes = optionalText(row.text('Notes'))
-        if (notes !== undefined && exercise.notes === undefined) exercise.notes = notes
+        if (exercise.notes === undefined) {
+          const notes = readNotes(row.text('Notes'), 'The note', row.number, context)
+          if (notes !== undefined) exercise.notes = notes
+        }
         exercise.sets.push(...sets)
       },
       finish() {
