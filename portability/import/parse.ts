@@ -38,6 +38,12 @@ function subject(options: ParseOptions): string {
  */
 export function sniff(sample: string, options: ParseOptions = {}): { delimiter: string } {
   if (sample.trim() === '') throw new ImportFileError(`${subject(options)} is empty: there is nothing to import.`)
+  // A spreadsheet (.xlsx, .numbers and .ods are ZIP archives), a PDF, or a gzip file.
+  if (/^(?:PK\u0003\u0004|%PDF-|\u001f\u008b|\u001f\ufffd)/.test(sample)) {
+    throw new ImportFileError(
+      `${subject(options)} is not a text file (a spreadsheet or an archive, perhaps): export CSV from the other app and choose that file.`,
+    )
+  }
   // UTF-16 (Excel's "Unicode text") read as UTF-8: every ASCII character followed or led by a NUL.
   const nulls = sample.match(/\u0000/g)?.length ?? 0
   if (nulls > sample.length / 4) {
