@@ -3,7 +3,7 @@
  * workouts are here already, and the imports made so far (to undo one).
  */
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
-import { activities, entries, imports, libraries } from '@/db/schema'
+import { activities, entries, imports, libraries, sequenceItems } from '@/db/schema'
 import type { Queryable } from '@/db/types'
 import { activityInfos, type ActivityInfo } from './local'
 
@@ -65,4 +65,23 @@ export async function userImports(db: Queryable, userId: string): Promise<Import
     .groupBy(entries.importId)
   const byId = new Map(counts.map((c) => [c.importId, Number(c.workouts)]))
   return list.map((l) => ({ ...l, workouts: byId.get(l.id) ?? 0 }))
+}
+
+/** How many workouts of this import are still on the device (an undo deletes them a batch at a time). */
+export async function importWorkoutCount(db: Queryable, importId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(entries)
+    .where(and(eq(entries.importId, importId), isNotNull(entries.importKey)))
+  return Number(row?.n ?? 0)
+}
+
+/** Activities that are a child in some template of the user's own libraries (superset blocks and the like). */
+export async function templateChildIds(db: Queryable, userId: string): Promise<Set<string>> {
+  const found = await db
+    .selectDistinct({ id: sequenceItems.childId })
+    .from(sequenceItems)
+    .innerJoin(libraries, eq(libraries.id, sequenceItems.libraryId))
+    .where(eq(libraries.ownerId, userId))
+  return new Set(found.map((f) => f.id))
 }
