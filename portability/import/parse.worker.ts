@@ -3,15 +3,17 @@
  * `parseImport` on it, posting progress as rows are read, so a five-year history does not freeze
  * the page. Started by `parse-in-worker.ts`.
  *
- * The file is read whole (`file.text()`, a few MB for years of sets) rather than streamed through
- * papaparse's FileStreamer, which decodes each byte chunk on its own and so turns a multi-byte
- * character split by a chunk boundary into U+FFFD (mholt/PapaParse#751, #1132): exercise names
- * and notes in any language but English would be corrupted at random.
+ * The file is read whole (a few MB for years of sets) rather than streamed through papaparse's
+ * FileStreamer, which decodes each byte chunk on its own and so turns a multi-byte character
+ * split by a chunk boundary into U+FFFD (mholt/PapaParse#751, #1132): exercise names and notes in
+ * any language but English would be corrupted at random. Its bytes are decoded as
+ * `npm run import:preview` decodes them (`decodeImportFile`: UTF-8, UTF-16 with a BOM, else
+ * Windows-1252), so a file a Western Windows spreadsheet saved reads the same in the app.
  *
  * Messages: one `ParseRequest` in; `progress` messages, then `done` or `error`, out.
  */
 import { ImportFileError, type ParsedImport, type ParseOptions } from './model'
-import { parseImport } from './parse'
+import { decodeImportFile, parseImport } from './parse'
 
 export type ParseRequest = { file: File; options: ParseOptions }
 
@@ -32,7 +34,7 @@ const scope = self as unknown as WorkerScope
 async function parseFile({ file, options }: ParseRequest): Promise<ParsedImport> {
   const totalBytes = file.size
   scope.postMessage({ type: 'progress', rows: 0, bytes: 0, totalBytes })
-  const text = await file.text()
+  const text = decodeImportFile(new Uint8Array(await file.arrayBuffer()))
   const parsed = parseImport(text, options, ({ rows, characters }) =>
     scope.postMessage({ type: 'progress', rows, bytes: Math.round((characters / Math.max(1, text.length)) * totalBytes), totalBytes }),
   )

@@ -3,6 +3,10 @@
  * values already in kg, m and s; `workout_start` ISO 8601 with its offset; `set_type` a
  * {@link SetType} name; `superset` a key shared by the exercises of one superset. The header must
  * be exactly Cadence's, so a file edited into another shape is refused rather than misread.
+ *
+ * The export escapes text a spreadsheet would run as a formula with a leading `'` (papaparse's
+ * `escapeFormulae`: text starting with `=`, `+`, `-`, `@`, a tab or a carriage return); reading
+ * undoes it in the text columns, so a note "-5 kg next time" comes back as written.
  */
 import { setTypes, type SetType } from '@/domain/set-types'
 import { cadenceCsvColumns } from '../model'
@@ -25,6 +29,14 @@ import {
   type FormatDefinition,
 } from './reading'
 
+/** Characters after which the export's formula-escaping `'` is dropped again (papaparse's set). */
+const escapedFormula = /^'[=+\-@\t\r]/
+
+/** A text field as the user wrote it: one formula-escaping `'` removed. */
+function unescapeFormula(text: string): string {
+  return escapedFormula.test(text) ? text.slice(1) : text
+}
+
 export const cadence: FormatDefinition = {
   format: 'cadence',
   name: 'Cadence CSV',
@@ -43,6 +55,7 @@ export const cadence: FormatDefinition = {
       weightUnit: 'kg',
       needsUnits: false,
       read(row) {
+        const text = (column: string) => unescapeFormula(row.text(column))
         const startText = row.trimmed('workout_start')
         const start = readIsoLike(startText, true)
         if (!start) {
@@ -53,8 +66,8 @@ export const cadence: FormatDefinition = {
           )
         }
         const startedAt = workoutStart(start, startText)
-        const name = readWorkoutName(row.text('workout_name'), 'Workout')
-        const exerciseName = readExerciseName(row.text('exercise'))
+        const name = readWorkoutName(text('workout_name'), 'Workout')
+        const exerciseName = readExerciseName(text('exercise'))
         const typeText = row.trimmed('set_type')
         const setType = (typeText === '' ? 'normal' : typeText) as SetType
         if (!setTypes.includes(setType)) throw new SkipRow(`set_type "${clip(typeText)}" is not one of ${setTypes.join(', ')}`)
@@ -65,7 +78,7 @@ export const cadence: FormatDefinition = {
           seconds: readMeasure(row.text('seconds'), 'seconds', limits.seconds),
           rpe: readRpe(row.text('rpe')),
           restSeconds: readMeasure(row.text('rest_seconds'), 'rest_seconds', limits.seconds),
-          notes: readNotes(row.text('set_notes'), 'The set note', row.number, context),
+          notes: readNotes(text('set_notes'), 'The set note', row.number, context),
         })
         const durationSeconds = readMeasure(row.text('workout_duration_seconds'), 'workout_duration_seconds', limits.seconds)
 
@@ -73,11 +86,11 @@ export const cadence: FormatDefinition = {
           name,
           startedAt,
           row: row.number,
-          ...compact({ durationSeconds, notes: readNotes(row.text('workout_notes'), 'The workout note', row.number, context) }),
+          ...compact({ durationSeconds, notes: readNotes(text('workout_notes'), 'The workout note', row.number, context) }),
         }))
-        const exercise = collector.exercise(workout, exerciseName, row.number, optionalText(row.trimmed('superset')))
+        const exercise = collector.exercise(workout, exerciseName, row.number, optionalText(text('superset').trim()))
         if (exercise.notes === undefined) {
-          const exerciseNotes = readNotes(row.text('exercise_notes'), 'The exercise note', row.number, context)
+          const exerciseNotes = readNotes(text('exercise_notes'), 'The exercise note', row.number, context)
           if (exerciseNotes !== undefined) exercise.notes = exerciseNotes
         }
         exercise.sets.push({ row: row.number, setType, ...values })
