@@ -266,5 +266,13 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TRIGGER \"local_rejections_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_rejections\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
       "CREATE TRIGGER \"local_sync_state_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_sync_state\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();"
     ]
+  },
+  {
+    "tag": "0011_outbox_undo_from",
+    "when": 1796143517448,
+    "hash": "4fa89b37ae030fece4952a560e0f575825ddffc0a6919fac54c9f3029c8b1e75",
+    "statements": [
+      "ALTER TABLE \"local_outbox\" ADD COLUMN \"undo_from\" bigint;"
+    ]
   }
 ]

@@ -30,6 +30,12 @@ export const localOutbox = pgTable('local_outbox', {
   settledSeq: bigint({ mode: 'number' }),
   /** Why the last local replay failed, if it did (the server decides; it stays queued). */
   localError: text(),
+  /**
+   * The newest undo record (`local_undo.id`) from before this mutation last ran, locally or in a
+   * replay: its own records, and every later mutation's, have larger ids (SPEC B16). Null for an
+   * entry queued before the column existed.
+   */
+  undoFrom: bigint({ mode: 'number' }),
 })
 localTable(localOutbox, { notify: true })
 

@@ -4,6 +4,7 @@
  * connection and would hide the race).
  */
 import { and, eq, isNotNull } from 'drizzle-orm'
+import { importWorkoutCount } from '@/db/queries/imports'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { entries } from '@/db/schema'
 import { testPostgres } from '@/db/testing/postgres'
@@ -47,4 +48,32 @@ test('[I2] eight concurrent imports of the same workouts write each workout once
     .from(entries)
     .where(and(eq(entries.userId, ann.id), isNotNull(entries.importKey)))
   expect(written.map((r) => r.key).sort()).toEqual([...keys].sort())
+})
+
+test('[I3] an undo racing a batch of the same import leaves no workout behind: the batch goes first, or is refused', async () => {
+  const ann = await w.user('Ann')
+  const squat = strengthActivity(ann.libraryId, 'Squat')
+  await w.ok(ann.id, 'createActivity', squat.args)
+  for (let round = 0; round < 15; round++) {
+    const importId = newId()
+    await w.ok(ann.id, 'startImport', { id: importId, source: 'strong', fileName: 'strong.csv', fileRows: 5 })
+    const batch = w.run(ann.id, 'importWorkouts', {
+      importId,
+      workouts: Array.from({ length: 5 }, (_, i) => ({
+        key: `strong|${round}|${i}`,
+        entry: {
+          id: newId(),
+          activityId: squat.ids.id,
+          performedAt: '2025-01-01T18:00:00Z',
+          values: { [squat.ids.weight]: 100, [squat.ids.reps]: 5 },
+        },
+        rows: [i + 2],
+      })),
+    })
+    const undo = w.run(ann.id, 'undoImport', { importId })
+    const [written, undone] = await Promise.all([batch, undo])
+    expect(undone.status).toBe('applied')
+    if (written.status === 'rejected') expect(written.code).toBe('conflict')
+    expect(await importWorkoutCount(w.db, importId)).toBe(0)
+  }
 })

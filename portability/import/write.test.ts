@@ -1,14 +1,15 @@
 /**
- * Writing an import (SPEC I1-I4): a parsed file mapped onto the user's library and written as
+ * Writing an import (SPEC I1-I3): a parsed file mapped onto the user's library and written as
  * ordinary mutations on the device database; re-importing skips what is there; undo deletes the
  * import's entries and nothing else.
  */
 import { and, eq, isNull } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { importedKeys, importTargets, userImports } from '@/db/queries/imports'
+import { importedKeys, importTargets, importWorkoutCount, userImports } from '@/db/queries/imports'
 import { activities, attributes, entries, entryValues, imports } from '@/db/schema'
 import { testPglite } from '@/db/testing/pglite'
 import { newId } from '@/domain/ids'
+import { UNDO_BATCH_WORKOUTS } from '@/domain/mutators/imports'
 import { strengthActivity, world, type World } from '@/domain/testing/world'
 import type { ImportedWorkout, ParsedImport } from './model'
 import { buildImport, mappingProblem, proposeMapping, type ExerciseMapping } from './plan'
@@ -188,6 +189,29 @@ test('[I1] a file exercise mapped onto an existing activity gains only the attri
   const names = (await w.db.select().from(attributes).where(eq(attributes.activityId, bench.ids.id))).map((a) => a.name)
   expect(names).toEqual(expect.arrayContaining(['Weight', 'Reps', 'Grip', 'RPE']))
   expect(names).toHaveLength(4)
+})
+
+test('[I3] undo runs in batches of workouts until none is left; the import is marked undone at the first', async () => {
+  const ann = await w.user('Ann')
+  const many: ImportedWorkout[] = Array.from({ length: UNDO_BATCH_WORKOUTS * 2 + 5 }, (_, i) => ({
+    ...run,
+    key: `run${i}`,
+    startedAt: at(1 + (i % 28)),
+  }))
+  const built = await importAs(ann.id, file(many))
+  expect(await importWorkoutCount(w.db, built.importId)).toBe(many.length)
+  await w.ok(ann.id, 'undoImport', { importId: built.importId })
+  expect(await importWorkoutCount(w.db, built.importId)).toBe(many.length - UNDO_BATCH_WORKOUTS)
+  expect((await userImports(w.db, ann.id))[0]!.undoneAt).not.toBeNull()
+  let calls = 1
+  while ((await importWorkoutCount(w.db, built.importId)) > 0) {
+    await w.ok(ann.id, 'undoImport', { importId: built.importId })
+    calls += 1
+  }
+  expect(calls).toBe(3)
+  expect(await w.db.select().from(entries).where(eq(entries.userId, ann.id))).toHaveLength(0)
+  // Once nothing is left, another call does nothing (a device that queued it twice).
+  await w.ok(ann.id, 'undoImport', { importId: built.importId })
 })
 
 test('[I1] batches stay within the bounds of one mutation, and a skipped exercise leaves its sets out', async () => {

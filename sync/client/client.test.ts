@@ -31,7 +31,7 @@ afterEach(async () => {
   await server.close()
 })
 
-async function device(user: TestUser, options: { scripted?: boolean } = {}) {
+async function device(user: TestUser, options: Parameters<typeof testClient>[2] = {}) {
   const d = await testClient(server, user, options)
   closers.push(d.close)
   return d
@@ -149,7 +149,8 @@ test('[B2] pending writes are replayed on top of new server state', async () => 
   expect((await rows<{ id: string }>(laptop.db, sql`select id from entries`)).map((r) => r.id)).toEqual([entry])
 })
 
-const undoIds = async (db: Db) => (await rows<{ id: string }>(db, sql`select id::text from local_undo order by id`)).map((r) => r.id)
+const undoIds = async (db: Db) =>
+  (await rows<{ id: string }>(db, sql`select id::text as id from local_undo order by local_undo.id`)).map((r) => r.id)
 
 test('[B11] a batch that touches nothing a pending write touched goes in beside it, without a revert and replay', async () => {
   const { phone, laptop, squat } = await phoneAndLaptop()
@@ -181,6 +182,63 @@ test('[B11] a batch that touches nothing a pending write touched goes in beside 
   expect(await undoIds(phone.db)).toEqual([])
   await laptop.client.sync()
   expect((await rows<{ id: string }>(laptop.db, sql`select id from entries`)).length).toBe(2)
+})
+
+test('[B16] the results of the oldest pending writes settle beside the later ones, without a revert and replay', async () => {
+  // One mutation a push and one server transaction a pull: each pull settles the oldest write.
+  const phone = await device(ann, { pushBatch: 1, pullLimit: 1 })
+  const laptop = await device(ann)
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  const ids = [newId(), newId(), newId()]
+  for (const [i, id] of ids.entries()) {
+    await phone.client.mutate('logEntry', { entry: { id, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 + i } } })
+  }
+  const recorded = await undoIds(phone.db)
+  const perWrite = recorded.length / 3
+  await phone.client.push()
+  expect(phone.client.status.pending).toBe(3)
+
+  await phone.client.pull()
+  // The first write is settled; the other two kept the undo records their first run made.
+  expect(phone.client.status.pending).toBe(2)
+  expect(await undoIds(phone.db)).toEqual(recorded.slice(perWrite))
+  await phone.client.pull()
+  expect(await undoIds(phone.db)).toEqual(recorded.slice(2 * perWrite))
+  await phone.client.sync()
+  expect(phone.client.status.pending).toBe(0)
+  expect(await undoIds(phone.db)).toEqual([])
+  await laptop.client.sync()
+  const reps = async (db: Db) =>
+    (await rows<{ id: string; num: number }>(db, sql`select entry_id as id, num from entry_values order by entry_id`)).map(
+      (r) => `${r.id}:${r.num}`,
+    )
+  expect(await reps(phone.db)).toEqual(await reps(laptop.db))
+  expect(await reps(phone.db)).toHaveLength(3)
+})
+
+test("[B16][B2] a later pending write that touched a settled write's rows is replayed on the server's images", async () => {
+  const phone = await device(ann, { pushBatch: 1, pullLimit: 1 })
+  const squat = strengthActivity(ann.libraryId)
+  await phone.client.sync()
+  await phone.client.mutate('createActivity', squat.args)
+  await phone.client.sync()
+  const id = newId()
+  await phone.client.mutate('logEntry', { entry: { id, activityId: squat.ids.id, performedAt: at, values: { [squat.ids.reps]: 5 } } })
+  await phone.client.mutate('editEntry', { entryId: id, notes: 'felt easy' })
+  const recorded = await undoIds(phone.db)
+  await phone.client.push()
+  await phone.client.pull()
+  expect(phone.client.status.pending).toBe(1)
+  // Rebased: the edit ran again, recorded afresh, on the entry as the server stored it.
+  const rerecorded = await undoIds(phone.db)
+  expect(rerecorded.some((r) => recorded.includes(r))).toBe(false)
+  const [entry] = await rows<{ notes: string }>(phone.db, sql`select notes from entries where id = ${id}`)
+  expect(entry?.notes).toBe('felt easy')
+  await phone.client.sync()
+  expect(phone.client.status.pending).toBe(0)
 })
 
 test('[B11][B2] a batch that changes a row a pending write touched is applied by revert and replay', async () => {

@@ -37,6 +37,8 @@ import {
   replayPending,
   revertPending,
   runRecorded,
+  settleBesidePending,
+  undoWatermark,
   settle,
 } from './replica'
 import { localTables, syncTables } from '@/db/schema/registry'
@@ -200,12 +202,15 @@ export class SyncClient {
       if (alone > MAX_BODY_BYTES) {
         throw new MutationError('invalid_args', `${tooLargeMessage(alone)} Shorten its notes, or split it into smaller changes.`)
       }
+      const undoFrom = await undoWatermark(tx)
       const refusal = await runRecorded(tx, this.userId, name, args, now)
       // B10: what the device cannot see (a public catalogue's activity) only the server can judge.
       const queued = refusal && queueIfNotFound && refusal.code === 'not_found'
       if (refusal && !queued) throw new MutationError(refusal.code, refusal.message, refusal.issues)
       const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
-      await tx.insert(localOutbox).values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError })
+      await tx
+        .insert(localOutbox)
+        .values({ mutationId: state.nextMutationId, name, args: args as object, createdAt: now, localError, undoFrom })
       await tx
         .update(localSyncState)
         .set({ nextMutationId: state.nextMutationId + 1 })
@@ -468,6 +473,7 @@ export class SyncClient {
     const pending = await pendingCount(tx)
     if (pending === 0) return applyChanges(tx, changes, this.deviceId)
     if (await applyBesidePending(tx, changes, this.deviceId)) return
+    if (await settleBesidePending(tx, changes, this.deviceId)) return
     await revertPending(tx)
     await applyChanges(tx, changes, this.deviceId)
     await replayPending(tx, this.userId)

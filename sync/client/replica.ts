@@ -3,7 +3,7 @@
  * reverting and replaying pending writes, and the outbox. Every function takes the transaction
  * so a caller composes them atomically (sync/SPEC.md B1-B4).
  */
-import { asc, eq, sql } from 'drizzle-orm'
+import { asc, eq, lte, sql } from 'drizzle-orm'
 import { localOutbox, localRejections, localSyncState, localUndo } from '@/db/schema/local'
 import { replicaTables, type SyncTable } from '@/db/schema/registry'
 import { rows } from '@/db/rows'
@@ -210,21 +210,21 @@ async function recording(tx: Tx, on: boolean) {
   await tx.execute(sql`select set_config('cadence.recording', ${on ? 'on' : 'off'}, true)`)
 }
 
+type UndoRecord = typeof localUndo.$inferSelect
+
 /**
- * Undoes every pending write and forgets the undo log (SPEC B2). Each touched row goes straight
- * back to its oldest before-image, the state before any pending write, set-at-a-time per table:
- * undoing step by step would pass through states that need not be valid beside rows a batch has
- * brought in since (B11), e.g. a deleted tag's name now taken by another device's tag.
+ * Puts every row these undo records touched straight back to its oldest before-image among them,
+ * set-at-a-time per table: undoing step by step would pass through states that need not be valid
+ * beside rows a batch has brought in since (B11), e.g. a deleted tag's name now taken by another
+ * device's tag.
  */
-export async function revertPending(tx: Tx) {
-  const undo = await tx.select().from(localUndo).orderBy(asc(localUndo.id))
-  if (undo.length === 0) return
-  const oldest = new Map<string, (typeof undo)[number]>()
+async function revertRecords(tx: Tx, undo: readonly UndoRecord[]) {
+  const oldest = new Map<string, UndoRecord>()
   for (const step of undo) {
     const id = rowId(step.tableName, step.key as Record<string, unknown>)
     if (!oldest.has(id)) oldest.set(id, step)
   }
-  const byTable = new Map<string, (typeof undo)[number][]>()
+  const byTable = new Map<string, UndoRecord[]>()
   for (const step of oldest.values()) {
     const steps = byTable.get(step.tableName)
     if (steps) steps.push(step)
@@ -243,7 +243,66 @@ export async function revertPending(tx: Tx) {
       steps.flatMap((s) => (s.before ? [s.before as Record<string, unknown>] : [])),
     )
   }
+}
+
+/** Undoes every pending write and forgets the undo log (SPEC B2). */
+export async function revertPending(tx: Tx) {
+  const undo = await tx.select().from(localUndo).orderBy(asc(localUndo.id))
+  if (undo.length === 0) return
+  await revertRecords(tx, undo)
   await tx.delete(localUndo)
+}
+
+/** The newest undo record's id (0 for none): a mutation run next records only above it (B16). */
+export async function undoWatermark(tx: Tx): Promise<number> {
+  const [row] = await rows<{ n: string | number | null }>(tx, sql`select max(id) as n from local_undo`)
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * Settles this device's oldest pending writes beside the rest, without replaying them (SPEC B16),
+ * when the batch applies every one of them (a run from the front of the outbox), changes no
+ * scope, and neither they nor the batch touch a row a later pending write touched. Their rows go
+ * back to before them and the batch brings the server's images (their effects are in the
+ * transaction of their results, P4), their undo records go, and the later writes keep theirs.
+ * Under a savepoint, as B11: a constraint the batch breaks rolls it back. Returns false when the
+ * caller must rebase instead (nothing has changed then).
+ */
+export async function settleBesidePending(tx: Tx, changes: Change[], deviceId: string): Promise<boolean> {
+  if (changes.some((c) => c.kind === 'scope_removed' || c.kind === 'scope_added')) return false
+  const results = changes.filter((c) => c.table === 'mutation_results')
+  if (results.length === 0) return false
+  const own = scopeName('device', deviceId)
+  if (results.some((c) => c.scope !== own || !c.row || c.kind !== 'insert')) return false
+  const settled = results.map((c) => mutationResultRowSchema.parse(c.row))
+  if (settled.some((r) => r.status !== 'applied')) return false
+  const outbox = await tx.select().from(localOutbox).orderBy(asc(localOutbox.mutationId))
+  if (outbox.some((m) => m.localError !== null)) return false
+  const ids = new Set(settled.map((r) => r.mutation_id))
+  const front = outbox.slice(0, ids.size)
+  if (front.length < ids.size || front.some((m) => !ids.has(m.mutationId))) return false
+  for (const r of settled) {
+    const m = front.find((f) => f.mutationId === r.mutation_id)!
+    if (r.args_digest !== null && r.args_digest !== (await mutationDigest(m.name, m.args))) return false
+  }
+  const next = outbox[ids.size]
+  if (next && next.undoFrom === null) return false
+  const boundary = next ? next.undoFrom! : Number.MAX_SAFE_INTEGER
+  const undo = await tx.select().from(localUndo).orderBy(asc(localUndo.id))
+  const theirs = undo.filter((u) => u.id <= boundary)
+  const later = new Set(undo.filter((u) => u.id > boundary).map((u) => rowId(u.tableName, u.key as Record<string, unknown>)))
+  if (theirs.some((u) => later.has(rowId(u.tableName, u.key as Record<string, unknown>)))) return false
+  if (changes.some((c) => c.table !== 'mutation_results' && later.has(rowId(c.table, c.key)))) return false
+  try {
+    await tx.transaction(async (sp) => {
+      await revertRecords(sp, theirs)
+      await sp.delete(localUndo).where(lte(localUndo.id, boundary))
+      await applyChanges(sp, changes, deviceId)
+    })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -272,9 +331,12 @@ export async function runRecorded(tx: Tx, userId: string, name: string, args: un
 export async function replayPending(tx: Tx, userId: string) {
   const pending = await tx.select().from(localOutbox).orderBy(asc(localOutbox.mutationId))
   for (const m of pending) {
+    const undoFrom = await undoWatermark(tx)
     const refusal = await runRecorded(tx, userId, m.name, m.args, m.createdAt)
     const localError = refusal ? `${refusal.code}: ${refusal.message}` : null
-    if (localError !== m.localError) await tx.update(localOutbox).set({ localError }).where(eq(localOutbox.mutationId, m.mutationId))
+    if (localError !== m.localError || undoFrom !== m.undoFrom) {
+      await tx.update(localOutbox).set({ localError, undoFrom }).where(eq(localOutbox.mutationId, m.mutationId))
+    }
   }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "local_outbox" ADD COLUMN "undo_from" bigint;
