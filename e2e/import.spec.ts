@@ -2,7 +2,9 @@
  * Importing another app's history at phone width, with the network off: pick a Strong export,
  * see the preview (counts, dates, the unit question, where each exercise goes, the rows left
  * out), confirm, see the workouts in history; a re-import skips them (SPEC I2); undo deletes
- * them (I3); imported again and back online, a second device gets them (I1).
+ * them, showing how many are left (I3); imported again and back online, a second device gets them
+ * (I1). Along the way: the kg/lb choice keeps a changed mapping and the focus, and each stage's
+ * heading takes the focus. Screenshots at 390 px, light and dark.
  */
 import type { Page } from '@playwright/test'
 import { expect, readyOffline, signIn, test } from './fixtures'
@@ -28,8 +30,20 @@ async function pick(page: Page) {
   // Enabled once the page has hydrated and the device database is open.
   await expect(page.getByLabel('File to import')).toBeEnabled()
   await page.getByLabel('File to import').setInputFiles({ name: 'strong.csv', mimeType: 'text/csv', buffer: Buffer.from(strong) })
-  await expect(page.getByRole('heading', { level: 2, name: 'strong.csv' })).toBeVisible({ timeout: 30_000 })
+  // The preview's heading takes the focus from the file input, which is gone.
+  await expect(page.getByRole('heading', { level: 2, name: 'strong.csv' })).toBeFocused({ timeout: 30_000 })
 }
+
+/** Every text the page's live status regions showed from now on (even for a moment), read with `statusTexts`. */
+async function recordStatus(page: Page) {
+  await page.evaluate(() => {
+    const seen: string[] = []
+    ;(window as unknown as { statusTexts: string[] }).statusTexts = seen
+    const note = () => document.querySelectorAll('[role="status"]').forEach((e) => seen.push(e.textContent ?? ''))
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true })
+  })
+}
+const statusTexts = (page: Page) => page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts)
 
 test('[I1] [I2] [I3] import a Strong file offline: preview, confirm, history, re-import skips, undo; a second device gets it', async ({
   page,
@@ -56,11 +70,34 @@ test('[I1] [I2] [I3] import a Strong file offline: preview, confirm, history, re
   await expect(mapping.getByRole('combobox', { name: 'Import “Morning Mystery Move” as' })).toHaveValue('new')
   await expect(mapping.getByRole('combobox', { name: 'Import “Bench Press (Barbell)” as' })).toContainText('New: Bench press (barbell)')
   await page.screenshot({ path: testInfo.outputPath('import-preview-390.png'), fullPage: true })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: testInfo.outputPath('import-preview-390-dark.png'), fullPage: true })
+  await page.emulateMedia({ colorScheme: 'light' })
+
+  // The unit question reads the file again; a mapping the user changed stays, and so does the focus.
+  const mystery = mapping.getByRole('combobox', { name: 'Import “Morning Mystery Move” as' })
+  const rereading = page.getByRole('group', { name: 'This file does not say its weight unit' }).getByRole('status')
+  await mystery.selectOption({ label: 'Leave out' })
+  await recordStatus(page)
+  await page.getByLabel('Pounds (lb)').check()
+  await expect(page.getByLabel('Pounds (lb)')).toBeChecked()
+  await expect.poll(() => statusTexts(page)).toContain('Reading the file again in pounds…')
+  await expect(rereading).toHaveText('')
+  await expect(mystery).toHaveValue('skip')
+  await expect(page.getByLabel('Pounds (lb)')).toBeFocused()
+  await page.getByLabel('Kilograms (kg)').check()
+  await expect(page.getByLabel('Kilograms (kg)')).toBeFocused()
+  await expect(mystery).toHaveValue('skip')
+  await mystery.selectOption('new')
 
   await page.getByRole('button', { name: 'Import 2 workouts' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'workouts and' })).toContainText('2 workouts and 5 sets written', {
     timeout: 60_000,
   })
+  await expect(page.getByRole('heading', { level: 2, name: 'Imported strong.csv' })).toBeFocused()
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: testInfo.outputPath('import-done-390-dark.png'), fullPage: true })
+  await page.emulateMedia({ colorScheme: 'light' })
   await page.getByRole('link', { name: 'See history' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible()
   await expect(page.getByText('Push Day')).toBeVisible()
@@ -72,11 +109,19 @@ test('[I1] [I2] [I3] import a Strong file offline: preview, confirm, history, re
   await expect(page.getByText('2 of its workouts were imported before and will be skipped.')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Nothing new to import' })).toBeDisabled()
 
-  // Undo: the import's workouts go, the list says so.
+  // Undo: it says what goes, counts down the workouts left, and ends with the notice.
   await page.getByRole('button', { name: 'Choose another file' }).click()
   await page.getByRole('button', { name: 'Undo the import of strong.csv' }).click()
+  await expect(page.getByRole('group', { name: 'Undo the import of strong.csv' })).toContainText(
+    'with any edits made to them since the import',
+  )
+  await expect(page.getByRole('button', { name: 'Keep' })).toBeFocused()
+  await recordStatus(page)
   await page.getByRole('button', { name: 'Delete its 2 workouts' }).click()
-  await expect(page.getByText('Undone: the workouts of strong.csv are deleted.')).toBeVisible()
+  await expect(page.getByRole('status').filter({ hasText: 'Undone' })).toHaveText('Undone: the workouts of strong.csv are deleted.')
+  expect(await statusTexts(page)).toContain('Deleting… 2 of 2 workouts left')
+  await expect(page.getByRole('region', { name: 'Your imports' })).toContainText('undone')
+  await expect(page.getByRole('button', { name: 'Undo the import of strong.csv' })).toHaveCount(0)
   await page.goto('/history')
   await expect(page.getByText('Nothing logged yet.')).toBeVisible()
 

@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type RefObject } from 'react'
 import { useDevice } from '@/components/sync/sync-provider'
 import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
@@ -9,18 +9,29 @@ import { defaultLibrary } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import { verifyArchive, type Archive } from '@/portability/export/archive'
 import { restoreMutations } from '@/portability/export/restore'
-import { runImport, type ImportProgress } from '@/portability/import/run'
+import { ImportStepError, runImport, type ImportProgress } from '@/portability/import/run'
+import { importBusyText, useLeaveWarning, withImportLock } from './import-guard'
 
 /**
  * A Cadence archive (the JSON export): checked (format, version, checksum), described, and on
- * confirmation recreated in this account as mutations, like any import.
+ * confirmation recreated in this account as mutations, like any import (one at a time across
+ * tabs, as imports are). `heading` is focused when the stage appears (`import-flow.tsx`).
  */
-export function ArchiveImport({ file, onDone }: { file: File; onDone: () => void }) {
+export function ArchiveImport({
+  file,
+  heading,
+  onDone,
+}: {
+  file: File
+  heading: RefObject<HTMLHeadingElement | null>
+  onDone: () => void
+}) {
   const device = useDevice()
   const [archive, setArchive] = useState<Archive | null>(null)
   const [message, setMessage] = useState<NoticeMessage>()
   const [progress, setProgress] = useState<ImportProgress | null>(null)
   const [finished, setFinished] = useState(false)
+  useLeaveWarning(progress !== null && !finished)
 
   useEffect(() => {
     let live = true
@@ -48,17 +59,23 @@ export function ArchiveImport({ file, onDone }: { file: File; onDone: () => void
     if (!device) return
     setMessage(undefined)
     try {
-      const library = await device.query((db, userId) => defaultLibrary(db, userId))
-      if (!library) throw new Error('Your library has not reached this device yet: sync once, then restore.')
-      const steps = restoreMutations(archive, { userId: device.userId, defaultLibraryId: library.id }, newId)
-      setProgress({ done: 0, total: steps.length, workouts: 0 })
-      await runImport(steps, (step) => device.mutate(step.name, step.args as never), setProgress)
+      const ran = await withImportLock(async () => {
+        const library = await device.query((db, userId) => defaultLibrary(db, userId))
+        if (!library) throw new Error('Your library has not reached this device yet: sync once, then restore.')
+        const steps = restoreMutations(archive, { userId: device.userId, defaultLibraryId: library.id }, newId)
+        setProgress({ done: 0, total: steps.length, workouts: 0 })
+        await runImport(steps, (step) => device.mutate(step.name, step.args as never), setProgress)
+      })
+      if (!ran) return setMessage({ ok: false, text: importBusyText })
       setFinished(true)
       setMessage({ ok: true, text: `Restored ${archive.data.entries.length.toLocaleString()} entries from ${file.name}.` })
     } catch (error) {
+      // The refusal's own words, not which step of the restore it was.
+      const cause = error instanceof ImportStepError ? error.cause : error
+      const reason = (cause instanceof Error ? cause.message : String(cause)).trim()
       setMessage({
         ok: false,
-        text: `The restore stopped: ${error instanceof Error ? error.message : String(error)} What was written before stays.`,
+        text: `The restore stopped: ${/[.!?…]$/.test(reason) ? reason : `${reason}.`} What was written before stays.`,
       })
     }
   }
@@ -66,7 +83,7 @@ export function ArchiveImport({ file, onDone }: { file: File; onDone: () => void
   const data = archive?.data
   return (
     <Card as="section" gap="gap-3" aria-labelledby="archive-heading">
-      <h2 id="archive-heading" className="font-semibold break-all">
+      <h2 id="archive-heading" ref={heading} tabIndex={-1} className="font-semibold break-all outline-none">
         {file.name}
       </h2>
       <Notice message={message} />
