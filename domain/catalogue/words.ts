@@ -4,7 +4,9 @@
  * alike.
  *
  * - Case, accents and apostrophes do not count ("Farmer's" is "farmers"); any other character
- *   that is not a letter or a digit separates words, so "Pull-up" is "pull up".
+ *   that is not a letter or a digit separates words, so "Pull-up" is "pull up". Letters are
+ *   those of any script: "Присед" is a word (one the catalogue lacks, so no match), not nothing
+ *   to be left out beside "squat".
  * - A plural is its singular ("Lunges", "Crunches", "Flies"). The folding is crude (it makes
  *   "biceps" "bicep"), which is harmless because both sides of every comparison are folded alike.
  * - Gym abbreviations are spelled out: db, bb, kb, bw, ohp, rdl, sldl, dl, cgbp.
@@ -71,7 +73,7 @@ export function singular(word: string): string {
 /** The words of a text, folded, singular, abbreviations spelled out. */
 export function words(text: string): string[] {
   return fold(text)
-    .split(/[^a-z0-9]+/)
+    .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w !== '')
     .map(singular)
     .flatMap((w) => abbreviations[w] ?? [w])
