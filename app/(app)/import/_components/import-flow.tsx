@@ -9,14 +9,21 @@ import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
-import { importedKeys, importTargets, userImports } from '@/db/queries/imports'
+import { importedKeys, importTargets, templateChildIds, userImports } from '@/db/queries/imports'
 import { displayUnits, type ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import type { EntryInput } from '@/domain/mutators/entries'
 import { catalogueMatcher } from '@/portability/import/catalogue'
 import { ImportFileError, type ParsedImport, type WeightUnit } from '@/portability/import/model'
 import { parseInWorker } from '@/portability/import/parse-in-worker'
-import { buildImport, mappingProblem, proposeMapping, type ExerciseMapping, type Target } from '@/portability/import/plan'
+import {
+  buildImport,
+  mappingProblem,
+  proposeMapping,
+  type ExerciseMapping,
+  type LeftOutWorkout,
+  type Target,
+} from '@/portability/import/plan'
 import { ImportStepError, runImport, type ImportProgress } from '@/portability/import/run'
 import { summarize } from '@/portability/import/summary'
 import { ArchiveImport } from './archive-import'
@@ -45,7 +52,7 @@ type Stage =
   | { step: 'preview'; preview: Preview }
   | { step: 'archive'; file: File }
   | { step: 'writing'; fileName: string; importId: string | null; progress: ImportProgress }
-  | { step: 'done'; fileName: string; workouts: number; sets: number; skipped: number }
+  | { step: 'done'; fileName: string; workouts: number; sets: number; skipped: number; leftOut: readonly LeftOutWorkout[] }
 
 /** What a read of the file keeps from the preview before it. */
 type Keep = {
@@ -139,8 +146,9 @@ export function ImportFlow() {
     let parsed = await parseInWorker(file, { fileName: file.name, units: keep.unit }, (p) =>
       onProgress(p.rows, p.totalBytes ? p.bytes / p.totalBytes : 0),
     )
-    let askedUnit = parsed.needsUnits ? (keep.unit ?? null) : null
-    if (parsed.needsUnits && askedUnit === null) {
+    // A unit given reads the file in it (and so it no longer needs one): the question stays asked.
+    let askedUnit = keep.unit ?? null
+    if (parsed.needsUnits) {
       askedUnit = units.data?.massUnit ?? 'kg'
       if (askedUnit !== 'kg') parsed = await parseInWorker(file, { fileName: file.name, units: askedUnit }, () => {})
     }
@@ -223,13 +231,14 @@ export function ImportFlow() {
             userId,
             preview.parsed.workouts.map((w) => w.key),
           )
-          return { own: targets.activities, defaultLibraryId: targets.defaultLibraryId, imported }
+          const nested = await templateChildIds(db, userId)
+          return { own: targets.activities, defaultLibraryId: targets.defaultLibraryId, imported, nested }
         })
         const mapping = remap(preview.parsed, fresh.own, preview)
         if (fresh.defaultLibraryId !== preview.defaultLibraryId || !sameTargets(mapping, preview.mapping)) {
           return { kind: 'changed' as const, preview: { ...preview, mapping, own: fresh.own, already: fresh.imported.size } }
         }
-        const built = buildImport({ ...preview, mapping, own: fresh.own, fileName, imported: fresh.imported, newId })
+        const built = buildImport({ ...preview, mapping, own: fresh.own, fileName, imported: fresh.imported, nested: fresh.nested, newId })
         setStage({ step: 'writing', fileName, importId: built.importId, progress: { done: 0, total: built.steps.length, workouts: 0 } })
         await runImport(
           built.steps,
@@ -249,7 +258,14 @@ export function ImportFlow() {
         })
       } else {
         const { built } = outcome.value
-        setStage({ step: 'done', fileName, workouts: built.workouts, sets: built.sets, skipped: built.skippedWorkouts })
+        setStage({
+          step: 'done',
+          fileName,
+          workouts: built.workouts,
+          sets: built.sets,
+          skipped: built.skippedWorkouts,
+          leftOut: built.leftOut ?? [],
+        })
       }
     } catch (error) {
       // Part of the file may be written, and activities created: a preview saying "new" for them
@@ -318,33 +334,58 @@ export function ImportFlow() {
           <p className="text-sm text-zinc-600 dark:text-zinc-400">Keep this page open. What is written stays if it is closed.</p>
         </section>
       )}
-      {stage.step === 'done' && (
-        <Card as="section" gap="gap-3" aria-labelledby="import-done-heading">
-          <h2 id="import-done-heading" ref={heading} tabIndex={-1} className={`${stageHeading} break-all`}>
-            Imported {stage.fileName}
-          </h2>
-          <Announce
-            text={`${stage.workouts.toLocaleString()} ${stage.workouts === 1 ? 'workout' : 'workouts'} and ${stage.sets.toLocaleString()} ${stage.sets === 1 ? 'set' : 'sets'} written${
-              stage.skipped > 0
-                ? `; ${stage.skipped.toLocaleString()} ${stage.skipped === 1 ? 'workout was' : 'workouts were'} here already and skipped`
-                : ''
-            }. They reach the server in the background.`}
-          />
-          <div className="flex flex-wrap gap-2">
-            <Link
-              href="/history"
-              className="inline-flex min-h-11 items-center rounded-lg bg-accent-strong px-4 text-sm font-medium text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
-            >
-              See history
-            </Link>
-            <Button variant="secondary" onClick={() => setStage({ step: 'pick' })}>
-              Import another file
-            </Button>
-          </div>
-        </Card>
-      )}
+      {stage.step === 'done' && <DoneCard done={stage} heading={heading} onAnother={() => setStage({ step: 'pick' })} />}
       <ImportList imports={past.data ?? []} writing={stage.step === 'writing' ? stage.importId : null} />
     </Page>
+  )
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`
+
+/** What the import wrote, skipped and left out; the summary is announced. */
+function DoneCard({
+  done,
+  heading,
+  onAnother,
+}: {
+  done: Extract<Stage, { step: 'done' }>
+  heading: RefObject<HTMLHeadingElement | null>
+  onAnother: () => void
+}) {
+  const skipped = done.skipped > 0 ? `; ${count(done.skipped, 'workout was', 'workouts were')} here already and skipped` : ''
+  const leftOut = done.leftOut.length > 0 ? `; ${count(done.leftOut.length, 'workout was', 'workouts were')} left out (below)` : ''
+  return (
+    <Card as="section" gap="gap-3" aria-labelledby="import-done-heading">
+      <h2 id="import-done-heading" ref={heading} tabIndex={-1} className={`${stageHeading} break-all`}>
+        Imported {done.fileName}
+      </h2>
+      <Announce
+        text={`${count(done.workouts, 'workout', 'workouts')} and ${count(done.sets, 'set', 'sets')} written${skipped}${leftOut}. They reach the server in the background.`}
+      />
+      {done.leftOut.length > 0 && (
+        <details className="rounded-lg border border-amber-300 p-3 dark:border-amber-700">
+          <summary className="cursor-pointer font-medium">{count(done.leftOut.length, 'workout', 'workouts')} left out</summary>
+          <ul aria-label="Workouts left out" className="mt-2 flex flex-col gap-1 text-sm">
+            {done.leftOut.map((w) => (
+              <li key={w.row}>
+                Row {w.row}, “{w.name}”: {w.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Link
+          href="/history"
+          className="inline-flex min-h-11 items-center rounded-lg bg-accent-strong px-4 text-sm font-medium text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
+        >
+          See history
+        </Link>
+        <Button variant="secondary" onClick={onAnother}>
+          Import another file
+        </Button>
+      </div>
+    </Card>
   )
 }
 
@@ -409,17 +450,17 @@ function PreviewView({
       {preview.askedUnit !== null && (
         <fieldset className="flex flex-col gap-2 rounded-lg border border-amber-300 p-3 dark:border-amber-700">
           <legend className="px-1 font-medium">This file does not say its weight unit</legend>
-          <div className="flex gap-4">
+          <div className="flex flex-wrap items-center gap-x-4">
             {(['kg', 'lb'] as const).map((unit) => (
               <label key={unit} className="flex min-h-11 items-center gap-2">
                 <input type="radio" name="import-unit" checked={preview.askedUnit === unit} onChange={() => onUnit(unit)} />
                 {unit === 'kg' ? 'Kilograms (kg)' : 'Pounds (lb)'}
               </label>
             ))}
+            <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+              {preview.rereading ? `Reading the file again in ${preview.askedUnit === 'kg' ? 'kilograms' : 'pounds'}…` : ''}
+            </p>
           </div>
-          <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
-            {preview.rereading ? `Reading the file again in ${preview.askedUnit === 'kg' ? 'kilograms' : 'pounds'}…` : ''}
-          </p>
         </fieldset>
       )}
       <MappingTable mapping={preview.mapping} own={preview.own} onTarget={setTarget} />
