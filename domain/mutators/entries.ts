@@ -28,7 +28,7 @@ export type EntryInput = {
   children?: EntryInput[]
 }
 
-export const entryInputSchema: z.ZodType<EntryInput> = z.lazy(() =>
+export const entryInputSchema: z.ZodType<EntryInput, EntryInput> = z.lazy(() =>
   z.object({
     id: idSchema,
     activityId: idSchema,
