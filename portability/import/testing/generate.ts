@@ -11,6 +11,7 @@
 import type { SetType } from '@/domain/set-types'
 import { formatLocalIso, kgPer, metresPerUnit, roundConverted } from '../formats/reading'
 import type { ImportedExercise, ImportedSet, ImportedWorkout, WeightUnit } from '../model'
+import { mulberry32 } from '@/test/random'
 
 /** A set as the file describes it, before it has a row. */
 export type SetInput = Omit<ImportedSet, 'row'>
@@ -24,17 +25,8 @@ export type StrongVariant = 'comma' | 'semicolon'
 /** Which app's file the workouts are for: what each can hold differs (Strong has rest, Hevy supersets and exercise notes). */
 export type GeneratedStyle = 'strong' | 'hevy'
 
-/** mulberry32: a small, fast PRNG, the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The project's one seeded generator (`test/random.ts`): the same sequence for a seed everywhere. */
+export const prng = mulberry32
 
 type Random = ReturnType<typeof prng>
 const int = (r: Random, min: number, max: number) => min + Math.floor(r() * (max - min + 1))
