@@ -86,6 +86,7 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
     return `Your time for ${activity} (${day(column(edit.mine))}) was replaced by ${time} from another device.`
   }
   if (edit.tableName === 'activities' && edit.field === 'restSeconds') return restReplacedText(edit, activity)
+  if (edit.field === 'equipment') return 'Your bars and plates were replaced by those saved on another device.'
   const what =
     edit.tableName === 'activities'
       ? 'activity name'
@@ -94,7 +95,6 @@ export function replacedEditText(edit: ReplacedEdit, attributes: Map<string, Att
         : edit.tableName === 'libraries'
           ? 'library name'
           : (settingNames[edit.field] ?? edit.field)
-  if (edit.field === 'equipment') return 'Your bars and plates were replaced by those saved on another device.'
   const where = edit.tableName === 'attributes' && typeof c.activity === 'string' ? ` in ${c.activity}` : ''
   const mine = `Your ${what} ${quoted(column(edit.mine))}${where}`
   if (!edit.theirs) return `${mine} was deleted on another device.`

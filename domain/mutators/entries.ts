@@ -254,32 +254,41 @@ export const editEntry = defineMutator(
   },
 )
 
-/** The entry and every entry below it, deepest last. */
-export async function subtreeIds(tx: Tx, entryId: string): Promise<string[]> {
+/** These entries and every entry below them. */
+async function subtreeIds(tx: Tx, rootIds: readonly string[]): Promise<string[]> {
   const found = await rows<{ id: string }>(
     tx,
     sql`with recursive subtree(id, depth) as (
-          select id, 0 from entries where id = ${entryId}
+          select id, 0 from entries where id in (${sql.join(
+            rootIds.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})
           union all
           select e.id, s.depth + 1 from entries e join subtree s on e.parent_id = s.id
         )
-        select id from subtree order by depth`,
+        select id from subtree`,
   )
   return found.map((r) => r.id)
 }
 
 /**
- * Deletes an entry and its subtree, with their values, tags and photo links. Children go
- * explicitly rather than by cascade: the device's schema has no foreign keys, and both runtimes
- * must do the same thing.
+ * Deletes entry trees, with their values, tags and photo links. Children go explicitly rather
+ * than by cascade: the device's schema has no foreign keys, and both runtimes must do the same
+ * thing.
  */
+export async function deleteEntryTrees(tx: Tx, rootIds: readonly string[]) {
+  if (rootIds.length === 0) return
+  const ids = await subtreeIds(tx, rootIds)
+  await tx.delete(entryValues).where(inArray(entryValues.entryId, ids))
+  await tx.delete(entryTags).where(inArray(entryTags.entryId, ids))
+  await tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids))
+  await tx.delete(entries).where(inArray(entries.id, ids))
+}
+
+/** Deletes an entry and its subtree (see {@link deleteEntryTrees}). */
 export const deleteEntry = defineMutator('deleteEntry', z.object({ entryId: idSchema }), async (ctx, args) => {
   await requireOwnEntry(ctx, args.entryId)
-  const ids = await subtreeIds(ctx.tx, args.entryId)
-  await ctx.tx.delete(entryValues).where(inArray(entryValues.entryId, ids))
-  await ctx.tx.delete(entryTags).where(inArray(entryTags.entryId, ids))
-  await ctx.tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids))
-  for (const id of ids.reverse()) await ctx.tx.delete(entries).where(eq(entries.id, id))
+  await deleteEntryTrees(ctx.tx, [args.entryId])
 })
 
 // Tags -------------------------------------------------------------------------------------------

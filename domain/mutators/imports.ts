@@ -6,13 +6,14 @@
  * file imported on two devices); `undoImport` deletes the entries the import wrote, a batch of
  * workouts a call, and nothing else.
  */
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { entries, entryMedia, entryTags, entryValues, imports, importSources } from '@/db/schema'
+import { entries, imports, importSources } from '@/db/schema'
+import { importedKeys } from '@/db/queries/imports'
 import { rows } from '@/db/rows'
 import { MutationError, notFound } from '../errors'
 import { defineMutator, idSchema, textSchema, type MutationContext } from './define'
-import { entryInputSchema, flatten, insertEntryTrees, MAX_ENTRY_NODES } from './entries'
+import { deleteEntryTrees, entryInputSchema, flatten, insertEntryTrees, MAX_ENTRY_NODES } from './entries'
 
 /** Workouts in one `importWorkouts` batch, and entries across them (one push stays small: SPEC B5). */
 export const MAX_IMPORT_WORKOUTS = 200
@@ -77,12 +78,11 @@ export const importWorkouts = defineMutator(
     if (nodes > MAX_IMPORT_BATCH_NODES) {
       throw new MutationError('invalid_args', `A batch of imported workouts may hold at most ${MAX_IMPORT_BATCH_NODES} entries.`)
     }
-    const keys = [...new Set(args.workouts.map((w) => w.key))]
-    const had = await ctx.tx
-      .select({ key: entries.importKey })
-      .from(entries)
-      .where(and(eq(entries.userId, ctx.userId), isNotNull(entries.importKey), inArray(entries.importKey, keys)))
-    const skip = new Set(had.map((h) => h.key))
+    const skip = await importedKeys(
+      ctx.tx,
+      ctx.userId,
+      args.workouts.map((w) => w.key),
+    )
     const trees = args.workouts.filter((w) => !skip.has(w.key) && skip.add(w.key))
     await insertEntryTrees(
       ctx,
@@ -96,8 +96,7 @@ export const UNDO_BATCH_WORKOUTS = 20
 
 /**
  * Marks the import undone and deletes a batch of the workouts it wrote, each with its values,
- * tags and photo links (explicitly, not by cascade: the device's schema has no foreign keys);
- * the page calls it again until none is left. Activities it created stay: other entries may use
+ * tags and photo links (`deleteEntryTrees`); the page calls it again until none is left. Activities it created stay: other entries may use
  * them by now, and they cost nothing.
  */
 export const undoImport = defineMutator('undoImport', z.object({ importId: idSchema }), async (ctx, args) => {
@@ -109,23 +108,8 @@ export const undoImport = defineMutator('undoImport', z.object({ importId: idSch
     .where(and(eq(entries.importId, args.importId), eq(entries.userId, ctx.userId), isNull(entries.parentId)))
     .orderBy(entries.performedAt, entries.id)
     .limit(UNDO_BATCH_WORKOUTS)
-  if (roots.length === 0) return
-  const ids = (
-    await rows<{ id: string }>(
-      ctx.tx,
-      sql`with recursive subtree(id, depth) as (
-            select id, 0 from entries where id in (${sql.join(
-              roots.map((r) => sql`${r.id}::uuid`),
-              sql`, `,
-            )})
-            union all
-            select e.id, s.depth + 1 from entries e join subtree s on e.parent_id = s.id
-          )
-          select id from subtree order by depth desc`,
-    )
-  ).map((r) => r.id)
-  await ctx.tx.delete(entryValues).where(inArray(entryValues.entryId, ids))
-  await ctx.tx.delete(entryTags).where(inArray(entryTags.entryId, ids))
-  await ctx.tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids))
-  await ctx.tx.delete(entries).where(inArray(entries.id, ids))
+  await deleteEntryTrees(
+    ctx.tx,
+    roots.map((r) => r.id),
+  )
 })

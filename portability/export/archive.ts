@@ -48,6 +48,7 @@ import {
 import type { Queryable } from '@/db/types'
 import { readSetType, setTypes } from '@/domain/set-types'
 import { decodeValue } from '@/domain/values'
+import { canonicalJson } from '@/sync/protocol'
 
 export const ARCHIVE_FORMAT = 'cadence-archive'
 export const ARCHIVE_VERSION = 1
@@ -220,15 +221,8 @@ export type ArchiveAttribute = ArchiveActivity['attributes'][number]
 
 // Checksum ---------------------------------------------------------------------------------------
 
-/** JSON with every object's keys sorted and no spaces: the same text for the same data, however it was saved. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`
-}
+/** JSON with every object's keys sorted and no spaces: the protocol's, the same text for the same data. */
+export { canonicalJson }
 
 /** `sha256:<hex>` of the canonical JSON of `data` (Web Crypto: browsers and Node alike). */
 export async function checksumOf(data: unknown): Promise<string> {

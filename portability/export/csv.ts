@@ -29,7 +29,7 @@ import type { Queryable } from '@/db/types'
 import { setColumnLabels, type SetType } from '@/domain/set-types'
 import { KG_PER_LB, M_PER_MI } from '@/domain/units'
 import { cadenceCsvColumns, type WeightUnit } from '@/portability/import/model'
-import { formatLocalIso } from '@/portability/import/formats/reading'
+import { compact, formatLocalIso, roundConverted } from '@/portability/import/formats/reading'
 import { readArchiveData, type ArchiveActivity, type ArchiveData, type ArchiveEntry } from './archive'
 
 export type CsvSet = {
@@ -85,7 +85,7 @@ export function workoutsOf(data: ArchiveData): CsvWorkout[] {
     }
     return {
       setType: e.setType,
-      ...defined({
+      ...compact({
         weightKg: pick(role?.weight),
         reps: pick(role?.reps),
         distanceM: pick(role?.distance),
@@ -134,14 +134,8 @@ export function workoutsOf(data: ArchiveData): CsvWorkout[] {
   })
 }
 
-function defined<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
-}
-
-/** A converted number to six decimals, so that 225.00000000000003 lb reads 225 (and a mile to 1.6 mm). */
-const converted = (n: number) => Math.round(n * 1e6) / 1e6
-const weightIn = (kg: number, unit: WeightUnit) => (unit === 'lb' ? converted(kg / KG_PER_LB) : kg)
-const distanceIn = (m: number, unit: WeightUnit) => converted(unit === 'lb' ? m / M_PER_MI : m / 1000)
+const weightIn = (kg: number, unit: WeightUnit) => (unit === 'lb' ? roundConverted(kg / KG_PER_LB) : kg)
+const distanceIn = (m: number, unit: WeightUnit) => roundConverted(unit === 'lb' ? m / M_PER_MI : m / 1000)
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 /** `2025-07-23 19:16:49` in this device's zone, as Strong writes. */

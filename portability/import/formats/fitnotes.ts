@@ -34,10 +34,9 @@ import {
   SkipRow,
   WorkoutCollector,
   workoutStart,
+  weightUnitNames,
   type FormatDefinition,
 } from './reading'
-
-const weightUnits: Readonly<Record<string, WeightUnit>> = { kg: 'kg', kgs: 'kg', lb: 'lb', lbs: 'lb' }
 
 /** Weight columns that carry their unit in the header. */
 const headerWeightColumns: readonly [string, WeightUnit][] = [
@@ -122,7 +121,7 @@ export const fitnotes: FormatDefinition = {
             ? (headerUnit ?? askedUnit)
             : unitText === ''
               ? (weightUnit ?? askedUnit)
-              : weightUnits[unitText.toLowerCase()]
+              : weightUnitNames[unitText.toLowerCase()]
         if (!rowUnit) throw new SkipRow(`Weight unit "${clip(unitText)}" is not kgs or lbs`)
         // A distance with no unit anywhere (an iOS `Distance` column) is in the distance unit that
         // goes with the weight unit, as in Strong: km with kg, miles with lb.

@@ -160,6 +160,9 @@ export function roundConverted(n: number): number {
 
 export const kgPer: Readonly<Record<WeightUnit, number>> = { kg: 1, lb: KG_PER_LB }
 
+/** A weight unit as the formats spell it in a unit column, lower-cased. */
+export const weightUnitNames: Readonly<Record<string, WeightUnit>> = { kg: 'kg', kgs: 'kg', lb: 'lb', lbs: 'lb' }
+
 /** Metres per distance unit, by the spellings the formats use. */
 const metresPer: Readonly<Record<string, number>> = {
   m: 1,

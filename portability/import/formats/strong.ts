@@ -39,6 +39,7 @@ import {
   readWorkoutName,
   SkipRow,
   WorkoutCollector,
+  weightUnitNames,
   workoutStart,
   type FormatDefinition,
   type Row,
@@ -65,8 +66,6 @@ export function readStrongDate(text: string): Date | undefined {
   const hour = (hour12 % 12) + (half!.toLowerCase() === 'p' ? 12 : 0)
   return localDate(Number(y), Number(mo), Number(d), hour, Number(mi), Number(s ?? 0))
 }
-
-const rowWeightUnits: Readonly<Record<string, WeightUnit>> = { kg: 'kg', kgs: 'kg', lb: 'lb', lbs: 'lb' }
 
 export const strong: FormatDefinition = {
   format: 'strong',
@@ -128,7 +127,7 @@ export const strong: FormatDefinition = {
       const text = row.trimmed(unitColumn)
       // A row without a weight (cardio) may leave the unit empty.
       if (text === '') return weightUnit ?? askedUnit
-      const unit = rowWeightUnits[text.toLowerCase()]
+      const unit = weightUnitNames[text.toLowerCase()]
       if (!unit) throw new SkipRow(`Weight unit "${clip(text)}" is not kg or lbs`)
       return unit
     }

@@ -4,12 +4,12 @@ import { useEffect, useRef, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import type { Equipment } from '@/domain/equipment'
 import { platesFor, totalFromPlates, type LoadedPlate } from '@/domain/plates'
-import { KG_PER_LB, type DisplayUnits } from '@/domain/units'
+import { toCanonical, toDisplay, type DisplayUnits } from '@/domain/units'
 import { warmupSets, type WarmupSet } from '@/domain/warmup'
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 /** A kg weight in the user's mass unit, as a field would hold it. */
-export const shownWeight = (kg: number, units: DisplayUnits) => round2(units.massUnit === 'lb' ? kg / KG_PER_LB : kg)
+export const shownWeight = (kg: number, units: DisplayUnits) => round2(toDisplay('mass', kg, units))
 const plateText = (p: LoadedPlate) => `${p.count} × ${round2(p.weight)} ${p.unit}`
 
 /**
@@ -55,7 +55,7 @@ export function PlateCalculator({
 
   const bar = equipment.bars[barIndex] ?? equipment.bars[0]!
   const typed = Number(target.replace(',', '.'))
-  const wantedKg = target.trim() === '' || !Number.isFinite(typed) ? null : units.massUnit === 'lb' ? typed * KG_PER_LB : typed
+  const wantedKg = target.trim() === '' || !Number.isFinite(typed) ? null : toCanonical('mass', typed, units)
   const unit = units.massUnit
 
   const solution = wantedKg === null ? null : platesFor(wantedKg, bar, equipment.plates)

@@ -1,9 +1,10 @@
 'use client'
 
+import { fieldText } from '@/components/value-text'
 import type { ActivityInfo, AttributeInfo } from '@/db/queries/local'
 import type { PreviousSet } from '@/db/queries/previous'
 import { setColumnLabels, setTypeLabels, setTypes, type SetType } from '@/domain/set-types'
-import { formatDuration, toDisplay, type DisplayUnits } from '@/domain/units'
+import type { DisplayUnits } from '@/domain/units'
 import type { DraftExercise, DraftSet } from './workout-draft'
 
 /** The field the lifter is in: which set, which attribute (the toolbar's steppers act on it). */
@@ -20,8 +21,7 @@ export function setColumns(activity: ActivityInfo): AttributeInfo[] {
 /** A previous set's number for one attribute, as its field would hold it ('' when none). */
 function previousNumber(a: AttributeInfo, previous: PreviousSet | undefined, units: DisplayUnits): string {
   const v = previous?.values.get(a.ordinal)
-  if (!v || v.num === null || a.type === 'choice' || a.type === 'boolean') return ''
-  return a.type === 'duration' ? formatDuration(v.num) : String(Math.round(toDisplay(a.type, v.num, units) * 100) / 100)
+  return !v || a.type === 'choice' || a.type === 'boolean' ? '' : fieldText(a, v, units)
 }
 
 function previousText(activity: ActivityInfo, previous: PreviousSet | undefined, units: DisplayUnits): string {

@@ -12,6 +12,7 @@ import type { ActivityInfo } from '@/db/queries/local'
 import { matchPrevious, type PreviousExercise, type PreviousSet } from '@/db/queries/previous'
 import type { EntryInput } from '@/domain/mutators/entries'
 import { newId } from '@/domain/ids'
+import { restSecondsOf } from '@/domain/rest'
 import type { SetType } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 import type { Value } from '@/domain/values'
@@ -30,8 +31,6 @@ export type Draft = {
   rest: Rest | null
 }
 
-export const DEFAULT_REST_S = 90
-
 /** A template item as the plan reads it: an exercise, or a block of them. */
 export type PlanItem =
   | { kind: 'exercise'; activityId: string; sets: number }
@@ -39,18 +38,13 @@ export type PlanItem =
 
 const emptySet = (setType: SetType = 'normal'): DraftSet => ({ key: newId(), texts: {}, setType, done: false })
 
-/** The exercise's default rest (set in the activity editor), else {@link DEFAULT_REST_S}. */
-export function defaultRest(activity: ActivityInfo | undefined): number {
-  return activity?.restSeconds ?? DEFAULT_REST_S
-}
-
 function exercise(activityId: string, sets: number, activities: ReadonlyMap<string, ActivityInfo>): DraftExercise {
   return {
     key: newId(),
     activityId,
     sets: Array.from({ length: Math.max(1, sets) }, () => emptySet()),
     notes: '',
-    restS: defaultRest(activities.get(activityId)),
+    restS: restSecondsOf(activities.get(activityId)),
   }
 }
 
@@ -182,8 +176,7 @@ export function moveBlock(draft: Draft, blockKey: string, by: -1 | 1): Draft {
 
 /**
  * Ticks a set done (or undone). Done, it starts the rest: after each set of an exercise on its
- * own, after the round's last exercise in a superset. Returns the new draft and whether a rest
- * began.
+ * own, after the round's last exercise in a superset. Returns the new draft.
  */
 export function tickSet(draft: Draft, where: Where, setKey: string, now: number): Draft {
   const block = draft.blocks.find((b) => b.key === where.block)

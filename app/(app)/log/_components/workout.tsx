@@ -15,7 +15,7 @@ import { previousForWorkout } from '@/db/queries/previous'
 import type { Db } from '@/db/types'
 import { smallestIncrement } from '@/domain/plates'
 import { workoutSummary, type WorkoutSummary } from '@/domain/records'
-import { toCanonical, toDisplay, type DisplayUnits } from '@/domain/units'
+import { toCanonical, type DisplayUnits } from '@/domain/units'
 import { FinishSummary } from './finish-summary'
 import { PlateCalculator, shownWeight } from './plate-calculator'
 import { askToNotify, RestTimer } from './rest-timer'
@@ -427,7 +427,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         onClose={() => setCalculator(null)}
         onUseWeight={(kg) => {
           if (activeSet && active) {
-            const text = String(Math.round(toDisplay('mass', kg, units) * 100) / 100)
+            const text = String(shownWeight(kg, units))
             setDraft(
               updateSet(draft, { block: activeSet.b.key, exercise: activeSet.e.key }, active.set, {
                 texts: textsWith(active.attribute, text),
@@ -447,7 +447,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
                 sets.map((w) => ({
                   setType: 'warmup',
                   texts: {
-                    [activeAttribute.id]: String(Math.round(toDisplay('mass', w.weightKg, units) * 100) / 100),
+                    [activeAttribute.id]: String(shownWeight(w.weightKg, units)),
                     ...(reps ? { [reps.id]: String(w.reps) } : {}),
                   },
                 })),
