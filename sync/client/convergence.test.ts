@@ -122,6 +122,9 @@ describe('convergence', () => {
 
 // Pinned seeds: every seed that ever failed gets a named test here.
 describe('pinned seeds', () => {
+  test('seed 1012: three devices of one account snapshot at once after a restore; the third is told busy (429, A8) and retries, which the fuzz took for a failure', async () => {
+    expect((await run(1012)).seed).toBe(1012)
+  })
   test('seed 1671: a batch applied beside pending writes (B11) took a tag name that a step-by-step revert then restored twice', async () => {
     // run() throws with the seed's trace when any device diverges or a sync step fails.
     expect((await run(1671)).seed).toBe(1671)

@@ -28,6 +28,7 @@ export class FaultyNetwork extends Network {
     'push:413': 0,
     withheld: 0,
     largePush: 0,
+    busy: 0,
   }
 
   protected override async send(to: SyncEndpoint, url: string, init: RequestInit): Promise<Response> {
@@ -68,6 +69,12 @@ export class FaultyNetwork extends Network {
     if (response.status === 401) {
       this.seen.unauthorized++
       return new Response(await response.text(), { status: 401 })
+    }
+    // A busy server (A8: more snapshots of one account at once than it sends; P7: a push whose
+    // retries ran out) says when to come back, and the device does: not a failure.
+    if (response.status === 429) {
+      this.seen.busy++
+      return new Response(await response.text(), { status: 429, headers: response.headers })
     }
     if (response.status !== 200 && response.status !== syncStatuses.mustRefetch) {
       this.surprises.push(`${to}: the server answered ${response.status}: ${await response.text()}`)
