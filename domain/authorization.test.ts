@@ -150,6 +150,7 @@ const matrix: Row[] = [
   ['removeTemplateItem', () => ({ activityId: f.sequence, itemId: f.item }), editors],
   ['moveTemplateItem', () => ({ activityId: f.sequence, itemId: f.item, position: 0 }), editors],
   ['addActivityToLibrary', (role) => ({ id: newId(), sourceActivityId: f.sequence, libraryId: users[role].libraryId }), readers],
+  ['addCatalogueExercise', () => ({ id: newId(), libraryId: f.shared, slug: 'bench-press-barbell' }), editors],
   [
     'logEntry',
     () => ({ entry: { id: newId(), activityId: f.scalar.id, performedAt: '2026-11-02T08:00:00Z', values: { [f.scalar.reps]: 3 } } }),

@@ -320,3 +320,14 @@ const bySlug = new Map(catalogueExercises.map((e) => [e.slug, e]))
 export function catalogueExercise(slug: string): CatalogueExercise | undefined {
   return bySlug.get(slug)
 }
+
+/**
+ * What an activity made from the exercise says about it: "Dumbbell · chest" (equipment, then the
+ * primary muscle; no equipment for an exercise where nothing is lifted, "Cardio").
+ */
+export function catalogueDescription(exercise: CatalogueExercise): string {
+  const muscle = exercise.primaryMuscle
+  if (exercise.equipment === 'none') return muscle.charAt(0).toUpperCase() + muscle.slice(1)
+  const equipment = exercise.equipment === 'other' ? 'other equipment' : exercise.equipment
+  return `${equipment.charAt(0).toUpperCase()}${equipment.slice(1)} · ${muscle}`
+}

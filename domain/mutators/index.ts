@@ -5,6 +5,7 @@
 import { MutationError } from '../errors'
 import * as activities from './activities'
 import * as attributes from './attributes'
+import * as catalogue from './catalogue'
 import * as copy from './copy'
 import type { MutationContext, Mutator } from './define'
 import { parseArgs } from './define'
@@ -39,6 +40,7 @@ const all = {
   removeTemplateItem: templates.removeTemplateItem,
   moveTemplateItem: templates.moveTemplateItem,
   addActivityToLibrary: copy.addActivityToLibrary,
+  addCatalogueExercise: catalogue.addCatalogueExercise,
   logEntry: entries.logEntry,
   editEntry: entries.editEntry,
   deleteEntry: entries.deleteEntry,
