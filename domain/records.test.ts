@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   estimatedOneRepMax,
   personalRecords,
+  setRecords,
   setVolume,
   workoutSummary,
   type RecordAttribute,
@@ -25,7 +26,7 @@ describe('personal records', () => {
     { id: 'r', name: 'Reps', type: 'integer' },
   ]
 
-  it('a lift: heaviest weight, most reps, estimated one-rep max and heaviest set, each from its own entry', () => {
+  it('a lift: heaviest weight, most reps, estimated one-rep max and best set volume, each from its own entry', () => {
     const records = personalRecords(lift, [
       entry('a', 1, { w: 100, r: 1 }),
       entry('b', 2, { w: 80, r: 10 }),
@@ -35,7 +36,7 @@ describe('personal records', () => {
       ['Heaviest Weight', 100, 'a'],
       ['Most Reps', 20, 'c'],
       ['Estimated one-rep max', 106.667, 'b'],
-      ['Heaviest set (weight × reps)', 1200, 'c'],
+      ['Best set volume (weight × reps)', 1200, 'c'],
     ])
   })
 
@@ -99,7 +100,7 @@ describe('warm-ups', () => {
       ['Heaviest Weight', 100, 'work'],
       ['Most Reps', 12, 'drop'],
       ['Estimated one-rep max', 120, 'fail'],
-      ['Heaviest set (weight × reps)', 840, 'drop'],
+      ['Best set volume (weight × reps)', 840, 'drop'],
     ])
     expect(personalRecords(lift, [entry('warm', 1, { w: 200, r: 1 }, 'warmup')])).toEqual([])
   })
@@ -153,7 +154,7 @@ describe('the finish summary', () => {
       { activityId: 'plank', sets: 1, workingSets: 1, volumeKg: 0 },
     ])
     // Heaviest weight: 105 beats 102.5, and s2 holds it (s3 only equals it); the warm-up's 200 kg
-    // in history is nothing to beat. Reps (5) and the heaviest set (500) only equal the old
+    // in history is nothing to beat. Reps (5) and the best set volume (500) only equal the old
     // bests; the one-rep max of 105 × 3 (115.5) stays below that of 100 × 5 (116.7).
     expect(result.records.map((r) => [r.activityId, r.label, r.value, r.entryId, r.previous, r.previousEntryId])).toEqual([
       ['squat', 'Heaviest Weight', 105, 's2', 102.5, 'old2'],
@@ -191,5 +192,35 @@ describe('the finish summary', () => {
       exercises: [{ activityId: 'run', attributes: run, history: [entry('old', 1, { d: 5000, t: 1350 })] }],
     })
     expect(result.records.map((r) => [r.label, r.value])).toEqual([['Fastest pace', 0.26]])
+  })
+})
+
+describe('a set as it is ticked', () => {
+  const lift: RecordAttribute[] = [
+    { id: 'w', name: 'Weight', type: 'mass' },
+    { id: 'r', name: 'Reps', type: 'integer' },
+  ]
+  const before = [entry('old', 1, { w: 100, r: 5 }), entry('oldWarm', 2, { w: 150, r: 1 }, 'warmup')]
+  const records = (set: RecordEntry, history = before) =>
+    setRecords(lift, history, set).map((r) => [r.label, Math.round(r.value * 10) / 10, Math.round(r.previous * 10) / 10])
+
+  it('breaks each record it beats strictly, with the value it beat; the warm-up in history is nothing to beat', () => {
+    // 110 × 3: heavier, and a higher one-rep max (121 against 116.7), but fewer reps and less volume.
+    expect(records(entry('s', 10, { w: 110, r: 3 }))).toEqual([
+      ['Heaviest Weight', 110, 100],
+      ['Estimated one-rep max', 121, 116.7],
+    ])
+    expect(records(entry('s', 10, { w: 105, r: 6 }))).toEqual([
+      ['Heaviest Weight', 105, 100],
+      ['Most Reps', 6, 5],
+      ['Estimated one-rep max', 126, 116.7],
+      ['Best set volume (weight × reps)', 630, 500],
+    ])
+    expect(records(entry('s', 10, { w: 100, r: 5 }))).toEqual([])
+  })
+
+  it('a warm-up breaks nothing, and a first set of its kind beats nothing', () => {
+    expect(records(entry('s', 10, { w: 200, r: 5 }, 'warmup'))).toEqual([])
+    expect(records(entry('s', 10, { w: 200, r: 5 }), [])).toEqual([])
   })
 })

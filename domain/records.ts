@@ -4,7 +4,7 @@
  * the longest (a plank, a ride) and the shortest (a timed 5 km) are records, unless the activity
  * also records a distance: then the shortest time says nothing and the pace does. Where an activity
  * records a pair that means more together, a derived record is kept too: the estimated one-rep
- * max and the heaviest set's volume from weight × reps, the fastest pace from distance and time.
+ * max and the best set's volume from weight × reps, the fastest pace from distance and time.
  *
  * Warm-up sets are not records and carry no volume: an entry whose `setType` is `warmup` is left
  * out of everything here. An entry without a set type is a normal set.
@@ -84,7 +84,7 @@ export function personalRecords(attributes: readonly RecordAttribute[], entries:
     push('oneRepMax', 'Estimated one-rep max', 'mass', best(byTime, pair(estimatedOneRepMax)))
     push(
       'setVolume',
-      'Heaviest set (weight × reps)',
+      'Best set volume (weight × reps)',
       'volume',
       best(
         byTime,
@@ -151,6 +151,33 @@ export type WorkoutSummary = {
 
 const lowerIsBetter = (kind: RecordKind) => kind === 'shortest' || kind === 'pace'
 
+/** Records of `now` that beat the same record of `before` (strictly); none when `before` holds none of its kind. */
+function broken(attributes: readonly RecordAttribute[], before: readonly RecordEntry[], now: readonly RecordEntry[]) {
+  const old = new Map(personalRecords(attributes, before).map((r) => [r.key, r]))
+  const out: (PersonalRecord & { previous: number; previousEntryId: string })[] = []
+  for (const record of personalRecords(attributes, now)) {
+    const was = old.get(record.key)
+    if (!was) continue
+    if (lowerIsBetter(record.kind) ? record.value < was.value : record.value > was.value)
+      out.push({ ...record, previous: was.value, previousEntryId: was.entryId })
+  }
+  return out
+}
+
+/**
+ * The records one set breaks as it is ticked: each of its records that beats the best of
+ * `before` (the exercise's history and the sets of this workout done before it). The same rule
+ * as {@link workoutSummary}: strictly better, a first value of its kind is no record, a warm-up
+ * is none. The set row shows these the moment the set is marked done.
+ */
+export function setRecords(
+  attributes: readonly RecordAttribute[],
+  before: readonly RecordEntry[],
+  set: RecordEntry,
+): (PersonalRecord & { previous: number })[] {
+  return broken(attributes, before, [set])
+}
+
 /**
  * What the finish screen shows: duration, volume, sets, and every personal record the workout
  * broke. A record is broken when the workout's best beats the best of the exercise's history
@@ -176,18 +203,8 @@ export function workoutSummary(input: {
       workingSets: sets.filter(isWork).length,
       volumeKg: sets.reduce((sum, s) => sum + setVolume(exercise.attributes, s), 0),
     })
-    const before = new Map(
-      personalRecords(
-        exercise.attributes,
-        exercise.history.filter((h) => !own.has(h.entryId)),
-      ).map((r) => [r.key, r]),
-    )
-    for (const now of personalRecords(exercise.attributes, sets)) {
-      const old = before.get(now.key)
-      if (!old) continue
-      const beats = lowerIsBetter(now.kind) ? now.value < old.value : now.value > old.value
-      if (beats) records.push({ ...now, activityId: exercise.activityId, previous: old.value, previousEntryId: old.entryId })
-    }
+    const history = exercise.history.filter((h) => !own.has(h.entryId))
+    for (const hit of broken(exercise.attributes, history, sets)) records.push({ ...hit, activityId: exercise.activityId })
   }
   const durationMs = input.finishedAt.getTime() - input.startedAt.getTime()
   return {
