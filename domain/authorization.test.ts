@@ -150,6 +150,7 @@ const matrix: Row[] = [
   ['removeTemplateItem', () => ({ activityId: f.sequence, itemId: f.item }), editors],
   ['moveTemplateItem', () => ({ activityId: f.sequence, itemId: f.item, position: 0 }), editors],
   ['addActivityToLibrary', (role) => ({ id: newId(), sourceActivityId: f.sequence, libraryId: users[role].libraryId }), readers],
+  ['moveActivity', (role) => ({ id: newId(), activityId: f.sequence, libraryId: users[role].libraryId }), editors],
   ['addCatalogueExercise', () => ({ id: newId(), libraryId: f.shared, slug: 'bench-press-barbell' }), editors],
   [
     'logEntry',

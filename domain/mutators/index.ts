@@ -12,6 +12,7 @@ import { parseArgs } from './define'
 import * as entries from './entries'
 import * as imports from './imports'
 import * as libraries from './libraries'
+import * as move from './move'
 import * as settings from './settings'
 import * as templates from './templates'
 
@@ -40,6 +41,7 @@ const all = {
   removeTemplateItem: templates.removeTemplateItem,
   moveTemplateItem: templates.moveTemplateItem,
   addActivityToLibrary: copy.addActivityToLibrary,
+  moveActivity: move.moveActivity,
   addCatalogueExercise: catalogue.addCatalogueExercise,
   logEntry: entries.logEntry,
   editEntry: entries.editEntry,
