@@ -396,7 +396,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         <div
           role="toolbar"
           aria-label={`${activeAttribute.name} tools`}
-          className="fixed inset-x-0 bottom-0 z-20 flex justify-center gap-2 border-t border-zinc-200 bg-white/95 px-2 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95"
+          className="fixed inset-x-0 bottom-[var(--tab-bar-height,0px)] z-20 flex justify-center gap-2 border-t border-zinc-200 bg-white/95 px-2 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/95"
           onMouseDown={(e) => e.preventDefault()}
         >
           <Button variant="secondary" onClick={() => stepActive(-step)} aria-label={`${activeAttribute.name} minus ${step}`}>
