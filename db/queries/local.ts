@@ -2,7 +2,7 @@
  * What the app's pages read from the device database. Every function takes the database it
  * reads, so a test hands it a PGlite of its own; none waits on the network.
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import {
   activities,
   attributeOptions,
@@ -197,14 +197,22 @@ export type HistoryEntry = {
 }
 
 /**
- * The user's latest `limit` root entries with their whole trees, newest first. Pages group
- * them by day; children come in tree order.
+ * The user's latest `limit` root entries with their whole trees, newest first, of those
+ * performed in [`from`, `to`) when given (a calendar day). Pages group them by day; children
+ * come in tree order.
  */
-export async function history(db: Queryable, userId: string, { limit = 100 } = {}) {
+export async function history(db: Queryable, userId: string, { limit = 100, from, to }: { limit?: number; from?: Date; to?: Date } = {}) {
   const roots = await db
     .select({ id: entries.id })
     .from(entries)
-    .where(and(eq(entries.userId, userId), isNull(entries.parentId)))
+    .where(
+      and(
+        eq(entries.userId, userId),
+        isNull(entries.parentId),
+        from ? gte(entries.performedAt, from) : undefined,
+        to ? lt(entries.performedAt, to) : undefined,
+      ),
+    )
     .orderBy(desc(entries.performedAt), desc(entries.id))
     .limit(limit)
   if (roots.length === 0)

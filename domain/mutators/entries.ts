@@ -207,8 +207,27 @@ async function requireOwnEntry(ctx: MutationContext, entryId: string) {
 }
 
 /**
+ * A re-dated workout takes its sets along: every entry below `entryId` moves by as much as it
+ * does, so their times stay inside the workout (its duration, charts by set time). The row is
+ * locked first and the shift taken from its time as stored now: two devices re-dating one
+ * workout at once leave its sets where the later move puts the workout.
+ */
+async function moveSubtree(ctx: MutationContext, entryId: string, to: Date) {
+  const [locked] = await ctx.tx.select({ performedAt: entries.performedAt }).from(entries).where(eq(entries.id, entryId)).for('update')
+  const shiftMs = locked ? to.getTime() - locked.performedAt.getTime() : 0
+  if (shiftMs === 0) return
+  const below = (await subtreeIds(ctx.tx, [entryId])).filter((id) => id !== entryId)
+  if (below.length === 0) return
+  await ctx.tx
+    .update(entries)
+    .set({ performedAt: sql`${entries.performedAt} + ${shiftMs}::float8 * interval '1 millisecond'`, updatedAt: ctx.now })
+    .where(inArray(entries.id, below))
+}
+
+/**
  * Edits an entry's time, notes, set type and values; a value of null removes that value. Only
- * the fields named change (sync/SPEC.md B14): the arguments are what the user changed.
+ * the fields named change (sync/SPEC.md B14): the arguments are what the user changed. A new
+ * time moves the entries below it by as much (see {@link moveSubtree}).
  */
 export const editEntry = defineMutator(
   'editEntry',
@@ -223,6 +242,7 @@ export const editEntry = defineMutator(
     const entry = await requireOwnEntry(ctx, args.entryId)
     const [activity] = await ctx.tx.select().from(activities).where(eq(activities.id, entry.activityId))
     if (activity) checkSetType(activity, args.setType, [])
+    if (args.performedAt) await moveSubtree(ctx, entry.id, new Date(args.performedAt))
     await ctx.tx
       .update(entries)
       .set({
