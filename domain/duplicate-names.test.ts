@@ -27,8 +27,22 @@ test('a taken name is offered with the equipment the catalogue has it with, neve
 })
 
 test('a taken name the catalogue does not know is numbered', () => {
-  expect(suggestedNames('Squat', [{ id: 'x', name: 'My lift' }, { id: 'y', name: 'My lift 2' }], 'none')).toEqual(['Squat 2'])
-  expect(suggestedNames('My lift', [{ id: 'x', name: 'My lift' }, { id: 'y', name: 'My lift 2' }])).toEqual(['My lift 3'])
+  expect(
+    suggestedNames(
+      'Squat',
+      [
+        { id: 'x', name: 'My lift' },
+        { id: 'y', name: 'My lift 2' },
+      ],
+      'none',
+    ),
+  ).toEqual(['Squat 2'])
+  expect(
+    suggestedNames('My lift', [
+      { id: 'x', name: 'My lift' },
+      { id: 'y', name: 'My lift 2' },
+    ]),
+  ).toEqual(['My lift 3'])
 })
 
 test('a catalogue exercise whose name is taken is offered with its own equipment', () => {

@@ -30,6 +30,29 @@ export async function defaultLibrary(db: Queryable, userId: string) {
   return library
 }
 
+/**
+ * The library `libraryId` with the user's role in it (owner, or a member's role), if it is on
+ * the device and the user is its owner or a member; undefined otherwise, and for an id that is
+ * not a UUID (so a malformed link reads as "not found", not as a database error).
+ */
+export async function libraryWithRole(db: Queryable, userId: string, libraryId: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(libraryId)) return undefined
+  const [row] = await db
+    .select({
+      id: libraries.id,
+      name: libraries.name,
+      ownerId: libraries.ownerId,
+      isDefault: libraries.isDefault,
+      role: libraryMembers.role,
+    })
+    .from(libraries)
+    .leftJoin(libraryMembers, and(eq(libraryMembers.libraryId, libraries.id), eq(libraryMembers.userId, userId)))
+    .where(eq(libraries.id, libraryId))
+  if (!row) return undefined
+  const role = row.ownerId === userId ? ('owner' as const) : row.role
+  return role ? { id: row.id, name: row.name, isDefault: row.isDefault, role } : undefined
+}
+
 /** Libraries on the device that another user owns (shared with this user), with this user's role. */
 export async function sharedLibraries(db: Queryable, userId: string) {
   return db
@@ -65,7 +88,7 @@ export async function ownedLibraries(db: Queryable, userId: string) {
 /** Live activities of a library, by name. */
 export async function libraryActivities(db: Queryable, libraryId: string) {
   return db
-    .select({ id: activities.id, name: activities.name, kind: activities.kind })
+    .select({ id: activities.id, name: activities.name, kind: activities.kind, description: activities.description })
     .from(activities)
     .where(and(eq(activities.libraryId, libraryId), isNull(activities.deletedAt)))
     .orderBy(asc(activities.name), asc(activities.id))

@@ -3,8 +3,8 @@
  * ranking (exact name, prefix, words, alias, muscle), the limit and the empty query.
  */
 import { describe, expect, test } from 'vitest'
-import { catalogueExercises, catalogueName } from './exercises'
-import { searchCatalogue } from './search'
+import { catalogueExercise, catalogueExercises, catalogueName } from './exercises'
+import { nameMatches, popularSlugs, searchCatalogue } from './search'
 
 const slugs = (query: string, limit?: number) => searchCatalogue(query, { limit }).map((e) => e.slug)
 const first = (query: string) => searchCatalogue(query, { limit: 1 })[0]?.slug
@@ -112,4 +112,26 @@ describe('options', () => {
     ])
     expect(searchCatalogue('   ', { limit: 3 }).map((e) => e.slug)).toEqual(all.slice(0, 3).map((e) => e.slug))
   })
+})
+
+test('a muscle or an equipment narrows the search, with or without words', () => {
+  const chest = searchCatalogue('', { muscle: 'chest' })
+  expect(chest.length).toBeGreaterThan(3)
+  expect(chest.every((e) => e.primaryMuscle === 'chest')).toBe(true)
+  const dumbbellPress = searchCatalogue('press', { equipment: 'dumbbell' })
+  expect(dumbbellPress.length).toBeGreaterThan(0)
+  expect(dumbbellPress.every((e) => e.equipment === 'dumbbell')).toBe(true)
+  expect(searchCatalogue('bench', { muscle: 'chest', equipment: 'kettlebell' })).toEqual([])
+})
+
+test('every popular exercise is in the catalogue', () => {
+  for (const slug of popularSlugs) expect(catalogueExercise(slug), slug).toBeDefined()
+})
+
+test('a user’s own name fits a query as the catalogue’s do', () => {
+  expect(nameMatches('bench', 'Bench press (dumbbell)')).toBe(true)
+  expect(nameMatches('db bench', 'Bench press (dumbbell)')).toBe(true)
+  expect(nameMatches('pullup', 'Pull-ups')).toBe(true)
+  expect(nameMatches('press', 'Leg curl')).toBe(false)
+  expect(nameMatches('', 'Leg curl')).toBe(true)
 })

@@ -13,13 +13,31 @@
  * Within a rank, by name; the same name with several equipments keeps catalogue order,
  * so its default (the barbell for the big lifts) comes first.
  */
-import { catalogueExercises, catalogueName, type CatalogueExercise } from './exercises'
+import { catalogueExercises, catalogueName, type CatalogueEquipment, type CatalogueExercise, type Muscle } from './exercises'
 import { words } from './words'
 
 export type SearchOptions = {
   /** At most this many results; all by default. */
   limit?: number
+  /** Only exercises for this primary muscle. */
+  muscle?: Muscle
+  /** Only exercises done with this equipment. */
+  equipment?: CatalogueEquipment
 }
+
+/** What a new library is offered before anything is typed: the lifts most programmes start from. */
+export const popularSlugs = [
+  'bench-press-barbell',
+  'squat-barbell',
+  'deadlift-barbell',
+  'overhead-press-barbell',
+  'bent-over-row-barbell',
+  'pull-up',
+  'lat-pulldown-cable',
+  'romanian-deadlift-barbell',
+  'leg-press-machine',
+  'plank',
+] as const
 
 type Searchable = {
   exercise: CatalogueExercise
@@ -66,6 +84,15 @@ function rank(s: Searchable, query: readonly string[]): number | null {
   return null
 }
 
+/**
+ * Whether a name fits a query as catalogue search reads one: every query word begins a word of
+ * the name, or a run of its words read without spaces ("pullup" fits "Pull-up"). An empty query
+ * fits every name. For filtering the user's own activities the way the catalogue is searched.
+ */
+export function nameMatches(query: string, name: string): boolean {
+  return all(words(query), words(name))
+}
+
 function byName(a: Searchable, b: Searchable): number {
   return a.exercise.name.localeCompare(b.exercise.name, 'en') || a.order - b.order
 }
@@ -74,12 +101,17 @@ function byName(a: Searchable, b: Searchable): number {
 export function searchCatalogue(query: string, options: SearchOptions = {}): CatalogueExercise[] {
   const limit = options.limit ?? Infinity
   const q = words(query)
+  const pool = searchable.filter(
+    (s) =>
+      (options.muscle === undefined || s.exercise.primaryMuscle === options.muscle) &&
+      (options.equipment === undefined || s.exercise.equipment === options.equipment),
+  )
   if (q.length === 0)
-    return searchable
+    return pool
       .toSorted(byName)
       .slice(0, limit)
       .map((s) => s.exercise)
-  return searchable
+  return pool
     .flatMap((s) => {
       const r = rank(s, q)
       return r === null ? [] : [{ s, r }]
