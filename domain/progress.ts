@@ -28,6 +28,8 @@ export type ProgressMetric = {
   label: string
   /** The unit its values are in, canonical (kg, m, s; pace in seconds per metre). */
   type: AttributeType | 'pace'
+  /** What a unitless count counts (its attribute's name, "reps"); absent for a value with a unit. */
+  counts?: string
   /** Whether a lower value is better (a time over a set distance, a pace). */
   lowerIsBetter: boolean
   /** A set's contribution, or null when the set has none. */
@@ -136,6 +138,7 @@ export function progressMetrics(attributes: readonly RecordAttribute[]): Progres
       out.push({
         id: `max:${a.id}`,
         label: `${a.type === 'distance' ? 'Longest' : 'Most'} ${a.name.toLowerCase()}`,
+        ...(a.type === 'integer' || a.type === 'number' ? { counts: a.name.toLowerCase() } : {}),
         type: a.type,
         lowerIsBetter: false,
         score: positive(a.id),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   estimatedOneRepMax,
+  formatRecord,
   personalRecords,
   setRecords,
   setVolume,
@@ -222,5 +223,16 @@ describe('a set as it is ticked', () => {
   it('a warm-up breaks nothing, and a first set of its kind beats nothing', () => {
     expect(records(entry('s', 10, { w: 200, r: 5 }, 'warmup'))).toEqual([])
     expect(records(entry('s', 10, { w: 200, r: 5 }), [])).toEqual([])
+  })
+})
+
+describe('a record for people', () => {
+  it('in the user’s units, volume in kg or lb, pace per km or mile', () => {
+    const kg = { massUnit: 'kg', distanceUnit: 'km' } as const
+    const lb = { massUnit: 'lb', distanceUnit: 'mi' } as const
+    expect(formatRecord({ type: 'volume', value: 500 }, kg)).toBe('500 kg')
+    expect(formatRecord({ type: 'volume', value: 453.59237 }, lb)).toBe('1000 lb')
+    expect(formatRecord({ type: 'mass', value: 116.666 }, kg)).toBe('116.67 kg')
+    expect(formatRecord({ type: 'pace', value: 0.26 }, kg)).toBe('4:20 /km')
   })
 })

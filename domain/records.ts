@@ -11,6 +11,7 @@
  */
 import type { AttributeType } from '@/db/schema'
 import { countsAsWork, type SetType } from './set-types'
+import { formatPace, formatValue, type DisplayUnits } from './units'
 
 export type RecordAttribute = { id: string; name: string; type: AttributeType }
 /** One entry's numeric values, canonical units (kg, m, s), by attribute id, and its set type (absent: normal). */
@@ -32,6 +33,12 @@ export type PersonalRecord = {
 }
 
 const mostLabel: Partial<Record<AttributeType, string>> = { mass: 'Heaviest', integer: 'Most', number: 'Highest', distance: 'Longest' }
+
+/** A record's value for people, in the user's units: "116.67 kg", "4:20 /km" (volume in kg, as lifters say it). */
+export function formatRecord(record: Pick<PersonalRecord, 'type' | 'value'>, units: DisplayUnits): string {
+  if (record.type === 'pace') return formatPace(record.value, units)
+  return formatValue(record.type === 'volume' ? 'mass' : record.type, record.value, units)
+}
 
 /** Brzycki's and Epley's formulas diverge past 10 reps; Epley is the common choice in logs. */
 export function estimatedOneRepMax(weightKg: number, reps: number): number {

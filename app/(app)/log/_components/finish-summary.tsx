@@ -7,15 +7,9 @@ import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
 import type { ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
-import type { PersonalRecord, WorkoutSummary } from '@/domain/records'
-import { formatDuration, formatPace, formatValue, type DisplayUnits } from '@/domain/units'
+import { formatRecord, type WorkoutSummary } from '@/domain/records'
+import { formatDuration, formatValue, type DisplayUnits } from '@/domain/units'
 import type { Draft } from './workout-draft'
-
-function recordText(record: PersonalRecord, units: DisplayUnits): string {
-  if (record.type === 'pace') return formatPace(record.value, units)
-  if (record.type === 'volume') return `${formatValue('mass', record.value, units)}·reps`
-  return formatValue(record.type, record.value, units)
-}
 
 /** The template the workout was, as done: each block with its sets (a superset by its rounds). */
 function itemsOf(draft: Draft) {
@@ -78,22 +72,28 @@ export function FinishSummary({
         {summary.records.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No new records this time.</p>
         ) : (
-          <ul className="flex flex-col gap-2">
-            {summary.records.map((r) => (
-              <li
-                key={`${r.activityId}-${r.key}`}
-                className="flex items-center gap-2 rounded-lg border border-amber-300 bg-amber-50 p-2 text-sm dark:border-amber-800 dark:bg-amber-950"
-              >
-                <span className="rounded-full bg-amber-500 px-2 py-0.5 text-xs font-bold text-white" aria-hidden>
-                  PR
-                </span>
-                <span>
-                  <span className="font-medium">{names.get(r.activityId)}</span>: {r.label} {recordText(r, units)}{' '}
-                  <span className="text-zinc-600 dark:text-zinc-400">(was {recordText({ ...r, value: r.previous }, units)})</span>
-                </span>
-              </li>
-            ))}
-          </ul>
+          <div role="status" className="flex flex-col gap-2">
+            <p className="text-base font-semibold text-amber-900 dark:text-amber-200">
+              <span aria-hidden>🏆 </span>
+              {summary.records.length === 1 ? 'New record!' : `${summary.records.length} new records!`}
+            </p>
+            <ul className="flex flex-col gap-2">
+              {summary.records.map((r) => (
+                <li
+                  key={`${r.activityId}-${r.key}`}
+                  className="flex items-center gap-2 rounded-lg border border-amber-300 bg-amber-50 p-2 text-sm dark:border-amber-800 dark:bg-amber-950"
+                >
+                  <span className="rounded-full bg-amber-700 px-2 py-0.5 text-xs font-bold text-white" aria-hidden>
+                    PR
+                  </span>
+                  <span>
+                    <span className="font-medium">{names.get(r.activityId)}</span>: {r.label} {formatRecord(r, units)}{' '}
+                    <span className="text-zinc-600 dark:text-zinc-400">(was {formatRecord({ ...r, value: r.previous }, units)})</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </section>
       <div className="flex flex-col gap-2">

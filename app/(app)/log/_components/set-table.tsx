@@ -1,8 +1,11 @@
 'use client'
 
-import { fieldText } from '@/components/value-text'
+import { useLocalQuery } from '@/components/sync/use-local-query'
+import { collectValues, fieldText } from '@/components/value-text'
+import { recordHistories } from '@/db/queries/entries'
 import type { ActivityInfo, AttributeInfo } from '@/db/queries/local'
 import type { PreviousSet } from '@/db/queries/previous'
+import { formatRecord, setRecords, type RecordEntry } from '@/domain/records'
 import { setColumnLabels, setTypeLabels, setTypes, type SetType } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 import type { DraftExercise, DraftSet } from './workout-draft'
@@ -31,10 +34,42 @@ function previousText(activity: ActivityInfo, previous: PreviousSet | undefined,
   return parts.length === 0 ? '–' : parts.join(' × ')
 }
 
+/** A draft set as a record entry: its filled-in numbers, canonical (a field that does not parse counts as empty). */
+function asEntry(activity: ActivityInfo, set: DraftSet, units: DisplayUnits): RecordEntry {
+  const { values } = collectValues(activity.attributes, set.texts, units)
+  return {
+    entryId: set.key,
+    performedAt: new Date(),
+    setType: set.setType,
+    values: new Map(Object.entries(values).flatMap(([id, v]) => (typeof v === 'number' ? [[id, v] as const] : []))),
+  }
+}
+
+/**
+ * The records each done set broke when it was ticked, by set key: against the exercise's saved
+ * history and the sets of this table done before it (so two heavier sets in a row are each a
+ * record, and equalling one is none). Nothing until the history is read.
+ */
+function recordsBySet(activity: ActivityInfo, sets: readonly DraftSet[], history: readonly RecordEntry[] | undefined, units: DisplayUnits) {
+  const out = new Map<string, ReturnType<typeof setRecords>>()
+  if (!history) return out
+  const attributes = activity.attributes.filter((a) => !a.retired)
+  const before: RecordEntry[] = [...history]
+  for (const set of sets) {
+    if (!set.done) continue
+    const entry = asEntry(activity, set, units)
+    const hits = setRecords(attributes, before, entry)
+    if (hits.length > 0) out.set(set.key, hits)
+    before.push(entry)
+  }
+  return out
+}
+
 /**
  * One exercise's sets as a compact table, as lifters know it from paper logs: the set (its
  * number, or W/D/F), what was done last time at that position (tap to copy), a field per
- * attribute, and a tick. Each row is one line at phone width.
+ * attribute, and a tick. Each row is one line at phone width; a set that breaks a personal
+ * record, the moment it is ticked, gets a badge under it saying which.
  */
 export function SetTable({
   exercise,
@@ -62,6 +97,11 @@ export function SetTable({
   onRemoveSet: (set: DraftSet) => void
 }) {
   const columns = setColumns(activity)
+  const history = useLocalQuery(
+    ['record-history', activity.id],
+    async (db, userId) => (await recordHistories(db, userId, [activity.id])).get(activity.id) ?? [],
+  )
+  const records = recordsBySet(activity, exercise.sets, history.data, units)
   const labels = setColumnLabels(exercise.sets.map((s) => s.setType))
   const unitOf = (a: AttributeInfo) =>
     a.type === 'mass' ? units.massUnit : a.type === 'distance' ? units.distanceUnit : a.type === 'duration' ? 'time' : null
@@ -195,6 +235,21 @@ export function SetTable({
                 ✓
               </button>
             </span>
+            {records.has(set.key) ? (
+              <span role="cell" className="col-span-full">
+                <span
+                  role="status"
+                  className="flex flex-wrap items-center gap-x-1 rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+                >
+                  <span aria-hidden>🏆</span>
+                  <strong>New record{records.get(set.key)!.length > 1 ? 's' : ''}:</strong>
+                  {records
+                    .get(set.key)!
+                    .map((r) => `${r.label} ${formatRecord(r, units)}`)
+                    .join(' · ')}
+                </span>
+              </span>
+            ) : null}
           </div>
         )
       })}

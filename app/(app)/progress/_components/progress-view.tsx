@@ -1,94 +1,234 @@
 'use client'
 
 import { useRouter, useSearchParams } from 'next/navigation'
+import { useState } from 'react'
+import { z } from 'zod'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Card } from '@/components/ui/card'
 import { Page } from '@/components/ui/page'
-import { NamedOptions, SelectField } from '@/components/ui/select'
-import { activityInfo, attributeSeries, defaultLibrary, displayUnits, libraryActivities, type SeriesPoint } from '@/db/queries/local'
+import { SelectField } from '@/components/ui/select'
+import { activityInfo, displayUnits } from '@/db/queries/local'
+import { progressChoices, progressEntries, type ProgressChoice } from '@/db/queries/progress'
 import type { Db } from '@/db/types'
-import { personalRecords, type PersonalRecord, type RecordEntry } from '@/domain/records'
-import { formatPace, formatValue, toDisplay, type DisplayUnits } from '@/domain/units'
+import {
+  pointsInRange,
+  progressMetrics,
+  progressRangeLabels,
+  progressRanges,
+  sessionPoints,
+  type ProgressMetric,
+  type ProgressRange,
+} from '@/domain/progress'
+import { formatRecord, personalRecords } from '@/domain/records'
+import { displayUnit, formatDuration, formatPace, formatValue, M_PER_MI, toDisplay, type DisplayUnits } from '@/domain/units'
 import type { AttributeType } from '@/db/schema'
+import { NoSuchActivity } from '../../_components/no-such-activity'
+import { longDate, ProgressChart } from './progress-chart'
 
 const numeric = new Set<AttributeType>(['number', 'integer', 'duration', 'distance', 'mass'])
+const isId = (text: string) => z.uuid().safeParse(text).success
 
-/** Every numeric attribute of the activity over its qualitatively equal entries. */
+/**
+ * The exercises to choose from, and the chosen one with its entries. An id that is not a UUID
+ * is never sent to the database (which would refuse it): like an unknown id, it is "not found".
+ */
 async function load(db: Db, userId: string, activityId: string) {
-  const library = await defaultLibrary(db, userId)
-  const choices = library ? (await libraryActivities(db, library.id)).filter((a) => a.kind === 'scalar') : []
-  const activity = activityId ? await activityInfo(db, activityId) : undefined
-  const units = await displayUnits(db, userId)
-  const series = []
-  for (const a of activity?.attributes.filter((x) => numeric.has(x.type)) ?? []) {
-    series.push({ attribute: a, points: await attributeSeries(db, userId, activity!.id, a.ordinal) })
-  }
-  return {
-    choices,
-    activity,
-    units,
-    series,
-    records: personalRecords(
-      series.map((x) => x.attribute),
-      entriesOf(series),
-    ),
-  }
+  const [choices, units] = await Promise.all([progressChoices(db, userId), displayUnits(db, userId)])
+  const found = isId(activityId) ? await activityInfo(db, activityId) : undefined
+  const activity = found?.kind === 'scalar' ? found : undefined
+  const entries = activity ? await progressEntries(db, userId, activity.id) : []
+  return { choices, units, activity, entries }
 }
 
-/** The series regrouped by entry: each entry's numeric values by attribute id. */
-function entriesOf(series: { attribute: { id: string }; points: SeriesPoint[] }[]): RecordEntry[] {
-  const byEntry = new Map<string, { entryId: string; performedAt: Date; values: Map<string, number> }>()
-  for (const { attribute, points } of series) {
-    for (const p of points) {
-      const e = byEntry.get(p.entryId) ?? { entryId: p.entryId, performedAt: p.performedAt, values: new Map<string, number>() }
-      e.values.set(attribute.id, p.value)
-      byEntry.set(p.entryId, e)
+/** How a metric's values are plotted and written, in the user's units. */
+function scaleOf(metric: ProgressMetric, units: DisplayUnits) {
+  if (metric.type === 'pace') {
+    const perUnit = units.distanceUnit === 'mi' ? M_PER_MI : 1000
+    return {
+      unit: `min/${units.distanceUnit}`,
+      display: (v: number) => v * perUnit,
+      format: (v: number) => formatPace(v, units),
+      tick: (shown: number) => formatDuration(shown),
     }
   }
-  return [...byEntry.values()]
+  const type = metric.type
+  if (type === 'duration') return { unit: 'time', display: (v: number) => v, format: formatDuration, tick: formatDuration }
+  const unitless = type === 'integer' || type === 'number'
+  return {
+    unit: unitless ? (metric.counts ?? '') : (displayUnit(type, units) ?? ''),
+    display: (v: number) => toDisplay(type, v, units),
+    format: (v: number) => (unitless && metric.counts ? `${formatValue(type, v, units)} ${metric.counts}` : formatValue(type, v, units)),
+    tick: (shown: number) => String(Math.round(shown * 10) / 10),
+  }
 }
 
-function formatRecord(record: PersonalRecord, units: DisplayUnits): string {
-  if (record.type === 'pace') return formatPace(record.value, units)
-  if (record.type === 'volume') return formatValue('mass', record.value, units)
-  return formatValue(record.type, record.value, units)
+/** Options grouped by library, the default library first, when there is more than one. */
+function ChoiceOptions({ choices }: { choices: readonly ProgressChoice[] }) {
+  const libraries = [...new Map(choices.map((c) => [c.libraryId, c.libraryName])).entries()]
+  const options = (libraryId: string) =>
+    choices
+      .filter((c) => c.libraryId === libraryId)
+      .map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))
+  if (libraries.length <= 1) return libraries.map(([id]) => options(id))
+  return libraries.map(([id, name]) => (
+    <optgroup key={id} label={name}>
+      {options(id)}
+    </optgroup>
+  ))
 }
 
-function Chart({ points, type, units, label }: { points: SeriesPoint[]; type: AttributeType; units: DisplayUnits; label: string }) {
-  const w = 600
-  const h = 160
-  const values = points.map((p) => toDisplay(type, p.value, units))
-  const min = Math.min(...values)
-  const max = Math.max(...values)
-  const t0 = points[0]!.performedAt.getTime()
-  const t1 = points.at(-1)!.performedAt.getTime()
-  const x = (t: number) => (t1 === t0 ? w / 2 : ((t - t0) / (t1 - t0)) * (w - 20) + 10)
-  const y = (v: number) => (max === min ? h / 2 : h - 10 - ((v - min) / (max - min)) * (h - 20))
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.performedAt.getTime()).toFixed(1)},${y(values[i]!).toFixed(1)}`).join(' ')
-  return (
-    <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} className="h-40 w-full text-accent">
-      <path d={path} fill="none" stroke="currentColor" strokeWidth={2} />
-      {points.map((p, i) => (
-        <circle key={p.entryId} cx={x(p.performedAt.getTime())} cy={y(values[i]!)} r={3} fill="currentColor" />
-      ))}
-    </svg>
-  )
-}
-
-/** Charts and personal records for any numeric attribute of an activity, in the user's units. */
+/**
+ * An exercise's progress: a chart of one point per session for the metric the lifter picks,
+ * over a range, with the same points in a table, and the personal records (warm-ups left out).
+ */
 export function ProgressView() {
   const router = useRouter()
   const activityId = useSearchParams().get('activity') ?? ''
   const data = useLocalQuery(['progress', activityId], (db, userId) => load(db, userId, activityId))
+  const [metricId, setMetricId] = useState<string | null>(null)
+  const [range, setRange] = useState<ProgressRange>('All')
+  if (data.error) {
+    return (
+      <Page id="progress" title="Progress" gap="gap-4">
+        <p role="alert">The progress could not be read from this device: {data.error.message}</p>
+      </Page>
+    )
+  }
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading progress…</p>
-  const { choices, activity, units, series, records } = data.data
+  const { choices, activity, units, entries } = data.data
+  const picker = (
+    <SelectField
+      label="Activity"
+      value={activity?.id ?? ''}
+      onChange={(e) => {
+        setMetricId(null)
+        router.replace(e.target.value ? `/progress?activity=${e.target.value}` : '/progress')
+      }}
+    >
+      <option value="">Choose an activity</option>
+      <ChoiceOptions choices={choices} />
+    </SelectField>
+  )
+  if (!activity) {
+    return (
+      <Page id="progress" title="Progress" gap="gap-4">
+        {activityId ? <NoSuchActivity /> : null}
+        {picker}
+        {!activityId ? (
+          <p className="text-zinc-600 dark:text-zinc-400">
+            {choices.length === 0
+              ? 'No exercises yet: add one in your library, log it, and its progress shows here.'
+              : 'Choose an exercise to see its progress.'}
+          </p>
+        ) : null}
+      </Page>
+    )
+  }
+
+  const attributes = activity.attributes.filter((a) => numeric.has(a.type))
+  const metrics = progressMetrics(attributes)
+  const metric = metrics.find((m) => m.id === metricId) ?? metrics[0]
+  const records = personalRecords(attributes, entries)
+  const all = metric ? sessionPoints(entries, metric) : []
+  const points = pointsInRange(all, range, new Date())
+  const scale = metric ? scaleOf(metric, units) : null
+  const best =
+    metric && points.length > 0 ? points.reduce((a, b) => ((metric.lowerIsBetter ? b.value < a.value : b.value > a.value) ? b : a)) : null
+
   return (
-    <Page id="progress" title={`Progress${activity ? `: ${activity.name}` : ''}`} gap="gap-4">
-      <SelectField label="Activity" value={activity?.id ?? ''} onChange={(e) => router.replace(`/progress?activity=${e.target.value}`)}>
-        <option value="">Choose an activity</option>
-        <NamedOptions items={choices} />
-      </SelectField>
-      {activity && series.length === 0 ? <p>{activity.name} has no numeric attributes to chart.</p> : null}
+    <Page id="progress" title={`Progress: ${activity.name}`} gap="gap-4">
+      {picker}
+      {!metric || !scale ? <p>{activity.name} has nothing numeric to chart.</p> : null}
+      {metric && scale ? (
+        <Card as="section" aria-labelledby="chart-heading" gap="gap-3">
+          <h2 id="chart-heading" className="font-semibold">
+            {metric.label}
+          </h2>
+          <div className="flex flex-wrap items-end gap-3">
+            <SelectField label="Metric" grow value={metric.id} onChange={(e) => setMetricId(e.target.value)}>
+              {metrics.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </SelectField>
+            <div role="group" aria-label="Range" className="flex rounded-lg border border-zinc-300 dark:border-zinc-700">
+              {progressRanges.map((r) => (
+                <button
+                  key={r}
+                  type="button"
+                  aria-pressed={r === range}
+                  title={progressRangeLabels[r]}
+                  onClick={() => setRange(r)}
+                  className="min-h-11 min-w-11 px-2 text-sm font-medium first:rounded-l-lg last:rounded-r-lg aria-pressed:bg-accent-strong aria-pressed:text-white dark:aria-pressed:bg-sky-400 dark:aria-pressed:text-zinc-950"
+                >
+                  {r}
+                </button>
+              ))}
+            </div>
+          </div>
+          {all.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet: log {activity.name} and each session shows here.</p>
+          ) : points.length === 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">No sessions in the {progressRangeLabels[range].toLowerCase()}.</p>
+          ) : (
+            <>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+                {points.length === 1 ? '1 session' : `${points.length} sessions`}
+                {best ? (
+                  <>
+                    {' '}
+                    · best <strong className="text-zinc-900 dark:text-zinc-100">{scale.format(best.value)}</strong> on{' '}
+                    {longDate(best.performedAt)}
+                  </>
+                ) : null}
+              </p>
+              <ProgressChart
+                points={points}
+                label={`${metric.label} of ${activity.name} per session`}
+                unit={scale.unit}
+                display={scale.display}
+                format={scale.format}
+                tick={scale.tick}
+              />
+              <details className="text-sm">
+                <summary className="flex min-h-11 cursor-pointer items-center font-medium">Show data</summary>
+                <table className="w-full text-left tabular-nums">
+                  <caption className="sr-only">
+                    {metric.label} of {activity.name}, one row per session
+                  </caption>
+                  <thead>
+                    <tr className="border-b border-zinc-200 dark:border-zinc-800">
+                      <th scope="col" className="py-1 font-medium">
+                        Date
+                      </th>
+                      <th scope="col" className="py-1 font-medium">
+                        {metric.label}
+                      </th>
+                      <th scope="col" className="py-1 text-right font-medium">
+                        Sets
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[...points].reverse().map((p) => (
+                      <tr key={p.session} className="border-b border-zinc-100 dark:border-zinc-900">
+                        <td className="py-1">{longDate(p.performedAt)}</td>
+                        <td className="py-1">{scale.format(p.value)}</td>
+                        <td className="py-1 text-right">{p.sets}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            </>
+          )}
+        </Card>
+      ) : null}
       {records.length > 0 ? (
         <Card as="section" aria-labelledby="records-heading">
           <h2 id="records-heading" className="font-semibold">
@@ -96,29 +236,17 @@ export function ProgressView() {
           </h2>
           <dl aria-label="Personal records" className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
             {records.map((r) => (
-              <div key={r.kind + r.label} className="flex justify-between gap-2">
+              <div key={r.key} className="flex justify-between gap-2">
                 <dt className="text-zinc-600 dark:text-zinc-400">{r.label}</dt>
                 <dd>
-                  <strong>{formatRecord(r, units)}</strong> <span className="text-zinc-500">· {r.performedAt.toLocaleDateString()}</span>
+                  <strong>{formatRecord(r, units)}</strong>{' '}
+                  <span className="text-zinc-600 dark:text-zinc-400">· {r.performedAt.toLocaleDateString()}</span>
                 </dd>
               </div>
             ))}
           </dl>
         </Card>
       ) : null}
-      {series.map(({ attribute, points }) => (
-        <Card as="section" key={attribute.id} aria-label={attribute.name}>
-          <h2 className="font-semibold">{attribute.name}</h2>
-          {points.length > 0 ? (
-            <>
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">{points.length === 1 ? '1 entry' : `${points.length} entries`}</p>
-              <Chart points={points} type={attribute.type} units={units} label={`${attribute.name} over time`} />
-            </>
-          ) : (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing logged yet.</p>
-          )}
-        </Card>
-      ))}
     </Page>
   )
 }
