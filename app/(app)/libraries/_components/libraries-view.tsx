@@ -1,6 +1,7 @@
 'use client'
 
 import { useQuery } from '@tanstack/react-query'
+import Link from 'next/link'
 import { useState } from 'react'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
@@ -19,8 +20,9 @@ import { Invitations } from './invitations'
 
 async function load(db: Db, userId: string) {
   const shared = await sharedLibraries(db, userId)
+  const owned = await ownedLibraries(db, userId)
   return {
-    owned: await ownedLibraries(db, userId),
+    owned: await Promise.all(owned.map(async (l) => ({ ...l, activityCount: (await libraryActivities(db, l.id)).length }))),
     shared: await Promise.all(shared.map(async (l) => ({ ...l, activities: await libraryActivities(db, l.id) }))),
     mine: await defaultLibrary(db, userId),
   }
@@ -98,7 +100,22 @@ function WaitingInvites({ library, invites }: { library: string; invites: readon
   )
 }
 
-/** Own libraries and sharing, libraries shared with the user, and the public catalogue. */
+/** Where a library's activities are shown and added to: the library page, at this library. */
+const openHref = (library: { id: string; isDefault?: boolean }) => (library.isDefault ? '/' : `/?library=${library.id}`)
+
+const linkButton =
+  'inline-flex min-h-11 items-center justify-center rounded-lg border border-zinc-300 bg-white px-4 text-sm font-medium text-zinc-900 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800'
+
+/**
+ * A rename form's submit: the new name, or nothing sent when the name is the one shown, so an
+ * untouched form never puts this device's name over another device's rename (SPEC B14).
+ */
+async function renamed(data: FormData, shown: string, rename: (name: string) => Promise<boolean>): Promise<boolean> {
+  const name = String(data.get('name') ?? '')
+  return name.trim() === shown ? true : rename(name)
+}
+
+/** Own libraries (open, rename, delete) and sharing, libraries shared with the user, and the public catalogue. */
 export function LibrariesView() {
   const data = useLocalQuery(['libraries'], load)
   const catalogue = useQuery({
@@ -131,20 +148,65 @@ export function LibrariesView() {
               <h3 className="font-medium">
                 {l.name}
                 {l.publishedAt ? <span className="ml-2 text-xs text-emerald-700 dark:text-emerald-400">Public</span> : null}
+                <span className="ml-2 text-xs font-normal text-zinc-600 dark:text-zinc-400">
+                  {l.activityCount === 1 ? '1 activity' : `${l.activityCount} activities`}
+                  {l.isDefault ? ' · your default library' : ''}
+                </span>
               </h3>
-              <Button
-                variant="secondary"
-                onClick={() =>
-                  void run(
-                    l.publishedAt ? 'unpublishLibrary' : 'publishLibrary',
-                    { libraryId: l.id },
-                    { done: l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.` },
-                  )
-                }
-              >
-                {l.publishedAt ? 'Unpublish' : 'Publish'}
-              </Button>
+              <span className="flex flex-wrap gap-2">
+                <Link href={openHref(l)} aria-label={`Open ${l.name}`} className={linkButton}>
+                  Open
+                </Link>
+                <Button
+                  variant="secondary"
+                  onClick={() =>
+                    void run(
+                      l.publishedAt ? 'unpublishLibrary' : 'publishLibrary',
+                      { libraryId: l.id },
+                      { done: l.publishedAt ? `${l.name} is private again.` : `${l.name} is in the public catalogue.` },
+                    )
+                  }
+                >
+                  {l.publishedAt ? 'Unpublish' : 'Publish'}
+                </Button>
+                {l.isDefault ? null : (
+                  <Button
+                    variant="secondary"
+                    className="text-red-700 dark:text-red-400"
+                    aria-label={`Delete ${l.name}`}
+                    onClick={() => {
+                      const what =
+                        l.activityCount === 0 ? '' : ` and its ${l.activityCount === 1 ? 'activity' : `${l.activityCount} activities`}`
+                      if (!window.confirm(`Delete ${l.name}${what}? This cannot be undone.`)) return
+                      void run('deleteLibrary', { libraryId: l.id }, { done: `${l.name} deleted.` })
+                    }}
+                  >
+                    Delete
+                  </Button>
+                )}
+              </span>
             </div>
+            <InlineForm
+              aria-label={`Rename ${l.name}`}
+              onSubmit={submit(`rename-${l.id}`, (d) =>
+                renamed(d, l.name, (name) => run('renameLibrary', { libraryId: l.id, name }, { done: `Renamed to ${name.trim()}.` })),
+              )}
+            >
+              <div className="flex-1">
+                <TextField
+                  label={`Name of ${l.name}`}
+                  name="name"
+                  defaultValue={l.name}
+                  key={l.name}
+                  required
+                  maxLength={200}
+                  error={fieldError(`rename-${l.id}`, 'name')}
+                />
+              </div>
+              <Button type="submit" variant="secondary">
+                Rename
+              </Button>
+            </InlineForm>
             {l.members.length > 0 ? (
               <ul aria-label={`Members of ${l.name}`} className="flex flex-col gap-1 text-sm">
                 {l.members.map((m, i) => (
@@ -219,9 +281,14 @@ export function LibrariesView() {
         {shared.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">Nobody has shared a library with you yet.</p> : null}
         {shared.map((l) => (
           <Card key={l.id} aria-label={l.name}>
-            <h3 className="font-medium">
-              {l.name} <span className="text-xs text-zinc-500">{l.role === 'editor' ? 'you can edit' : 'view only'}</span>
-            </h3>
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <h3 className="font-medium">
+                {l.name} <span className="text-xs text-zinc-500">{l.role === 'editor' ? 'you can edit' : 'view only'}</span>
+              </h3>
+              <Link href={openHref(l)} aria-label={`Open ${l.name}`} className={linkButton}>
+                Open
+              </Link>
+            </div>
             <CopyableActivities label={`Activities in ${l.name}`} activities={l.activities} mine={mine} run={run} />
             {l.role === 'editor' ? (
               <InlineForm
