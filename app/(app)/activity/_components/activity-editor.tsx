@@ -1,7 +1,9 @@
 'use client'
 
 import Link from 'next/link'
-import { useSearchParams } from 'next/navigation'
+import { useRouter, useSearchParams } from 'next/navigation'
+import { useState } from 'react'
+import { ExercisePicker } from '@/components/exercise-picker'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
@@ -10,10 +12,12 @@ import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { NamedOptions, SelectField } from '@/components/ui/select'
 import { TextField } from '@/components/ui/text-field'
-import { activityInfo, libraryActivities, templateItems } from '@/db/queries/local'
+import { activityInfo, libraryActivities, ownedLibraries, templateItems } from '@/db/queries/local'
 import type { AttributeType } from '@/db/schema'
 import type { Db } from '@/db/types'
+import { sameName, suggestedNames } from '@/domain/duplicate-names'
 import { newId } from '@/domain/ids'
+import { idSchema } from '@/domain/mutators/define'
 import { DEFAULT_REST_SECONDS, parseRestText, restText } from '@/domain/rest'
 import { formatDuration } from '@/domain/units'
 import { NoSuchActivity } from '../../_components/no-such-activity'
@@ -28,13 +32,25 @@ const typeLabels: Partial<Record<AttributeType, string>> = {
   boolean: 'Yes / no',
 }
 
-async function load(db: Db, activityId: string) {
+/**
+ * The activity, or null when there is none to edit: an id that is not a UUID (never sent to the
+ * database, which would refuse it), one not on this device, or one deleted (hidden from its
+ * library). With it, the user's other libraries it can be copied or moved to.
+ */
+async function load(db: Db, userId: string, activityId: string) {
+  if (!idSchema.safeParse(activityId).success) return null
   const activity = await activityInfo(db, activityId)
   if (!activity) return null
-  if (activity.kind !== 'sequence') return { activity, items: [], candidates: [] }
+  const siblings = await libraryActivities(db, activity.libraryId)
+  if (!siblings.some((a) => a.id === activity.id)) return null
+  const owned = await ownedLibraries(db, userId)
+  const library = owned.find((l) => l.id === activity.libraryId)
+  const place = { libraryHref: library?.isDefault ? '/' : `/?library=${activity.libraryId}`, libraryName: library?.name }
+  const targets = owned.filter((l) => l.id !== activity.libraryId).map((l) => ({ id: l.id, name: l.name, isDefault: l.isDefault }))
+  if (activity.kind !== 'sequence') return { activity, items: [], candidates: [], siblings, targets, ...place }
   const items = await templateItems(db, activityId)
-  const candidates = (await libraryActivities(db, activity.libraryId)).filter((a) => a.id !== activity.id)
-  return { activity, items, candidates }
+  const candidates = siblings.filter((a) => a.id !== activity.id)
+  return { activity, items, candidates, siblings, targets, ...place }
 }
 
 /**
@@ -74,19 +90,39 @@ async function restSaved(
  */
 export function ActivityEditor() {
   const activityId = useSearchParams().get('id') ?? ''
-  const data = useLocalQuery(['activity-editor', activityId], (db) => load(db, activityId))
+  const router = useRouter()
+  const data = useLocalQuery(['activity-editor', activityId], (db, userId) => load(db, userId, activityId))
   const { run, submit, invalid, fieldError, message } = useMutations()
+  const [target, setTarget] = useState('')
+  // The template item's exercise, picked by search; and the name a rename was warned about.
+  const [child, setChild] = useState('')
+  const [renameWarned, setRenameWarned] = useState('')
 
   if (data.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
   if (!data.data) return <NoSuchActivity />
-  const { activity, items, candidates } = data.data
+  const { activity, items, candidates, siblings, targets, libraryHref, libraryName } = data.data
+  const chosen = targets.find((l) => l.id === target) ?? targets[0]
   return (
     <Page id="editor" title={`Edit ${activity.name}`} gap="gap-6">
       <Notice message={message} />
       <InlineForm
         aria-label="Rename"
         onSubmit={submit('rename', (d) =>
-          renamed(d, activity.name, (name) => run('renameActivity', { activityId: activity.id, name }, { done: 'Renamed.' })),
+          renamed(d, activity.name, async (name) => {
+            // A name another activity of the library has is warned about once, with names that tell the two apart.
+            const clash = sameName(name, siblings, activity.id)
+            if (clash && renameWarned !== name.trim()) {
+              setRenameWarned(name.trim())
+              const names = suggestedNames(name, siblings)
+                .slice(0, 2)
+                .map((n) => `“${n}”`)
+              invalid('rename', {
+                name: `“${clash.name}” is already in this library. Rename again to keep two of that name, or tell them apart: ${names.join(' or ')}.`,
+              })
+              return false
+            }
+            return run('renameActivity', { activityId: activity.id, name }, { done: 'Renamed.' })
+          }),
         )}
       >
         <div className="flex-1">
@@ -297,21 +333,29 @@ export function ActivityEditor() {
           ) : (
             <InlineForm
               aria-label="Add to the template"
-              onSubmit={submit('add-item', (d) => {
-                const child = candidates.find((c) => c.id === d.get('item.childId'))
-                return run(
+              onSubmit={submit('add-item', async (d) => {
+                const picked = candidates.find((c) => c.id === d.get('item.childId'))
+                const ok = await run(
                   'addTemplateItem',
                   {
                     activityId: activity.id,
                     item: { id: newId(), childId: String(d.get('item.childId')), repeat: Number(d.get('item.repeat') || 1) },
                   },
-                  { done: `${child?.name ?? 'The exercise'} added to the template.` },
+                  { done: `${picked?.name ?? 'The exercise'} added to the template.` },
                 )
+                if (ok) setChild('')
+                return ok
               })}
             >
-              <SelectField label="Exercise" grow name="item.childId" required>
-                <NamedOptions items={candidates} />
-              </SelectField>
+              <input type="hidden" name="item.childId" value={child} />
+              <ExercisePicker
+                label="Exercise"
+                items={candidates}
+                selectedId={child}
+                listWhenEmpty={candidates.length <= 8}
+                library={{ id: activity.libraryId, activities: siblings }}
+                onPick={setChild}
+              />
               <TextField
                 label="Sets"
                 name="item.repeat"
@@ -323,11 +367,85 @@ export function ActivityEditor() {
                 required
                 error={fieldError('add-item', 'item.repeat')}
               />
-              <Button type="submit">Add to template</Button>
+              <Button type="submit" disabled={!child}>
+                Add to template
+              </Button>
             </InlineForm>
           )}
         </section>
       ) : null}
+
+      <section aria-labelledby="library-heading" className="flex flex-col gap-3">
+        <h2 id="library-heading" className="text-lg font-semibold">
+          Library
+        </h2>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          {libraryName ? `In ${libraryName}. ` : null}A copy is a new activity of its own: later changes to either leave the other alone. A
+          move copies it there and deletes it here; what you logged with it stays in your history and its progress carries on.
+        </p>
+        {chosen ? (
+          <form
+            aria-label="Copy or move to another library"
+            className="flex flex-col gap-2 sm:flex-row sm:items-end"
+            onSubmit={(e) => e.preventDefault()}
+          >
+            <SelectField label="To library" grow name="libraryId" value={chosen.id} onChange={(e) => setTarget(e.target.value)}>
+              <NamedOptions items={targets} />
+            </SelectField>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() =>
+                void run(
+                  'addActivityToLibrary',
+                  { id: newId(), sourceActivityId: activity.id, libraryId: chosen.id },
+                  { done: `A copy of ${activity.name} is in ${chosen.name}.` },
+                )
+              }
+            >
+              Copy
+            </Button>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={async () => {
+                const id = newId()
+                if (
+                  await run(
+                    'moveActivity',
+                    { id, activityId: activity.id, libraryId: chosen.id },
+                    { done: `${activity.name} moved to ${chosen.name}.` },
+                  )
+                ) {
+                  router.replace(`/activity?id=${id}`)
+                }
+              }}
+            >
+              Move
+            </Button>
+          </form>
+        ) : (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            To copy or move it, first create another library on the{' '}
+            <Link href="/libraries" className="underline">
+              Libraries
+            </Link>{' '}
+            page.
+          </p>
+        )}
+        <div>
+          <Button
+            variant="secondary"
+            className="text-red-700 dark:text-red-400"
+            onClick={async () => {
+              if (!window.confirm(`Delete ${activity.name}? It leaves its library; what you logged with it stays in your history.`)) return
+              if (await run('deleteActivity', { activityId: activity.id })) router.push(libraryHref)
+            }}
+          >
+            Delete {activity.name}
+          </Button>
+        </div>
+      </section>
     </Page>
   )
 }
