@@ -138,6 +138,10 @@ export function ExercisePicker({ label, items, onPick, selectedId, library, list
         aria-describedby={`${id}-count`}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
+        // Enter searches; it must not submit a form the picker sits in.
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.preventDefault()
+        }}
         className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 text-base outline-none focus:border-accent focus:ring-2 focus:ring-accent/30 dark:border-zinc-700 dark:bg-zinc-900"
       />
       <p id={`${id}-count`} aria-live="polite" className="sr-only">

@@ -24,6 +24,7 @@ test('a taken name is offered with the equipment the catalogue has it with, neve
   const suggestions = suggestedNames('Bench press', [...library, { id: 'c', name: 'Bench press (barbell)' }])
   expect(suggestions).toContain('Bench press (dumbbell)')
   expect(suggestions).not.toContain('Bench press (barbell)')
+  expect(suggestedNames('bench-presses', library)[0]).toBe('Bench press (barbell)')
 })
 
 test('a taken name the catalogue does not know is numbered', () => {

@@ -28,11 +28,10 @@ function taken(name: string, items: readonly Named[]): boolean {
 export function suggestedNames(name: string, items: readonly Named[], equipment?: string): string[] {
   const base = name.trim().replace(/\s*\([^)]*\)\s*$/, '')
   const key = normalizeName(base)
-  const equipments = equipment ? [equipment] : catalogueExercises.filter((e) => normalizeName(e.name) === key).map((e) => e.equipment)
-  const suffixed = [...new Set(equipments)]
-    .filter((e) => e !== 'none')
-    .map((e) => `${base} (${e})`)
-    .filter((n) => !taken(n, items))
+  // The catalogue's spelling of the name when it has it ("bench-press" → "Bench press (dumbbell)").
+  const known = equipment ? [] : catalogueExercises.filter((e) => e.equipment !== 'none' && normalizeName(e.name) === key)
+  const named = equipment ? (equipment === 'none' ? [] : [`${base} (${equipment})`]) : known.map((e) => `${e.name} (${e.equipment})`)
+  const suffixed = [...new Set(named)].filter((n) => !taken(n, items))
   if (suffixed.length > 0) return suffixed
   for (let i = 2; ; i++) {
     const numbered = `${name.trim()} ${i}`
@@ -42,7 +41,7 @@ export function suggestedNames(name: string, items: readonly Named[], equipment?
 
 /** The equipment to name a catalogue exercise's copy by when its shown name is taken. */
 export function catalogueSuggestion(exercise: CatalogueExercise, shownName: string, items: readonly Named[]): string {
-  return suggestedNames(shownName, items, exercise.equipment === 'none' ? undefined : exercise.equipment)[0]!
+  return suggestedNames(shownName, items, exercise.equipment)[0]!
 }
 
 /**

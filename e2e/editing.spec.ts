@@ -86,9 +86,10 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
   for (const device of [phone, laptop]) {
     await device.getByRole('link', { name: 'History' }).click()
     const main = device.getByRole('main')
-    await expect(main.getByText('Weight 100 kg · Reps 5')).toBeVisible({ timeout: 60_000 })
-    await expect(main.getByText('Weight 90 kg · Reps 3')).toBeVisible({ timeout: 60_000 })
-    await expect(main.getByText('Back squat', { exact: true })).toHaveCount(2)
+    // Both sets, of the renamed exercise, on its one line (in the order they were logged).
+    await expect(main.getByRole('button', { name: /^Back squat (100 kg × 5, 90 kg × 3|90 kg × 3, 100 kg × 5)$/ })).toBeVisible({
+      timeout: 60_000,
+    })
     await expect(device.getByTestId('sync-pending')).toHaveText('All changes synced')
   }
   await phoneContext.close()
@@ -98,8 +99,11 @@ test('two devices of one user edit offline, come back, and converge', async ({ b
 /** Opens the history editor on the Squat entry, types `value` into `field` and saves. */
 async function editSquat(page: Page, field: string, value: string) {
   await page.getByRole('link', { name: 'History' }).click()
-  await page.getByRole('button', { name: 'Edit Squat entry' }).click()
-  const form = page.getByRole('form', { name: 'Edit Squat entry' })
+  // The exercise's line opens its sets (it stays open from an earlier edit).
+  const line = page.getByRole('main').getByRole('button', { name: /^Squat / })
+  if ((await line.getAttribute('aria-expanded')) === 'false') await line.click()
+  await page.getByRole('button', { name: 'Edit Squat set 1' }).click()
+  const form = page.getByRole('form', { name: 'Edit Squat set 1' })
   await form.getByLabel(field).fill(value)
   await form.getByRole('button', { name: 'Save changes' }).click()
   await expect(form).toHaveCount(0)
@@ -125,7 +129,7 @@ test('[B14] two devices edit one entry offline: different fields both survive; o
   const laptop = await laptopContext.newPage()
   await signIn(laptop, account)
   await laptop.getByRole('link', { name: 'History' }).click()
-  await expect(laptop.getByRole('main').getByText('Weight 130 kg · Reps 7')).toBeVisible({ timeout: 60_000 })
+  await expect(laptop.getByRole('main').getByRole('button', { name: 'Squat 130 kg × 7' })).toBeVisible({ timeout: 60_000 })
 
   // Different fields: the phone changes Reps, the laptop Weight.
   await phoneContext.setOffline(true)
@@ -136,7 +140,7 @@ test('[B14] two devices edit one entry offline: different fields both survive; o
   await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
   await laptopContext.setOffline(false)
   for (const device of [laptop, phone]) {
-    await expect(device.getByRole('main').getByText('Weight 140 kg · Reps 9')).toBeVisible({ timeout: 60_000 })
+    await expect(device.getByRole('main').getByRole('button', { name: 'Squat 140 kg × 9' })).toBeVisible({ timeout: 60_000 })
     await expect(device.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
   }
 
@@ -149,7 +153,7 @@ test('[B14] two devices edit one entry offline: different fields both survive; o
   await expect(phone.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
   await laptopContext.setOffline(false)
   for (const device of [laptop, phone]) {
-    await expect(device.getByRole('main').getByText('Weight 140 kg · Reps 8')).toBeVisible({ timeout: 60_000 })
+    await expect(device.getByRole('main').getByRole('button', { name: 'Squat 140 kg × 8' })).toBeVisible({ timeout: 60_000 })
   }
   const replaced = phone.getByRole('region', { name: 'Edits replaced by another device' })
   await expect(replaced).toContainText(/Your Reps 10 on Squat \(.+\) was replaced by 8 from another device\./)
@@ -179,7 +183,8 @@ test("a workout's template is rebuilt in the editor, each change a new version, 
   const template = page.getByRole('list', { name: 'Template' }).getByRole('listitem')
   await expect(template).toHaveCount(1)
   const add = page.getByRole('form', { name: 'Add to the template' })
-  await add.getByLabel('Exercise').selectOption({ label: 'Lunge' })
+  await add.getByLabel('Exercise', { exact: true }).fill('Lunge')
+  await add.getByRole('list', { name: 'Your exercises' }).getByRole('button', { name: 'Lunge', exact: true }).click()
   await add.getByLabel('Sets').fill('2')
   await add.getByRole('button', { name: 'Add to template' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Lunge added to the template.' })).toBeVisible()

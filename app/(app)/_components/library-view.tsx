@@ -400,6 +400,9 @@ export function LibraryView() {
                 autoComplete="off"
                 value={pickQuery}
                 onChange={(e) => setPickQuery(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') e.preventDefault()
+                }}
                 className="min-h-11 rounded-lg border border-zinc-300 bg-white px-3 text-base dark:border-zinc-700 dark:bg-zinc-900"
               />
               {scalars.length === 0 && pickFromCatalogue.length === 0 ? (

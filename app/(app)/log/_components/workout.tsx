@@ -1,6 +1,7 @@
 'use client'
 
 import Link from 'next/link'
+import { ExercisePicker } from '@/components/exercise-picker'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
@@ -76,7 +77,7 @@ async function load(db: Db, userId: string, workout: ActivityInfo) {
   // The draft kept in this tab (a reload, a locked phone), else a new one from the current
   // template, kept from the first change: a workout only looked at is not one under way.
   const initial = loadDraft(userId, workout.id) ?? draftFromPlan(workout.id, plan, planned, new Date())
-  return { plan, equipment, choices, planned, initial }
+  return { plan, equipment, choices, libraryId: library?.id, planned, initial }
 }
 
 /**
@@ -93,7 +94,6 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
   const [active, setActive] = useState<ActiveField | null>(null)
   const [calculator, setCalculator] = useState<'plates' | 'warmup' | null>(null)
   const [summary, setSummary] = useState<{ summary: WorkoutSummary; draft: Draft; names: Map<string, string> } | null>(null)
-  const [adding, setAdding] = useState('')
   const [noting, setNoting] = useState<string | null>(null)
   const { run, invalid, fieldError, message, setMessage } = useMutations()
   const form = 'workout'
@@ -331,37 +331,15 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
       })}
 
       <div className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
-        <div className="flex gap-2">
-          <label className="sr-only" htmlFor="add-exercise">
-            Exercise to add
-          </label>
-          <select
-            id="add-exercise"
-            className="min-h-11 min-w-0 flex-1 rounded-lg border border-zinc-300 bg-white px-2 text-base dark:border-zinc-700 dark:bg-zinc-900"
-            value={adding}
-            onChange={(e) => setAdding(e.target.value)}
-          >
-            <option value="">Add an exercise…</option>
-            {base.data.choices.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          <Button
-            variant="secondary"
-            disabled={!adding}
-            onClick={async () => {
-              const info = device ? (await device.query((db) => activityInfos(db, [adding]))).get(adding) : undefined
-              if (!info) return
-              const after = activeSet?.b.key ?? null
-              setDraft(addExercise(draft, info, after))
-              setAdding('')
-            }}
-          >
-            Add
-          </Button>
-        </div>
+        <ExercisePicker
+          label="Exercise to add"
+          items={base.data.choices}
+          library={base.data.libraryId ? { id: base.data.libraryId, activities: base.data.choices } : undefined}
+          onPick={async (id) => {
+            const info = device ? (await device.query((db) => activityInfos(db, [id]))).get(id) : undefined
+            if (info) setDraft(addExercise(draft, info, activeSet?.b.key ?? null))
+          }}
+        />
         <label className="flex flex-col gap-1 text-sm font-medium">
           Workout notes
           <textarea
