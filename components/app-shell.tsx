@@ -126,7 +126,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
                   <Link
                     href={item.href}
                     aria-current={current ? 'page' : undefined}
-                    className="flex min-h-14 flex-col items-center justify-center gap-0.5 px-1 text-xs font-medium text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-accent aria-[current=page]:text-accent-strong md:min-h-11 md:flex-row md:justify-start md:gap-3 md:rounded-lg md:px-3 md:text-sm md:hover:bg-zinc-100 md:aria-[current=page]:bg-zinc-900 md:aria-[current=page]:text-white dark:text-zinc-400 dark:hover:text-zinc-100 dark:aria-[current=page]:text-sky-300 md:dark:hover:bg-zinc-800 md:dark:aria-[current=page]:bg-zinc-100 md:dark:aria-[current=page]:text-zinc-900"
+                    className="flex min-h-14 flex-col items-center justify-center gap-0.5 px-1 text-xs font-medium text-zinc-600 max-md:hover:text-zinc-900 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-accent max-md:aria-[current=page]:text-accent-strong md:min-h-11 md:flex-row md:justify-start md:gap-3 md:rounded-lg md:px-3 md:text-sm md:[&:not([aria-current=page]):hover]:bg-zinc-100 md:aria-[current=page]:bg-zinc-900 md:aria-[current=page]:text-white dark:text-zinc-400 max-md:dark:hover:text-zinc-100 max-md:dark:aria-[current=page]:text-sky-300 md:dark:[&:not([aria-current=page]):hover]:bg-zinc-800 md:dark:aria-[current=page]:bg-zinc-100 md:dark:aria-[current=page]:text-zinc-900"
                   >
                     {item.icon}
                     <span>{item.label}</span>
