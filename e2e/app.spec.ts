@@ -53,17 +53,19 @@ test('logs an entry and a whole workout with the network off; another device get
   await page.goto('/history').catch(() => undefined)
   await page.reload()
   const history = page.getByRole('main')
-  await expect(history.getByText('Back squat', { exact: true })).toBeVisible()
+  // Each exercise's sets on one line: the set logged on its own, and the workout's two.
+  await expect(history.getByRole('button', { name: 'Back squat 100 kg × 5' })).toBeVisible()
   await expect(history.getByText('Leg day')).toBeVisible()
-  await expect(history.getByText('Back squat: Weight 80 kg · Reps 8')).toBeVisible()
+  await expect(history.getByRole('button', { name: 'Back squat 60 kg × 8, 80 kg × 8' })).toBeVisible()
 
   // Edit offline: the squat entry had 5 reps, it was 6.
-  await page.getByRole('button', { name: 'Edit Back squat entry' }).click()
-  const editor = page.getByRole('form', { name: 'Edit Back squat entry' })
+  await history.getByRole('button', { name: 'Back squat 100 kg × 5' }).click()
+  await page.getByRole('button', { name: 'Edit Back squat set 1' }).click()
+  const editor = page.getByRole('form', { name: 'Edit Back squat set 1' })
   await editor.getByLabel('Reps').fill('6')
   await editor.getByLabel('Notes').fill('Felt strong')
   await editor.getByRole('button', { name: 'Save changes' }).click()
-  await expect(history.getByText('Weight 100 kg · Reps 6')).toBeVisible()
+  await expect(history.getByRole('button', { name: 'Back squat 100 kg × 6' })).toBeVisible()
 
   await context.setOffline(false)
   await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced', { timeout: 60_000 })
@@ -74,7 +76,7 @@ test('logs an entry and a whole workout with the network off; another device get
   await expect(laptop.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
   await laptop.getByRole('link', { name: 'History' }).click()
   await expect(laptop.getByRole('main').getByText('Leg day')).toBeVisible()
-  await expect(laptop.getByRole('main').getByText('Weight 100 kg · Reps 6')).toBeVisible()
+  await expect(laptop.getByRole('main').getByRole('button', { name: 'Back squat 100 kg × 6' })).toBeVisible()
   await expect(laptop.getByRole('main').getByText('Felt strong')).toBeVisible()
   // "Previous" on the other device: last time is the workout logged offline.
   await laptop.getByRole('link', { name: 'Library' }).click()

@@ -144,7 +144,7 @@ test('[I1] [I2] [I3] import a Strong file offline: preview, confirm, history, re
   await expect(laptop.getByText('Push Day')).toBeVisible({ timeout: 60_000 })
   await expect(laptop.getByText('Paused, then "fast"')).toBeVisible()
   // 80 lb, shown in the account's kilograms.
-  await expect(laptop.getByText(/Weight 36\.29 kg · Reps 5/).first()).toBeVisible()
+  await expect(laptop.getByText(/36\.29 kg × 5/).first()).toBeVisible()
   await laptop.goto('/import')
   await expect(laptop.getByRole('region', { name: 'Your imports' })).toContainText('undone')
   await other.close()

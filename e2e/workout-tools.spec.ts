@@ -90,10 +90,16 @@ for (const network of ['online', 'offline'] as const) {
     await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible()
     const block = page.getByRole('listitem', { name: 'Superset Bench + Row' })
     await expect(block).toContainText('Superset · Bench + Row')
-    await expect(block.getByRole('listitem')).toHaveCount(4)
-    await expect(block.getByRole('listitem').nth(3)).toContainText(/^DRow: Weight 70 kg · Reps 8/)
-    await expect(page.getByRole('main').getByText('WSquat: Weight 60 kg · Reps 8')).toBeVisible()
-    await expect(page.getByRole('main').getByText('1Squat: Weight 100 kg · Reps 5')).toBeVisible()
+    // One line per exercise; Row's line opens its sets, the second a drop set.
+    await expect(block.getByRole('listitem')).toHaveCount(2)
+    await expect(block.getByRole('button', { name: 'Bench 80 kg × 7, 80 kg × 8' })).toBeVisible()
+    await block.getByRole('button', { name: 'Row 70 kg × 7, 70 kg × 8' }).click()
+    const rowSets = block.getByRole('list', { name: 'Row sets' }).getByRole('listitem')
+    await expect(rowSets.nth(1)).toContainText('Drop set')
+    await expect(rowSets.nth(1)).toContainText('70 kg × 8')
+    await expect(page.getByRole('main').getByRole('button', { name: 'Squat 100 kg × 5 · 1 warm-up' })).toBeVisible()
+    await page.getByRole('main').getByRole('button', { name: 'Squat 100 kg × 5 · 1 warm-up' }).click()
+    await expect(page.getByRole('list', { name: 'Squat sets' }).getByRole('listitem').first()).toContainText('Warm-up60 kg × 8')
   })
 
   test(`the plate calculator both ways and the warm-up calculator, from the weight field (${network})`, async ({ page, account }) => {
