@@ -9,7 +9,7 @@ import type { ReplacedEdit } from '@/db/queries/replaced-edits'
 import { newId } from '@/domain/ids'
 import { strengthActivity } from '@/domain/testing/world'
 import { defaultDisplayUnits } from '@/domain/units'
-import { entryChanges, shownFields } from './entry-edit'
+import { entryChanges, NOTHING_LEFT, shownFields } from './entry-edit'
 import { replacedEditText } from './replaced-edit-text'
 
 const squat = strengthActivity(newId(), 'Squat')
@@ -34,7 +34,7 @@ test('[B14] the history editor sends only the fields the user changed; a cleared
   expect(typed({})).toEqual({ changes: {}, errors: {} })
   expect(typed({ [squat.ids.reps]: '9' })).toEqual({ changes: { values: { [squat.ids.reps]: 9 } }, errors: {} })
   expect(typed({ [squat.ids.grip]: '' }, 'Light')).toEqual({ changes: { notes: 'Light', values: { [squat.ids.grip]: null } }, errors: {} })
-  expect(typed({ [squat.ids.reps]: 'nine' }).errors).toEqual({ [`values.${squat.ids.reps}`]: 'Reps must be a number of zero or more' })
+  expect(typed({ [squat.ids.reps]: 'nine' }).errors).toEqual({ [`values.${squat.ids.reps}`]: 'Reps must be a number, such as 5' })
 })
 
 const edit = (fields: Partial<ReplacedEdit>): ReplacedEdit => ({
@@ -89,4 +89,22 @@ test("[B14] a replaced edit says whose value it was, where, and what replaced it
       defaultDisplayUnits,
     ),
   ).toBe('Your bars and plates were replaced by those saved on another device.')
+})
+
+test('an edit that would leave the entry with nothing filled in is refused on its first field; the bounds are the forms’ too', () => {
+  const values = new Map([[squat.ids.reps, { num: 7, text: null, bool: null, optionId: null, ordinal: 1 }]])
+  const shown = shownFields(attributes, values, '', defaultDisplayUnits)
+  const typed = (texts: Record<string, string>, notes = '') =>
+    entryChanges(attributes, defaultDisplayUnits, shown, { texts: { ...shown.texts, ...texts }, notes })
+  const first = `values.${attributes[0]!.id}`
+  expect(typed({ [squat.ids.reps]: '' }).errors).toEqual({ [first]: NOTHING_LEFT })
+  // Emptied of values but with a note, it is kept: the note is something filled in.
+  expect(typed({ [squat.ids.reps]: '' }, 'Skipped: sore knee').errors).toEqual({})
+  expect(typed({ [squat.ids.reps]: '1000000000' }).errors).toEqual({ [`values.${squat.ids.reps}`]: 'Reps must be at most 1,000' })
+  expect(typed({ [squat.ids.weight]: '0x50' }).errors).toEqual({ [`values.${squat.ids.weight}`]: 'Weight must be a number, such as 82.5' })
+  const lb = entryChanges(attributes, { massUnit: 'lb', distanceUnit: 'km' }, shown, {
+    texts: { ...shown.texts, [squat.ids.weight]: '3000' },
+    notes: '',
+  })
+  expect(lb.errors).toEqual({ [`values.${squat.ids.weight}`]: 'Weight must be at most 2,204.6 lb' })
 })

@@ -21,6 +21,9 @@ export function shownFields(
   return { texts: Object.fromEntries(attributes.map((a) => [a.id, fieldText(a, values?.get(a.id), units)])), notes }
 }
 
+/** What the editor says of an edit that would leave the entry with nothing filled in. */
+export const NOTHING_LEFT = 'Nothing would be left of this entry: fill in at least one field or a note, or delete it.'
+
 /** The part of `editEntry`'s arguments an edit decides (the entry's id aside). */
 export type EntryChanges = { notes?: string; values?: Record<string, Value | null> }
 
@@ -50,5 +53,9 @@ export function entryChanges(
   const changes: EntryChanges = {}
   if (edited.notes !== shown.notes) changes.notes = edited.notes
   if (Object.keys(values).length > 0) changes.values = values
+  // An edit that empties the entry is refused here as editEntry refuses it: on the first field.
+  const first = attributes.find((a) => !a.retired)
+  const emptied = attributes.every((a) => (edited.texts[a.id] ?? '').trim() === '') && edited.notes.trim() === ''
+  if (first && emptied && (changes.values || changes.notes !== undefined)) errors[`values.${first.id}`] = NOTHING_LEFT
   return { changes, errors }
 }

@@ -3,6 +3,7 @@
  * the user's units, and what a field's text stores.
  */
 import type { AttributeInfo } from '@/db/queries/local'
+import { clockProblem, outOfBounds, readDecimal } from '@/domain/bounds'
 import { displayUnit, formatDuration, formatValue, parseDuration, toCanonical, toDisplay, type DisplayUnits } from '@/domain/units'
 import type { StoredValue, Value } from '@/domain/values'
 
@@ -38,22 +39,41 @@ export function fieldUnit(attribute: AttributeInfo, units: DisplayUnits): string
 
 /**
  * A field's text → the canonical value to store: undefined when empty, an Error saying in words
- * what is wrong ("Reps must be a whole number") when it cannot be read.
+ * what is wrong ("Reps must be a whole number", "Weight must be at most 1000 kg") when it cannot
+ * be read or is out of the plausible bounds (domain/bounds.ts), the limit in the user's units.
+ * A number is a plain decimal (a decimal comma too): not "0x50", "1e12" or "Infinity".
  */
 export function parseField(attribute: AttributeInfo, text: string, units: DisplayUnits): Value | undefined | Error {
   const trimmed = text.trim()
   if (attribute.type === 'boolean') return trimmed === 'true'
   if (trimmed === '') return undefined
   if (attribute.type === 'text' || attribute.type === 'choice') return trimmed
+  let canonical: number
   if (attribute.type === 'duration') {
     const seconds = parseDuration(trimmed)
-    return seconds === null ? new Error(`${attribute.name} must be a time such as 1:30 (m:ss) or 1:05:00 (h:mm:ss)`) : seconds
+    if (seconds === null) return new Error(`${attribute.name} must be a time such as 1:30 (m:ss) or 1:05:00 (h:mm:ss)`)
+    const clock = clockProblem(attribute.name, trimmed)
+    if (clock) return new Error(clock)
+    canonical = seconds
+  } else {
+    const n = readDecimal(trimmed, true)
+    const example = attribute.type === 'integer' ? '5' : '82.5'
+    if (n === null) return new Error(`${attribute.name} must be a number, such as ${example}`)
+    if (n < 0) return new Error(`${attribute.name} must be a number of zero or more`)
+    if (attribute.type === 'integer' && !Number.isInteger(n)) return new Error(`${attribute.name} must be a whole number`)
+    canonical = toCanonical(attribute.type, n, units)
   }
-  const n = Number(trimmed.replace(',', '.'))
-  if (!Number.isFinite(n) || n < 0) return new Error(`${attribute.name} must be a number of zero or more`)
-  if (attribute.type === 'integer' && !Number.isInteger(n)) return new Error(`${attribute.name} must be a whole number`)
-  return toCanonical(attribute.type, n, units)
+  const problem = outOfBounds(attribute, canonical, units)
+  return problem ? new Error(problem) : canonical
 }
+
+/** True when no field holds anything (an unticked yes / no is nothing): the entry would be empty. */
+export function nothingFilledIn(attributes: readonly AttributeInfo[], texts: Record<string, string>): boolean {
+  return attributes.every((a) => a.retired || (texts[a.id] ?? '').trim() === '')
+}
+
+/** What a form says when it is submitted with nothing filled in. */
+export const NOTHING_FILLED_IN = 'Fill in at least one field before saving.'
 
 /**
  * Reads every live field of an activity: the values to store, or each field's problem by

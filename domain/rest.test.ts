@@ -22,6 +22,8 @@ test('a rest field reads m:ss or seconds, empty is the default, anything else is
   // Out of bounds or a fraction of a second is the mutation's to refuse: its bounds are the only ones.
   expect(parseRestText('61:00')).toBe(3660)
   expect(parseRestText('1:30.5')).toBe(90.5)
+  // Not a time either: seconds go up to 59.
+  expect((parseRestText('99:99') as Error).message).toBe('Rest: 99:99 is not a time; minutes and seconds go up to 59')
 })
 
 test('a stored rest shows as m:ss, the default as an empty field; an activity without one rests the default', () => {

@@ -3,6 +3,7 @@
  * may store its own (`activities.rest_seconds`); null there is {@link DEFAULT_REST_SECONDS}.
  * The bounds are the schema's check (`activities_rest_seconds_range`) and the mutation's.
  */
+import { clockProblem } from './bounds'
 import { formatDuration, parseDuration } from './units'
 
 /** The rest an activity without one of its own gets. */
@@ -22,14 +23,17 @@ export function restText(restSeconds: number | null): string {
 
 /**
  * What a rest field holds, as the mutation takes it: empty is null (the default), "1:30" or "90"
- * are seconds. Not a time at all is an Error in words; a time out of bounds or with a fraction
- * of a second is left to the mutation, so the bounds are stated once.
+ * are seconds. Not a time at all, or one with 60 or more minutes or seconds after its first
+ * part ("99:99"), is an Error in words; a time out of bounds or with a fraction of a second is
+ * left to the mutation, so the bounds are stated once.
  */
 export function parseRestText(text: string): number | null | Error {
   const trimmed = text.trim()
   if (trimmed === '') return null
   const seconds = parseDuration(trimmed)
-  return seconds === null
-    ? new Error(`Rest must be a time such as 2:00 (m:ss), or empty for the default of ${formatDuration(DEFAULT_REST_SECONDS)}`)
-    : seconds
+  if (seconds === null) {
+    return new Error(`Rest must be a time such as 2:00 (m:ss), or empty for the default of ${formatDuration(DEFAULT_REST_SECONDS)}`)
+  }
+  const clock = clockProblem('Rest', trimmed)
+  return clock ? new Error(clock) : seconds
 }

@@ -3,6 +3,7 @@
  * are in canonical units (kg, m, s); a choice is the id of one of the attribute's options.
  */
 import type { AttributeType } from '@/db/schema'
+import { outOfBounds } from './bounds'
 import { MutationError } from './errors'
 import { isStorableText } from './mutators/define'
 
@@ -13,11 +14,27 @@ export const MAX_TEXT_VALUE = 10_000
 
 type AttributeLike = { id: string; name: string; type: AttributeType }
 
-/** Checks `value` against the attribute's type and returns the columns to store. */
+/**
+ * Checks `value` against the attribute's type and its plausible bounds (domain/bounds.ts) and
+ * returns the columns to store.
+ */
 export function encodeValue(attribute: AttributeLike, value: Value, optionIds: ReadonlySet<string>): StoredValue {
   const empty: StoredValue = { num: null, text: null, bool: null, optionId: null }
   const refuse = (expected: string) =>
     new MutationError('invalid_args', `"${attribute.name}" takes ${expected}; got ${JSON.stringify(value)}.`)
+  const stored = encodeType(attribute, value, optionIds, empty, refuse)
+  const problem = stored.num === null ? null : outOfBounds(attribute, stored.num)
+  if (problem) throw new MutationError('invalid_args', `${problem}; got ${JSON.stringify(value)}.`)
+  return stored
+}
+
+function encodeType(
+  attribute: AttributeLike,
+  value: Value,
+  optionIds: ReadonlySet<string>,
+  empty: StoredValue,
+  refuse: (expected: string) => MutationError,
+): StoredValue {
   switch (attribute.type) {
     case 'number':
     case 'mass':

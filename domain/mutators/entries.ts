@@ -68,6 +68,22 @@ function checkSetType(activity: { name: string; kind: string }, setType: SetType
 }
 
 /**
+ * Refuses an entry with nothing filled in (logEntry, editEntry): a set (an entry of a scalar
+ * activity) with no value and no notes, or a workout or block (a sequence) with no entry below it
+ * and no notes. A sequence's own values are not asked for: a workout holds its sets, not values.
+ */
+function checkFilledIn(activity: { name: string; kind: string }, has: { values: number; children: number; notes: string }) {
+  if (has.notes.trim() !== '') return
+  if (activity.kind === 'sequence' ? has.children > 0 : has.values > 0) return
+  throw new MutationError(
+    'invalid_args',
+    activity.kind === 'sequence'
+      ? `"${activity.name}" has nothing logged: it needs at least one set, or a note.`
+      : `"${activity.name}" has nothing filled in: a set needs at least one value, or a note.`,
+  )
+}
+
+/**
  * The activities by id, each checked to be in a library the caller owns: entries only ever point
  * at the logging user's own activities (copies, for anyone else's).
  */
@@ -134,7 +150,11 @@ export type EntryProvenance = { importId: string; key: string; rows: number[] }
  * Children without a time take their root's. The reads and inserts are shared by all the trees
  * (an import batch writes a few hundred workouts in a handful of statements).
  */
-export async function insertEntryTrees(ctx: MutationContext, trees: readonly { entry: EntryInput; provenance?: EntryProvenance }[]) {
+export async function insertEntryTrees(
+  ctx: MutationContext,
+  trees: readonly { entry: EntryInput; provenance?: EntryProvenance }[],
+  { refuseEmpty = false }: { refuseEmpty?: boolean } = {},
+) {
   const flat = trees.map(({ entry, provenance }) => {
     if (!entry.performedAt) throw new MutationError('invalid_args', 'entry.performedAt: the time the entry was performed is required.')
     const nodes = flatten(entry)
@@ -155,6 +175,12 @@ export async function insertEntryTrees(ctx: MutationContext, trees: readonly { e
 
   const entryRows = flat.flatMap(({ nodes, provenance, rootTime }) => {
     for (const { node, path } of nodes) checkSetType(acts.get(node.activityId)!, node.setType, path)
+    if (refuseEmpty) {
+      for (const { node } of nodes) {
+        const has = { values: Object.keys(node.values ?? {}).length, children: node.children?.length ?? 0, notes: node.notes ?? '' }
+        checkFilledIn(acts.get(node.activityId)!, has)
+      }
+    }
     return nodes.map(({ node, parentId, ordinal }, i) => ({
       id: node.id,
       userId: ctx.userId,
@@ -194,10 +220,11 @@ export async function insertEntryTrees(ctx: MutationContext, trees: readonly { e
 
 /**
  * Logs an entry: a scalar entry with its values, or a whole sequence entry tree (workout →
- * exercises → sets) in one mutation.
+ * exercises → sets) in one mutation. No entry of it may be empty (an import's sets may: a file's
+ * history is kept as written).
  */
 export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSchema }), (ctx, { entry }) =>
-  insertEntryTrees(ctx, [{ entry }]),
+  insertEntryTrees(ctx, [{ entry }], { refuseEmpty: true }),
 )
 
 async function requireOwnEntry(ctx: MutationContext, entryId: string) {
@@ -252,7 +279,7 @@ export const editEntry = defineMutator(
         updatedAt: ctx.now,
       })
       .where(eq(entries.id, entry.id))
-    if (!args.values) return
+    if (!args.values) return checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes)
     const schema = await schemaOf(ctx.tx, [entry.activityId])
     const changes = valueRows(
       { id: entry.id, activityId: entry.activityId, name: activity?.name ?? 'this activity' },
@@ -271,8 +298,20 @@ export const editEntry = defineMutator(
         await ctx.tx.delete(entryValues).where(and(eq(entryValues.entryId, entry.id), eq(entryValues.attributeId, change.attributeId)))
       }
     }
+    await checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes)
   },
 )
+
+/** After an edit: refuses one that left the entry with nothing filled in (see {@link checkFilledIn}). */
+async function checkStillFilledIn(tx: Tx, entryId: string, activity: { name: string; kind: string } | undefined, notes: string) {
+  if (!activity || notes.trim() !== '') return
+  const [counted] = await rows<{ value_count: number; child_count: number }>(
+    tx,
+    sql`select (select count(*)::int from entry_values where entry_id = ${entryId}) as value_count,
+               (select count(*)::int from entries where parent_id = ${entryId}) as child_count`,
+  )
+  checkFilledIn(activity, { values: counted?.value_count ?? 0, children: counted?.child_count ?? 0, notes })
+}
 
 /** These entries and every entry below them. */
 async function subtreeIds(tx: Tx, rootIds: readonly string[]): Promise<string[]> {

@@ -54,13 +54,17 @@ export function attributeInput(a: NewAttr): AttributeInput {
   }
 }
 
-/** Raw material for one value; `valueFor` picks what fits the attribute's type. */
+/**
+ * Raw material for one value; `valueFor` picks what fits the attribute's type. Numbers stay
+ * within every type's plausible bound (domain/bounds.ts: 0 to 1000 fits them all; the generated
+ * names, "RPE 12", are never an RPE's), since a value past it is refused, not stored.
+ */
 export type ValueSeed = { include: boolean; num: number; nonneg: number; int: number; text: string; bool: boolean; choice: number }
 export const valueSeedArb: fc.Arbitrary<ValueSeed> = fc.record({
   include: fc.boolean(),
-  num: fc.double({ noNaN: true, noDefaultInfinity: true }),
-  nonneg: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
-  int: fc.maxSafeInteger(),
+  num: fc.double({ min: 0, max: 1000, noNaN: true }),
+  nonneg: fc.double({ min: 0, max: 1000, noNaN: true }),
+  int: fc.integer({ min: 0, max: 1000 }),
   text: fc.string({ unit: 'grapheme', maxLength: 12 }),
   bool: fc.boolean(),
   choice: fc.nat(),
@@ -126,21 +130,24 @@ export function asInputs(attrs: AttrRow[], opts: OptionRow[]): AttributeInput[] 
   }))
 }
 
-/** Values for one entry node of `activityId`: every required live attribute, and others by chance. */
+/**
+ * Values for one entry node of `activityId`: every required live attribute, and others by chance,
+ * but at least one where the activity has any (logEntry refuses a set with nothing filled in).
+ */
 export function valuesFor(activityId: string, attrs: AttrRow[], opts: OptionRow[], seeds: ValueSeed[]): Record<string, Value> {
   const values: Record<string, Value> = {}
-  attrs
-    .filter((a) => a.activityId === activityId)
-    .forEach((a, i) => {
-      const seed = seeds[i % seeds.length]!
-      if (!seed.include && !(a.required && a.retiredAt === null)) return
-      const value = valueFor(
-        a.type,
-        seed,
-        opts.filter((o) => o.attributeId === a.id).map((o) => o.id),
-      )
-      if (value !== undefined) values[a.id] = value
-    })
+  const own = attrs.filter((a) => a.activityId === activityId)
+  const none = own.every((a, i) => !seeds[i % seeds.length]!.include && !(a.required && a.retiredAt === null))
+  own.forEach((a, i) => {
+    const seed = seeds[i % seeds.length]!
+    if (!seed.include && !(a.required && a.retiredAt === null) && !(none && i === 0)) return
+    const value = valueFor(
+      a.type,
+      seed,
+      opts.filter((o) => o.attributeId === a.id).map((o) => o.id),
+    )
+    if (value !== undefined) values[a.id] = value
+  })
   return values
 }
 
@@ -158,7 +165,13 @@ export function entryFromTree(
     values: values(node.activityId, n++),
     children: node.children.map((c) => build(c)),
   })
-  return build(tree, performedAt)
+  // logEntry refuses an entry with nothing filled in: a node left without values or entries gets a note.
+  const filled = (e: EntryInput): EntryInput => {
+    const children = e.children?.map(filled) ?? []
+    const empty = Object.keys(e.values ?? {}).length === 0 && children.length === 0
+    return { ...e, children, ...(empty ? { notes: 'nothing measured' } : {}) }
+  }
+  return filled(build(tree, performedAt))
 }
 
 /** Generous: a loaded 2-core machine runs these several times slower than an idle one. */

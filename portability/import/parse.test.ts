@@ -90,7 +90,7 @@ describe('Strong, comma export', () => {
       { row: 11, message: 'Weight "0x50" is not a number' },
       { row: 13, message: 'Weight 1500.0 is more than 1000 kg: a typo?' },
       { row: 14, message: 'The exercise name is empty' },
-      { row: 16, message: 'RPE 11 is not between 1 and 10' },
+      { row: 16, message: 'RPE 11 is not between 1 and 10 in halves' },
     ])
   })
 

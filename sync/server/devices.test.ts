@@ -1,6 +1,7 @@
 /**
- * SPEC P1: the server notes when each device was last seen (`devices.last_seen_at`, shown on the
- * settings page) on its pulls and pushes, at most once an hour. A write to `devices` is a change
+ * SPEC P1: the server notes when each device last synced (`devices.last_seen_at`, shown on the
+ * settings page as "Last synced") when one of its pulls is answered or pushes settles, at most
+ * once every ten minutes. A write to `devices` is a change
  * in the user's scope that wakes every long-poll of the user's devices, so the tests watch the
  * change log and the long-polls: a device polling in a loop must not write a change per poll.
  * Devices talk to a PGlite server through the wire client and the handlers (`testing/harness`).
@@ -9,6 +10,9 @@ import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { rows } from '@/db/rows'
 import { newId } from '@/domain/ids'
+import { syncPaths } from '@/sync/protocol'
+import { LAST_SYNCED_EVERY_MS } from './devices'
+import { handlerFetch } from './testing/fetch'
 import type { TestDevice, TestServer, TestUser } from './testing/harness'
 import { pgliteServer } from './testing/pglite'
 
@@ -44,7 +48,7 @@ async function seenHoursAgo(device: TestDevice, hours: number) {
   })
 }
 
-test('[P1] a device is seen at its first request; its requests within the hour write nothing', async () => {
+test('[P1] a device has synced at its first answered pull; its requests within ten minutes write nothing', async () => {
   const phone = ann.device()
   await phone.catchUp()
   const first = await lastSeen(phone)
@@ -56,7 +60,7 @@ test('[P1] a device is seen at its first request; its requests within the hour w
   expect(await deviceChanges(phone)).toBe(changes)
 })
 
-test('[P1] a device unseen for an hour is seen again at its next pull or push, once', async () => {
+test('[P1] a device that last synced over ten minutes ago is noted again at its next pull or push, once', async () => {
   const phone = ann.device()
   await phone.catchUp()
   await seenHoursAgo(phone, 2)
@@ -74,12 +78,50 @@ test('[P1] a device unseen for an hour is seen again at its next pull or push, o
   expect((await lastSeen(phone))!.getTime()).toBeGreaterThan(before - 60_000)
 })
 
+test('[P1] the throttle is ten minutes: 9 minutes old is kept, 11 minutes old is written', async () => {
+  expect(LAST_SYNCED_EVERY_MS).toBe(10 * 60_000)
+  const phone = ann.device()
+  await phone.catchUp()
+  await seenHoursAgo(phone, 9 / 60)
+  const kept = await lastSeen(phone)
+  await phone.pullOnce()
+  expect(await lastSeen(phone)).toEqual(kept)
+  await seenHoursAgo(phone, 11 / 60)
+  await phone.pullOnce()
+  expect(Date.now() - (await lastSeen(phone))!.getTime()).toBeLessThan(60_000)
+})
+
+test('[P1] a request that fails is not a sync: a push refused for its protocol version writes nothing', async () => {
+  const phone = ann.device()
+  await phone.catchUp()
+  await seenHoursAgo(phone, 2)
+  const before = await lastSeen(phone)
+  const refused = await handlerFetch(() => phone.service, ann.token)(syncPaths.push, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ protocolVersion: 0, deviceId: phone.id, mutations: [] }),
+  })
+  expect(refused.status).not.toBe(200)
+  expect(await lastSeen(phone)).toEqual(before)
+})
+
+test('[P1] the last sync time reaches the user’s other devices as a row of `devices`', async () => {
+  const phone = ann.device()
+  const laptop = ann.device()
+  await phone.catchUp()
+  await laptop.catchUp()
+  const synced = await lastSeen(phone)
+  const row = [...laptop.replica.rows.values()].find((r) => r.table === 'devices' && r.row.id === phone.id)
+  expect(new Date(String(row!.row.lastSeenAt ?? row!.row.last_seen_at)).getTime()).toBe(synced!.getTime())
+})
+
 test('[P1] seeing a device wakes its user’s other long-polls once, and no long-poll wakes itself', async () => {
   const phone = ann.device()
   const laptop = ann.device()
   await phone.catchUp()
   await laptop.catchUp()
   await phone.catchUp() // the laptop's own registration
+  await laptop.catchUp() // the laptop's own first sync, noted after its first pull read
   await seenHoursAgo(phone, 2)
 
   const woken = laptop.pullOnce({ waitMs: 10_000 })

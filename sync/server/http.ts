@@ -17,7 +17,7 @@ import {
   type SnapshotLine,
   type UnsupportedVersion,
 } from '../protocol'
-import { DeviceOwnershipError, registerDevice } from './devices'
+import { DeviceOwnershipError, noteSynced, registerDevice } from './devices'
 import type { ChangeNotifier } from './live'
 import { PullBatcher, pull } from './pull'
 import { push } from './push'
@@ -161,8 +161,8 @@ async function openQuery<S extends z.ZodType<{ deviceId: string }>>(service: Syn
   const input = query(request)
   requireVersion(service, numeric(input.v))
   const params = parse(schema, input, name)
-  await registerDevice(service.db, userId, params.deviceId)
-  return { userId, params }
+  const device = await registerDevice(service.db, userId, params.deviceId)
+  return { userId, params, device }
 }
 
 /** POST `syncPaths.push` (SPEC P1-P6). */
@@ -172,9 +172,10 @@ export function handlePush(service: SyncService, request: Request): Promise<Resp
     const raw = await readJson(request)
     requireVersion(service, (raw as { protocolVersion?: unknown } | null)?.protocolVersion)
     const body = parse(pushRequestSchema, raw, 'push')
-    await registerDevice(service.db, userId, body.deviceId, body.deviceName)
+    const device = await registerDevice(service.db, userId, body.deviceId, body.deviceName)
     // A push that collided with another (a deadlock across libraries) runs again whole (P7).
     const response = await retryTransientConflicts(() => push(service.db, userId, body))
+    await noteSynced(service.db, device)
     return json(200, response, horizonHeader(response.horizon))
   })
 }
@@ -210,7 +211,11 @@ async function inTime<T>(limits: SyncLimits, ms: number, work: Promise<T>, late?
 export function handlePull(service: SyncService, request: Request): Promise<Response> {
   return guarded(async () => {
     const limits = limitsOf(service)
-    const { userId, params } = await inTime(limits, limits.requestDeadlineMs, openQuery(service, request, pullRequestSchema, 'pull'))
+    const { userId, params, device } = await inTime(
+      limits,
+      limits.requestDeadlineMs,
+      openQuery(service, request, pullRequestSchema, 'pull'),
+    )
     const deadline = Date.now() + params.waitMs
     const who = { userId, deviceId: params.deviceId }
     const answer = async () => {
@@ -220,6 +225,8 @@ export function handlePull(service: SyncService, request: Request): Promise<Resp
         // A wake-up reads together with every other pull the same commit woke (R6).
         const result = woken ? await batcherOf(service.db).pull(who, params) : await pull(service.db, who, params)
         if (result.type === 'must-refetch') return json(syncStatuses.mustRefetch, result, horizonHeader(result.horizon))
+        // The device has everything up to now: it synced (P1), once per request at most.
+        if (!woken) await noteSynced(service.db, device)
         const remaining = deadline - Date.now()
         if (result.changes.length > 0 || remaining <= 0 || request.signal.aborted) {
           return json(200, result satisfies PullResponse, horizonHeader(result.horizon))

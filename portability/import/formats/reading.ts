@@ -7,6 +7,7 @@
  * A reader throws {@link SkipRow} to leave a row out (the driver records the problem with the row's
  * number) and calls `problem` for something it read only in part.
  */
+import { isRpe, MAX_DISTANCE_M, MAX_DURATION_S, MAX_MASS_KG, MAX_REPS, readDecimal } from '@/domain/bounds'
 import { KG_PER_LB, M_PER_MI } from '@/domain/units'
 import type { ImportedExercise, ImportedSet, ImportedWorkout, ImportFormat, ParseOptions, WeightUnit } from '../model'
 
@@ -103,27 +104,28 @@ export function missingColumns(columns: Columns, required: readonly (string | re
 
 // --- numbers ---------------------------------------------------------------------------------
 
-// A plain decimal: no exponent, no hex, no thousands separators (bare Number() reads "0x50" as 80
-// and " " as 0). The decimal comma is accepted only where the caller says the file uses one.
-const decimal = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
-const decimalWithComma = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/
-
-/** A number as written, or undefined when the field is empty; throws SkipRow when it is not a number. */
+/**
+ * A number as written (a plain decimal, as the forms read it: bounds.ts readDecimal), or
+ * undefined when the field is empty; throws SkipRow when it is not a number. The decimal comma
+ * is accepted only where the caller says the file uses one.
+ */
 export function readNumber(text: string, label: string, decimalComma = false): number | undefined {
   const t = text.trim()
   if (t === '') return undefined
-  if (!(decimalComma ? decimalWithComma : decimal).test(t)) throw new SkipRow(`${label} "${clip(t)}" is not a number`)
-  return Number(t.replace(',', '.'))
+  const n = readDecimal(t, decimalComma)
+  if (n === null) throw new SkipRow(`${label} "${clip(t)}" is not a number`)
+  return n
 }
 
 /** A bound past which a value is a typo, in canonical units (`unit`), and how a message names it. */
 export type Limit = { max: number; text: string; unit: string }
 
+/** The plausible bounds of domain/bounds.ts, which the mutations enforce too, as the readers name them. */
 export const limits = {
-  weightKg: { max: 1000, text: '1000 kg', unit: 'kg' },
-  reps: { max: 1000, text: '1000 reps', unit: 'reps' },
-  distanceM: { max: 1_000_000, text: '1000 km', unit: 'm' },
-  seconds: { max: 86_400, text: '24 hours', unit: 's' },
+  weightKg: { max: MAX_MASS_KG, text: `${MAX_MASS_KG} kg`, unit: 'kg' },
+  reps: { max: MAX_REPS, text: `${MAX_REPS} reps`, unit: 'reps' },
+  distanceM: { max: MAX_DISTANCE_M, text: `${MAX_DISTANCE_M / 1000} km`, unit: 'm' },
+  seconds: { max: MAX_DURATION_S, text: `${MAX_DURATION_S / 3600} hours`, unit: 's' },
 } as const satisfies Record<string, Limit>
 
 /**
@@ -142,11 +144,11 @@ export function readMeasure(text: string, label: string, limit: Limit, scale = 1
   return value
 }
 
-/** RPE: absent when empty or 0; 1 to 10 otherwise, else SkipRow. */
+/** RPE: absent when empty or 0; 1 to 10 in halves otherwise (bounds.ts isRpe), else SkipRow. */
 export function readRpe(text: string, decimalComma = false): number | undefined {
   const n = readNumber(text, 'RPE', decimalComma)
   if (n === undefined || n === 0) return undefined
-  if (n < 1 || n > 10) throw new SkipRow(`RPE ${clip(text.trim())} is not between 1 and 10`)
+  if (!isRpe(n)) throw new SkipRow(`RPE ${clip(text.trim())} is not between 1 and 10 in halves`)
   return n
 }
 
