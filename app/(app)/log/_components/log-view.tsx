@@ -9,25 +9,44 @@ import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { ValueField } from '@/components/value-field'
-import { collectValues, valueText } from '@/components/value-text'
+import { collectValues, NOTHING_FILLED_IN, nothingFilledIn, valueText } from '@/components/value-text'
 import { activityInfo, defaultLibrary, displayUnits, lastEntry, libraryActivities, type ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import type { DisplayUnits } from '@/domain/units'
 import { NoSuchActivity } from '../../_components/no-such-activity'
 import { Workout } from './workout'
 
-/** Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. */
+// An activity id as the devices make them (a UUID): anything else names no activity, and is not
+// put to the database, which would refuse it as a malformed uuid.
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Logs the activity named in `?activity=`: a quick scalar entry, or a guided workout. Without the
+ * parameter it lists the activities to log; with an empty, malformed or unknown id it says there
+ * is no such activity.
+ */
 export function LogView() {
-  const activityId = useSearchParams().get('activity') ?? ''
-  const activity = useLocalQuery(['activity', activityId], (db) => activityInfo(db, activityId))
+  const params = useSearchParams()
+  const activityId = params.get('activity') ?? ''
+  const wellFormed = uuid.test(activityId)
+  const activity = useLocalQuery(['activity', activityId], (db) => (wellFormed ? activityInfo(db, activityId) : Promise.resolve(undefined)))
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
-  if (!activityId) return <ChooseActivity />
+  if (!params.has('activity')) return <ChooseActivity />
+  if (!wellFormed) return <NotFound />
   if (activity.isPending || units.isPending) return <p className="text-zinc-600 dark:text-zinc-400">Loading…</p>
-  if (!activity.data || !units.data) return <NoSuchActivity />
+  if (!activity.data || !units.data) return <NotFound />
   return activity.data.kind === 'scalar' ? (
     <ScalarLog activity={activity.data} units={units.data} />
   ) : (
     <Workout activity={activity.data} units={units.data} />
+  )
+}
+
+function NotFound() {
+  return (
+    <Page id="log" title="Activity not found" gap="gap-4">
+      <NoSuchActivity />
+    </Page>
   )
 }
 
@@ -59,7 +78,7 @@ function ChooseActivity() {
 function ScalarLog({ activity, units }: { activity: ActivityInfo; units: DisplayUnits }) {
   const last = useLocalQuery(['last-entry', activity.id], (db, userId) => lastEntry(db, userId, activity.id))
   const [texts, setTexts] = useState<Record<string, string>>({})
-  const { run, submit, invalid, fieldError, message } = useMutations()
+  const { run, submit, invalid, fieldError, message, setMessage } = useMutations()
   const form = 'log-entry'
   const live = activity.attributes.filter((a) => !a.retired)
   const lastText = (ordinal: number) => {
@@ -69,6 +88,11 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
   }
 
   const save = submit(form, async () => {
+    if (nothingFilledIn(activity.attributes, texts)) {
+      invalid(form, {})
+      setMessage({ ok: false, text: NOTHING_FILLED_IN })
+      return false
+    }
     const { values, errors } = collectValues(activity.attributes, texts, units)
     if (Object.keys(errors).length > 0) {
       invalid(form, Object.fromEntries(Object.entries(errors).map(([id, error]) => [`entry.values.${id}`, error])))

@@ -17,6 +17,8 @@ import {
   nextSet,
   prependSets,
   previousBySet,
+  readSet,
+  EMPTY_SET,
   removeExercise,
   tickSet,
   updateSet,
@@ -154,4 +156,27 @@ test('"previous" by position: warm-ups with warm-ups, work sets with work sets, 
   expect(bySet.get(squatSets[0]!.key)).toBeUndefined()
   expect(bySet.get(squatSets[1]!.key)?.values.get(0)?.num).toBe(100)
   expect(bySet.get(squatSets[2]!.key)).toBeUndefined()
+})
+
+test('finishing reads a set through the bounds, in the user’s units, and refuses a ticked set left empty', () => {
+  const [weight, reps] = squat.attributes
+  const set = (texts: Record<string, string>, done = true) => ({ key: 's1', texts, setType: 'normal' as const, done })
+  const kg = { massUnit: 'kg', distanceUnit: 'km' } as const
+  expect(readSet(squat, set({ [weight!.id]: '100', [reps!.id]: '5' }), kg)).toEqual({
+    values: { [weight!.id]: 100, [reps!.id]: 5 },
+    problems: {},
+  })
+  expect(readSet(squat, set({ [weight!.id]: '1000000000000', [reps!.id]: '1000000000' }), kg).problems).toEqual({
+    [`s1.${weight!.id}`]: 'Weight must be at most 1,000 kg',
+    [`s1.${reps!.id}`]: 'Reps must be at most 1,000',
+  })
+  expect(readSet(squat, set({ [weight!.id]: '3000' }), { massUnit: 'lb', distanceUnit: 'km' }).problems).toEqual({
+    [`s1.${weight!.id}`]: 'Weight must be at most 2,204.6 lb',
+  })
+  for (const text of ['0x50', '1e12', 'Infinity', 'abc']) {
+    expect(readSet(squat, set({ [weight!.id]: text }), kg).problems).toEqual({
+      [`s1.${weight!.id}`]: 'Weight must be a number, such as 82.5',
+    })
+  }
+  expect(readSet(squat, set({}), kg).problems).toEqual({ [`s1.${weight!.id}`]: EMPTY_SET })
 })

@@ -7,7 +7,7 @@
  * a superset or circuit (a nested sequence of the template), its exercises done in turn, one set
  * of each a round, the rest after the round.
  */
-import { fieldText } from '@/components/value-text'
+import { collectValues, fieldText, nothingFilledIn } from '@/components/value-text'
 import type { ActivityInfo } from '@/db/queries/local'
 import { matchPrevious, type PreviousExercise, type PreviousSet } from '@/db/queries/previous'
 import type { EntryInput } from '@/domain/mutators/entries'
@@ -253,6 +253,25 @@ export function previousTexts(activity: ActivityInfo, previous: PreviousSet, uni
 }
 
 // Finishing ----------------------------------------------------------------------------------
+
+/** What a ticked set with nothing in it says, on its first field: logEntry would refuse it. */
+export const EMPTY_SET = 'This set is ticked but empty: fill it in or untick it.'
+
+/**
+ * A set's texts read for finishing (parseField: numbers, times and their bounds): its values, and
+ * its problems by `<set key>.<attribute id>`, the names its fields carry.
+ */
+export function readSet(
+  activity: ActivityInfo,
+  set: DraftSet,
+  units: DisplayUnits,
+): { values: Record<string, Value>; problems: Record<string, string> } {
+  const read = collectValues(activity.attributes, set.texts, units)
+  const problems = Object.fromEntries(Object.entries(read.errors).map(([id, error]) => [`${set.key}.${id}`, error]))
+  const first = activity.attributes.find((a) => !a.retired)
+  if (first && nothingFilledIn(activity.attributes, set.texts)) problems[`${set.key}.${first.id}`] = EMPTY_SET
+  return { values: read.values, problems }
+}
 
 export type ReadSet = { key: string; activityId: string; values: Record<string, Value>; setType: SetType }
 

@@ -8,7 +8,6 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
-import { collectValues } from '@/components/value-text'
 import { equipmentOf } from '@/db/queries/equipment'
 import { recordHistories } from '@/db/queries/entries'
 import { activityInfos, defaultLibrary, libraryActivities, templateChildren, type ActivityInfo } from '@/db/queries/local'
@@ -33,6 +32,7 @@ import {
   prependSets,
   previousBySet,
   previousTexts,
+  readSet,
   removeExercise,
   removeSet,
   saveDraft,
@@ -176,8 +176,8 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
     const { entry, sets } = entryOf(draft, (e, s) => {
       const info = activities.get(e.activityId)
       if (!info) return null
-      const read = collectValues(info.attributes, s.texts, units)
-      for (const [id, error] of Object.entries(read.errors)) problems[`${s.key}.${id}`] = error
+      const read = readSet(info, s, units)
+      Object.assign(problems, read.problems)
       return read.values
     })
     if (Object.keys(problems).length > 0) return invalid(form, problems)

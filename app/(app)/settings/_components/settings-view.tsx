@@ -5,8 +5,10 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
+import { StoragePersistence } from '@/components/storage-persistence'
 import { Select } from '@/components/ui/select'
 import { accountDevices, displayUnits } from '@/db/queries/local'
+import { DeviceList } from './device-list'
 import { EquipmentEditor } from './equipment-editor'
 
 /** One unit setting: a select of the units (value → name, in order) beside its label. */
@@ -62,24 +64,8 @@ export function SettingsView() {
         />
       </fieldset>
       <EquipmentEditor massUnit={units.data.massUnit} />
-      <section aria-labelledby="devices-heading" className="flex flex-col gap-2">
-        <h2 id="devices-heading" className="font-semibold">
-          Devices
-        </h2>
-        <ul className="flex flex-col gap-2">
-          {(list.data ?? []).map((d) => (
-            <li key={d.id} className="rounded-lg border border-zinc-200 px-4 py-3 text-sm dark:border-zinc-800">
-              <p className="font-medium">
-                {d.name || 'Unnamed device'}
-                {d.id === device?.deviceId ? ' (this device)' : ''}
-              </p>
-              <p className="text-zinc-600 dark:text-zinc-400">
-                Last seen {d.lastSeenAt ? new Date(d.lastSeenAt).toLocaleString() : 'never'}
-              </p>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <StoragePersistence />
+      <DeviceList list={list.data ?? []} thisDevice={device?.deviceId} />
     </Page>
   )
 }
