@@ -155,7 +155,11 @@ export function ExercisePicker({ label, items, onPick, selectedId, library, list
                 type="button"
                 className={rowButton}
                 aria-pressed={selectedId === undefined ? undefined : item.id === selectedId}
-                onClick={() => void onPick(item.id)}
+                onClick={() => {
+                  // A pick that adds (nothing stays selected) starts the next search afresh.
+                  if (selectedId === undefined) setQuery('')
+                  void onPick(item.id)
+                }}
               >
                 {labels.get(item.id) ?? item.name}
               </button>
