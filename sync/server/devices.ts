@@ -24,12 +24,14 @@ export const LAST_SYNCED_EVERY_MS = 10 * 60 * 1000
 
 /**
  * Registers a device for a user on first use, and refuses another user's device id (SPEC P1).
- * It writes nothing on later requests: a request is not a sync until it succeeds ({@link noteSynced}).
+ * The first request registers it as synced then (one write, the registration itself, rather
+ * than a second right after it that would wake every long-poll again); later requests write
+ * nothing here: a request is not a sync until it succeeds ({@link noteSynced}).
  */
 export async function registerDevice(db: Queryable, userId: string, deviceId: string, name?: string) {
   await db
     .insert(devices)
-    .values({ id: deviceId, userId, name: name?.trim() || 'Browser' })
+    .values({ id: deviceId, userId, name: name?.trim() || 'Browser', lastSeenAt: sql`now()` })
     .onConflictDoNothing()
   const [device] = await db.select().from(devices).where(eq(devices.id, deviceId))
   if (!device || device.userId !== userId) throw new DeviceOwnershipError()
