@@ -29,8 +29,8 @@ const points = (entries: ProgressEntry[], attributes: RecordAttribute[], id: str
 describe('the metrics an activity offers', () => {
   it('a lift: top set, estimated one-rep max, volume, then most reps', () => {
     expect(progressMetrics(lift).map((m) => [m.id, m.label])).toEqual([
-      ['max:w', 'Top set (heaviest weight)'],
-      ['oneRepMax', 'Estimated one-rep max'],
+      ['max:w', 'Top set (weight)'],
+      ['oneRepMax', 'Estimated 1RM'],
       ['volume', 'Volume (weight × reps)'],
       ['max:r', 'Most reps'],
     ])

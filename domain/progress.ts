@@ -67,7 +67,7 @@ export function progressMetrics(attributes: readonly RecordAttribute[]): Progres
   if (weight) {
     out.push({
       id: `max:${weight.id}`,
-      label: `Top set (heaviest ${weight.name.toLowerCase()})`,
+      label: `Top set (${weight.name.toLowerCase()})`,
       type: 'mass',
       lowerIsBetter: false,
       score: positive(weight.id),
@@ -79,7 +79,7 @@ export function progressMetrics(attributes: readonly RecordAttribute[]): Progres
     const r = positive(reps.id)
     out.push({
       id: 'oneRepMax',
-      label: 'Estimated one-rep max',
+      label: 'Estimated 1RM',
       type: 'mass',
       lowerIsBetter: false,
       score: (e) => {

@@ -24,7 +24,7 @@ export type PersonalRecord = {
   key: string
   /** A person-readable name, e.g. "Heaviest Weight", "Fastest pace". */
   label: string
-  /** Canonical: kg for mass, one-rep max and volume (kg·reps), m, s, seconds per metre for pace. */
+  /** Canonical: kg for mass, one-rep max and volume (weight × reps, in kg), m, s, seconds per metre for pace. */
   value: number
   /** The unit the value is in, for display. */
   type: AttributeType | 'pace' | 'volume'

@@ -9,6 +9,7 @@ import type { ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
 import { formatRecord, type WorkoutSummary } from '@/domain/records'
 import { formatDuration, formatValue, type DisplayUnits } from '@/domain/units'
+import { TrophyIcon } from './trophy-icon'
 import type { Draft } from './workout-draft'
 
 /** The template the workout was, as done: each block with its sets (a superset by its rounds). */
@@ -73,8 +74,8 @@ export function FinishSummary({
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No new records this time.</p>
         ) : (
           <div role="status" className="flex flex-col gap-2">
-            <p className="text-base font-semibold text-amber-900 dark:text-amber-200">
-              <span aria-hidden>🏆 </span>
+            <p className="flex items-center gap-2 text-base font-semibold text-amber-900 dark:text-amber-200">
+              <TrophyIcon className="size-6" />
               {summary.records.length === 1 ? 'New record!' : `${summary.records.length} new records!`}
             </p>
             <ul className="flex flex-col gap-2">

@@ -8,6 +8,7 @@ import type { PreviousSet } from '@/db/queries/previous'
 import { formatRecord, setRecords, type RecordEntry } from '@/domain/records'
 import { setColumnLabels, setTypeLabels, setTypes, type SetType } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
+import { TrophyIcon } from './trophy-icon'
 import type { DraftExercise, DraftSet } from './workout-draft'
 
 /** The field the lifter is in: which set, which attribute (the toolbar's steppers act on it). */
@@ -239,10 +240,10 @@ export function SetTable({
               <span role="cell" className="col-span-full">
                 <span
                   role="status"
-                  className="flex flex-wrap items-center gap-x-1 rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+                  className="block rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
                 >
-                  <span aria-hidden>🏆</span>
-                  <strong>New record{records.get(set.key)!.length > 1 ? 's' : ''}:</strong>
+                  <TrophyIcon className="mr-1 inline size-4 align-[-3px]" />
+                  <strong>New record{records.get(set.key)!.length > 1 ? 's' : ''}:</strong>{' '}
                   {records
                     .get(set.key)!
                     .map((r) => `${r.label} ${formatRecord(r, units)}`)

@@ -128,8 +128,9 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         names={summary.names}
         units={units}
         onDone={() => {
-          setSummary(null)
-          void base.refetch()
+          // Show the next workout once its fresh draft is read: the one read while the finished
+          // workout was saving is that workout's draft, and its start time would become the next's.
+          void base.refetch().then(() => setSummary(null))
         }}
       />
     )
