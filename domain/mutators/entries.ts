@@ -68,13 +68,13 @@ function checkSetType(activity: { name: string; kind: string }, setType: SetType
 }
 
 /**
- * Refuses an entry with nothing filled in (logEntry, editEntry): a set (an entry of a scalar
- * activity) with no value and no notes, or a workout or block (a sequence) with no entry below it
- * and no notes. A sequence's own values are not asked for: a workout holds its sets, not values.
+ * Refuses an entry with nothing filled in (logEntry, editEntry): no value, no entry below it and
+ * no notes. So a set (an entry of a scalar activity) needs a value or a note, and a workout or
+ * block (a sequence) a set or a note: a sequence's own values are not asked for, since a
+ * workout holds its sets, not values.
  */
 function checkFilledIn(activity: { name: string; kind: string }, has: { values: number; children: number; notes: string }) {
-  if (has.notes.trim() !== '') return
-  if (activity.kind === 'sequence' ? has.children > 0 : has.values > 0) return
+  if (has.notes.trim() !== '' || has.values > 0 || has.children > 0) return
   throw new MutationError(
     'invalid_args',
     activity.kind === 'sequence'
