@@ -19,7 +19,7 @@ const destinations = [
 /** Each link's box, and whether its label is drawn whole (not cut, not wrapped, inside the link and the screen). */
 async function linkBoxes(page: Page) {
   return page.getByRole('navigation', { name: 'Main' }).evaluate((nav) =>
-    [...nav.querySelectorAll('a')].map((a) => {
+    [...nav.querySelectorAll('li a')].map((a) => {
       const label = a.querySelector('span')!
       const box = a.getBoundingClientRect()
       const text = label.getBoundingClientRect()
