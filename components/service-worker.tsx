@@ -39,10 +39,11 @@ export function ServiceWorker() {
   return (
     <div
       role="alert"
-      className="fixed inset-x-4 bottom-4 z-50 mx-auto flex max-w-md items-center justify-between gap-3 rounded-xl bg-zinc-900 px-4 py-3 text-sm text-white shadow-lg dark:bg-zinc-100 dark:text-zinc-900"
+      className="fixed inset-x-4 bottom-[calc(var(--tab-bar-height,0px)+1rem)] z-50 mx-auto flex max-w-md items-center justify-between gap-3 rounded-xl bg-zinc-900 px-4 py-3 text-sm text-white shadow-lg dark:bg-zinc-100 dark:text-zinc-900"
     >
       <span>A new version of Cadence is ready.</span>
-      <Button variant="secondary" onClick={() => waiting.postMessage('skip-waiting')}>
+      {/* Serwist's worker (pwa/sw.ts) takes over when it hears this. */}
+      <Button variant="secondary" onClick={() => waiting.postMessage({ type: 'SKIP_WAITING' })}>
         Update
       </Button>
     </div>

@@ -12,6 +12,7 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore } 
 import { authClient } from '@/components/auth-client'
 import { openBrowserDevice } from '@/sync/client/browser'
 import { emptyDeviceStatus, type Device, type DeviceStatus } from '@/sync/client/device'
+import { followDeviceStatus, forgetDeviceAccount } from './device-storage'
 
 type DeviceContextValue = { device: Device } | { error: string } | null
 
@@ -29,8 +30,13 @@ export function SyncProvider({ children }: { children: React.ReactNode }) {
     openBrowserDevice({ endSession: async () => void (await authClient.signOut()) }).then(
       (opened) => {
         if (cancelled) return void opened?.close()
-        if (!opened) return router.replace('/sign-in')
+        if (!opened) {
+          forgetDeviceAccount()
+          return router.replace('/sign-in')
+        }
         device = opened
+        followDeviceStatus(opened.status)
+        cleanups.push(opened.subscribe(() => followDeviceStatus(opened.status)))
         cleanups.push(opened.onDataChange(() => void queryClient.invalidateQueries({ queryKey: ['local'] })))
         cleanups.push(
           opened.subscribe(() => {

@@ -38,6 +38,10 @@ export function AuthForm({ mode, email }: { mode: Mode; email?: string }) {
       setErrors(fieldErrors(parsed.error) as FieldErrors<SignUpInput>)
       return
     }
+    if (!navigator.onLine) {
+      setErrors({ form: 'You are offline: signing in needs the network. Connect, then try again.' })
+      return
+    }
     setErrors({})
     setPending(true)
     try {

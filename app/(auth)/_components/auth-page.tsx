@@ -1,4 +1,5 @@
 import { AuthForm } from './auth-form'
+import { OfflineNotice } from './offline-notice'
 
 /**
  * `email`: the account to sign in again as, when a device lost its session with changes waiting
@@ -18,6 +19,7 @@ export function AuthPage({ mode, email }: { mode: 'sign-in' | 'sign-up'; email?:
               : 'Sign in to your training log.'}
         </p>
       </div>
+      <OfflineNotice />
       <AuthForm mode={mode} email={email} />
     </main>
   )
