@@ -436,7 +436,7 @@ export function ActivityEditor() {
         <div>
           <Button
             variant="secondary"
-            className="text-red-700 dark:text-red-400"
+            className="text-red-700! dark:text-red-400!"
             onClick={async () => {
               if (!window.confirm(`Delete ${activity.name}? It leaves its library; what you logged with it stays in your history.`)) return
               if (await run('deleteActivity', { activityId: activity.id })) router.push(libraryHref)

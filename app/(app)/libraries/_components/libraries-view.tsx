@@ -172,7 +172,7 @@ export function LibrariesView() {
                 {l.isDefault ? null : (
                   <Button
                     variant="secondary"
-                    className="text-red-700 dark:text-red-400"
+                    className="text-red-700! dark:text-red-400!"
                     aria-label={`Delete ${l.name}`}
                     onClick={() => {
                       const what =
