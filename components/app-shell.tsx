@@ -97,8 +97,8 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   return (
     <SyncProvider>
       <div className="min-h-dvh md:grid md:grid-cols-[13rem_minmax(0,1fr)] md:grid-rows-[auto_1fr]">
-        <header className="border-b border-zinc-200 px-4 py-3 md:col-start-2 md:row-start-1 md:border-b-0 md:pt-4 dark:border-zinc-800">
-          <div className="mx-auto flex w-full max-w-3xl flex-wrap items-center gap-x-4 gap-y-2">
+        <header className="border-b border-zinc-200 py-3 md:col-start-2 md:row-start-1 md:border-b-0 md:pt-4 dark:border-zinc-800">
+          <div className="mx-auto flex w-full max-w-3xl flex-wrap items-center gap-x-4 gap-y-2 px-4">
             <Link href="/" className="font-semibold md:hidden">
               Cadence
             </Link>
