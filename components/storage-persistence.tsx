@@ -45,9 +45,7 @@ export function StoragePersistence() {
           <p>Storage: this browser does not say whether it keeps this device&apos;s data.</p>
         ) : (
           <>
-            <p className="font-medium">
-              {state.persisted ? 'Storage: persistent' : 'Storage: may be cleared by the browser'}
-            </p>
+            <p className="font-medium">{state.persisted ? 'Storage: persistent' : 'Storage: may be cleared by the browser'}</p>
             <p className="text-zinc-600 dark:text-zinc-400">
               {state.persisted
                 ? 'The browser keeps this device’s training log until you sign out or clear it.'

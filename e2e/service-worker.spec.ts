@@ -26,8 +26,8 @@ function precacheList(): Entry[] {
   throw new Error('public/sw.js holds no precache list')
 }
 
-/** The URL the worker fetches for an entry: Serwist adds the revision, to get past the HTTP cache. */
-function fetchedAs(entry: Entry): string {
+/** The key Serwist stores an entry under: its URL, plus its revision if it has one. */
+function cacheKey(entry: Entry): string {
   if (entry.revision === null) return entry.url
   return `${entry.url}${entry.url.includes('?') ? '&' : '?'}__WB_REVISION__=${entry.revision}`
 }
@@ -60,7 +60,7 @@ test('a deploy that changed one file downloads that file alone; the rest stays i
 
   // The first install downloads the whole list, PGlite's .wasm and .data and the device template included.
   await expect.poll(() => precached(page).then((keys) => keys.length), { timeout: 120_000 }).toBe(first.length)
-  for (const entry of first) expect(fetches).toContain(fetchedAs(entry))
+  for (const entry of first) expect(fetches).toContain(entry.url)
   expect(first.some((e) => e.url.endsWith('.wasm'))).toBe(true)
   expect(first.some((e) => e.url.endsWith('.data'))).toBe(true)
   expect(first.find((e) => e.url === '/device-template.tar.gz')?.revision).toMatch(/^[0-9a-f]{32}$/)
@@ -82,15 +82,15 @@ test('a deploy that changed one file downloads that file alone; the rest stays i
     const prompt = page.getByRole('alert').filter({ hasText: 'A new version of Cadence is ready.' })
     await expect(prompt).toBeVisible({ timeout: 120_000 })
     // The new worker is installed (it waits): it fetched the changed file, and nothing else.
-    expect(fetches.filter((url) => url !== '/sw.js')).toEqual([fetchedAs(changed[0]!)])
+    expect(fetches.filter((url) => url !== '/sw.js')).toEqual(['/icons/maskable-512.png'])
 
     await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Update' }).click()])
     await expect(page.getByRole('heading', { level: 1, name: `${account.name}'s library` })).toBeVisible()
-    // Activated: the precache holds the new list (the old icon's entry is gone), nothing was fetched again.
-    await expect.poll(async () => (await precached(page)).sort()).toEqual(second.map(fetchedAs).sort())
-    expect(fetches.filter((url) => url.includes('__WB_REVISION__') || url.startsWith('/_next/static/'))).toEqual([
-      fetchedAs(changed[0]!),
-    ])
+    // Activated: the precache holds the new list (the old icon's entry is gone), and the reload
+    // fetched none of it again (the page itself, network first, is no precache entry).
+    await expect.poll(async () => (await precached(page)).sort()).toEqual(second.map(cacheKey).sort())
+    const listed = new Set(second.map((e) => e.url))
+    expect(fetches.filter((url) => listed.has(url))).toEqual(['/icons/maskable-512.png'])
   } finally {
     writeFileSync(icon, iconBytes)
     writeFileSync('public/sw.js', worker)
@@ -100,6 +100,10 @@ test('a deploy that changed one file downloads that file alone; the rest stays i
 test('offline, the links of the app move client-side: no page load, no console error', async ({ context, page, account }) => {
   test.setTimeout(240_000)
   await readyOffline(page, account)
+  // Opened offline, so nothing Next prefetched online helps: every move needs the worker.
+  await context.setOffline(true)
+  await page.goto('/history')
+  await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible()
   const errors: string[] = []
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
@@ -107,12 +111,16 @@ test('offline, the links of the app move client-side: no page load, no console e
   page.on('pageerror', (error) => errors.push(error.message))
   const loads: string[] = []
   page.on('load', () => loads.push(page.url()))
+  const payloads: string[] = []
+  page.on('response', (response) => {
+    const request = response.request()
+    const prefetch = request.headers()['next-router-prefetch'] ?? request.headers()['next-router-segment-prefetch']
+    if (request.headers()['rsc'] === '1' && !prefetch && response.fromServiceWorker()) payloads.push(new URL(response.url()).pathname)
+  })
 
-  await context.setOffline(true)
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'this document'))
   const nav = page.getByRole('navigation', { name: 'Main' })
   for (const [link, heading] of [
-    ['History', 'History'],
     ['Progress', 'Progress'],
     ['Settings', 'Settings'],
     ['Libraries', 'Libraries'],
@@ -125,6 +133,8 @@ test('offline, the links of the app move client-side: no page load, no console e
   }
   expect(loads).toEqual([])
   expect(errors).toEqual([])
+  // Each move was given its page's payload by the worker (the precached RSC shell).
+  expect(payloads).toEqual(['/progress', '/settings', '/libraries', '/'])
 })
 
 test('persistent storage is asked for at the first sync, and Settings shows the answer', async ({ page, account }) => {
@@ -157,4 +167,6 @@ test('Settings says when the browser may clear the data', async ({ page, account
   const storage = page.getByTestId('storage-persistence')
   await expect(storage).toContainText('Storage: may be cleared by the browser')
   await expect(storage).toContainText(/Using \d+\.\d MB of \d+\.\d MB available\./)
+  await storage.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: test.info().outputPath('settings-storage.png') })
 })

@@ -43,13 +43,23 @@ const shellRequests: SerwistPlugin = {
   // the #fragment its bootstrap reads; a new Response has none, so the request's is kept. (The
   // request here is the page's; the cache-read callbacks see only the cache key.)
   handlerWillRespond: async ({ request, response }) =>
-    request.destination === 'worker' ? new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers }) : response,
+    request.destination === 'worker'
+      ? new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers })
+      : response,
+}
+
+function isPrefetch(request: Request): boolean {
+  return request.headers.has('Next-Router-Prefetch') || request.headers.has('Next-Router-Segment-Prefetch')
 }
 
 /** When the network fails or times out: the precached shell of the route, if it is one. */
 function shellFallback(kind: ShellKind): SerwistPlugin {
   return {
     handlerDidError: async ({ request }) => {
+      // A prefetch asks for parts of the payload, which the shell is not; "no content" makes Next
+      // drop it quietly (a failed request would be a console error), and the move itself then
+      // asks for the whole payload.
+      if (kind === 'rsc' && isPrefetch(request)) return new Response(null, { status: 204 })
       const shell = shellFor(new URL(request.url), kind, routes)
       const cached = shell ? await serwist.matchPrecache(shell) : undefined
       if (!cached) return Response.error()
@@ -68,17 +78,13 @@ const serwist = new Serwist({
   clientsClaim: true,
   runtimeCaching: [
     {
-      matcher: ({ request, sameOrigin }) => sameOrigin && request.mode === 'navigate',
+      // Other pages and endpoints are the network's alone: no timeout cuts a slow one short.
+      matcher: ({ request, url, sameOrigin }) => sameOrigin && request.mode === 'navigate' && shellFor(url, 'html', routes) !== null,
       handler: new NetworkOnly({ networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: [shellFallback('html')] }),
     },
     {
-      // A client-side move: Next fetches the page's RSC payload. A prefetch (which asks for parts
-      // of it) is left to fail offline; the move itself then asks for the whole payload.
-      matcher: ({ request, sameOrigin }) =>
-        sameOrigin &&
-        request.headers.get('RSC') === '1' &&
-        !request.headers.has('Next-Router-Prefetch') &&
-        !request.headers.has('Next-Router-Segment-Prefetch'),
+      // A client-side move, or its prefetch: Next fetches the page's RSC payload.
+      matcher: ({ request, url, sameOrigin }) => sameOrigin && request.headers.get('RSC') === '1' && shellFor(url, 'rsc', routes) !== null,
       handler: new NetworkOnly({ networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: [shellFallback('rsc')] }),
     },
   ],

@@ -30,7 +30,10 @@ export function OfflineNotice() {
   )
   if (!offline) return null
   return (
-    <div role="status" className="flex flex-col gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="status"
+      className="flex flex-col gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+    >
       <p>
         <strong>You are offline:</strong> signing in needs the network. Connect, then try again.
       </p>
