@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
-import { useState } from 'react'
+import { Fragment, useState } from 'react'
 import { CatalogueRow, catalogueMatches, filterOwn, useCatalogueAdd } from '@/components/exercise-picker'
 import { useDevice, useDeviceStatus } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
@@ -290,27 +290,6 @@ export function LibraryView() {
               </Select>
             </label>
           </div>
-          {catalogueWarning ? (
-            <div
-              role="alert"
-              className="flex flex-col gap-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
-            >
-              <p>“{catalogueWarning.existing}” is already in this library. Give the new one another name, so the two are told apart.</p>
-              <div className="flex flex-wrap gap-2">
-                <Button
-                  onClick={async () => {
-                    const w = catalogueWarning
-                    if ((await addFromCatalogue(w.exercise, w.suggestion)) !== undefined) setCatalogueWarning(undefined)
-                  }}
-                >
-                  Name it “{catalogueWarning.suggestion}”
-                </Button>
-                <Button variant="secondary" onClick={() => setCatalogueWarning(undefined)}>
-                  Keep only the one I have
-                </Button>
-              </div>
-            </div>
-          ) : null}
           {found.length > 0 ? (
             <>
               {!filtering ? <h3 className="text-sm font-medium">Popular</h3> : null}
@@ -319,12 +298,39 @@ export function LibraryView() {
                 className="divide-y divide-zinc-200 overflow-hidden rounded-xl border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
               >
                 {found.map((e) => (
-                  <CatalogueRow
-                    key={e.slug}
-                    exercise={e}
-                    note={sameName(catalogueName(e), activities) ? 'in this library' : undefined}
-                    onPick={() => void addFromCatalogue(e)}
-                  />
+                  <Fragment key={e.slug}>
+                    <CatalogueRow
+                      exercise={e}
+                      note={sameName(catalogueName(e), activities) ? 'in this library' : undefined}
+                      onPick={() => void addFromCatalogue(e)}
+                    />
+                    {catalogueWarning?.exercise.slug === e.slug ? (
+                      <li className="p-2">
+                        <div
+                          role="alert"
+                          className="flex flex-col gap-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+                        >
+                          <p>
+                            “{catalogueWarning.existing}” is already in this library. Give the new one another name, so the two are told
+                            apart.
+                          </p>
+                          <div className="flex flex-wrap gap-2">
+                            <Button
+                              onClick={async () => {
+                                const w = catalogueWarning
+                                if ((await addFromCatalogue(w.exercise, w.suggestion)) !== undefined) setCatalogueWarning(undefined)
+                              }}
+                            >
+                              Name it “{catalogueWarning.suggestion}”
+                            </Button>
+                            <Button variant="secondary" onClick={() => setCatalogueWarning(undefined)}>
+                              Keep only the one I have
+                            </Button>
+                          </div>
+                        </div>
+                      </li>
+                    ) : null}
+                  </Fragment>
                 ))}
               </ul>
             </>
@@ -353,6 +359,24 @@ export function LibraryView() {
                 onChange={(e) => setName(e.target.value)}
                 error={fieldError('add-activity', 'name')}
               />
+              {warned && warned.key === normalizeName(name) ? (
+                <div
+                  role="alert"
+                  className="mt-2 flex flex-col gap-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+                >
+                  <p>
+                    “{warned.existing}” is already in this library. Press Add again to have two of that name, or tell them apart, say by the
+                    equipment:
+                  </p>
+                  <div className="flex flex-wrap gap-2">
+                    {warned.suggestions.map((s) => (
+                      <Button key={s} type="button" variant="secondary" onClick={() => setName(s)}>
+                        Use “{s}”
+                      </Button>
+                    ))}
+                  </div>
+                </div>
+              ) : null}
             </div>
             <div className="flex flex-col gap-1.5">
               <label htmlFor="template" className="text-sm font-medium">
@@ -368,24 +392,6 @@ export function LibraryView() {
             </div>
             <Button type="submit">Add</Button>
           </div>
-          {warned && warned.key === normalizeName(name) ? (
-            <div
-              role="alert"
-              className="flex flex-col gap-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
-            >
-              <p>
-                “{warned.existing}” is already in this library. Press Add again to have two of that name, or tell them apart, say by the
-                equipment:
-              </p>
-              <div className="flex flex-wrap gap-2">
-                {warned.suggestions.map((s) => (
-                  <Button key={s} type="button" variant="secondary" onClick={() => setName(s)}>
-                    Use “{s}”
-                  </Button>
-                ))}
-              </div>
-            </div>
-          ) : null}
           {kind === 'workout' || kind === 'superset' ? (
             <fieldset className="flex flex-col gap-2">
               <legend className="text-sm font-medium">
