@@ -49,7 +49,10 @@ for (const network of ['online', 'offline'] as const) {
     if (network === 'online') await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
   })
 
-  test(`the workout's add-exercise picker searches the user's exercises and the catalogue (${network})`, async ({ page, account }) => {
+  test(`the workout's add-exercise picker searches the user's exercises and the catalogue (${network})`, async ({
+    page,
+    account,
+  }, testInfo) => {
     test.setTimeout(180_000)
     await readyOffline(page, account)
     await createExercise(page, 'Squat')
@@ -68,6 +71,8 @@ for (const network of ['online', 'offline'] as const) {
 
     // One that is not in the library yet: picked from the catalogue, it joins the library and the workout.
     await picker.fill('db bench')
+    await picker.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: testInfo.outputPath(`workout-picker-${network}.png`) })
     await page
       .getByRole('list', { name: 'From the catalogue' })
       .getByRole('button', { name: /^Bench press \(dumbbell\)/ })
@@ -75,6 +80,23 @@ for (const network of ['online', 'offline'] as const) {
     await expect(page.getByLabel('Bench press (dumbbell) set 1 Weight (kg)')).toBeVisible()
     await page.getByRole('link', { name: 'Library', exact: true }).click()
     await expect(page.getByRole('list', { name: 'Activities' }).getByText('Bench press (dumbbell)', { exact: true })).toBeVisible()
+
+    // The template editor's picker adds from the catalogue too.
+    await page.getByRole('link', { name: 'Edit Day A' }).click()
+    const add = page.getByRole('form', { name: 'Add to the template' })
+    await add.getByLabel('Exercise', { exact: true }).fill('pullup')
+    await add
+      .getByRole('list', { name: 'From the catalogue' })
+      .getByRole('button', { name: /^Pull-up/ })
+      .click()
+    await expect(add.getByRole('list', { name: 'Your exercises' }).getByRole('button', { name: 'Pull-up', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    )
+    await page.screenshot({ path: testInfo.outputPath(`editor-picker-${network}.png`) })
+    await add.getByRole('button', { name: 'Add to template' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Pull-up added to the template.' })).toBeVisible()
+    await expect(page.getByRole('list', { name: 'Template' }).getByRole('listitem')).toHaveCount(2)
   })
 
   test(`a name already in the library is warned about, and same-named activities are told apart (${network})`, async ({
