@@ -100,7 +100,7 @@ for (const network of ['online', 'offline'] as const) {
     await page.getByLabel('Squat set 1 RPE').fill('8')
     await finish.click()
     await expect(page.getByRole('alert').filter({ hasText: `Set 1: ${notANumber}` })).toBeVisible()
-    await expect(page.getByRole('alert')).toHaveCount(1)
+    await expect(page.getByRole('main').getByRole('alert')).toHaveCount(1)
     // None of the refusals queued anything.
     await expect(page.getByTestId('sync-pending')).toHaveText('All changes synced')
     await page.getByLabel('Squat set 1 Weight (kg)').fill('100')
