@@ -21,7 +21,7 @@ export function agoText(at: Date, now: Date): string {
 }
 
 /**
- * The account's devices, this one marked, each with its last successful sync as the server
+ * The account's devices, this one first and marked, each with its last successful sync as the server
  * recorded it (`devices.last_seen_at`, SPEC P1: noted at most every ten minutes, so it says so).
  */
 export function DeviceList({ list, thisDevice }: { list: readonly DeviceRow[]; thisDevice: string | undefined }) {
@@ -36,7 +36,7 @@ export function DeviceList({ list, thisDevice }: { list: readonly DeviceRow[]; t
         Devices
       </h2>
       <ul className="flex flex-col gap-2">
-        {list.map((d) => {
+        {[...list.filter((d) => d.id === thisDevice), ...list.filter((d) => d.id !== thisDevice)].map((d) => {
           const synced = d.lastSeenAt ? new Date(d.lastSeenAt) : null
           return (
             <li
