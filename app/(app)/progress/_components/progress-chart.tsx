@@ -84,7 +84,7 @@ export function ProgressChart({
               }}
             />
             <Line
-              type="monotone"
+              type="linear"
               dataKey="y"
               stroke="var(--color-accent)"
               strokeWidth={2}
