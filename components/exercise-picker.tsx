@@ -48,7 +48,7 @@ export function useCatalogueAdd(libraryId: string | undefined) {
 }
 
 const rowButton =
-  'flex min-h-11 w-full items-center justify-between gap-3 px-3 py-2 text-left hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-accent aria-pressed:bg-accent/10 dark:hover:bg-zinc-800'
+  'flex min-h-11 w-full items-center justify-between gap-3 px-3 py-2 text-left hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-accent aria-pressed:bg-accent/10 aria-pressed:font-medium dark:hover:bg-zinc-800'
 const listBox = 'divide-y divide-zinc-200 overflow-hidden rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800'
 
 /** A catalogue exercise as a tappable row: its name, what it is ("Dumbbell · chest") and a plus. */
@@ -161,7 +161,12 @@ export function ExercisePicker({ label, items, onPick, selectedId, library, list
                   void onPick(item.id)
                 }}
               >
-                {labels.get(item.id) ?? item.name}
+                <span>{labels.get(item.id) ?? item.name}</span>
+                {item.id === selectedId ? (
+                  <span aria-hidden className="text-lg leading-none text-accent-strong dark:text-accent">
+                    ✓
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}
