@@ -9,7 +9,8 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { createExercise, createWorkout, expect, readyOffline, signIn, test } from './fixtures'
 
-test.use({ viewport: { width: 390, height: 844 }, hasTouch: true })
+// The page writes dates and times in the browser's locale: en-US here, and in the expectations.
+test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, locale: 'en-US' })
 
 const dayLabel = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -94,9 +95,10 @@ for (const network of ['online', 'offline'] as const) {
     await form.getByRole('button', { name: 'Save changes' }).click()
     await expect(form).toHaveCount(0)
     await expect(main.getByRole('status')).toContainText('Push day moved to')
-    const longDay = target.toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
+    const longDay = target.toLocaleDateString('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
+    const clock = target.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit' })
     const moved = main.getByRole('region', { name: longDay })
-    await expect(moved.getByRole('listitem', { name: 'Push day' })).toContainText('18:30')
+    await expect(moved.getByRole('listitem', { name: 'Push day' })).toContainText(clock)
     await expect(moved.getByRole('button', { name: 'Bench press 82.5 kg × 5, 82.5 kg × 6, 82.5 kg × 5 · 1 warm-up' })).toBeVisible()
     // The workouts come newest first: the set logged today, then the moved workout.
     await expect(main.getByRole('heading', { level: 3 })).toHaveText(['Logged on their own', 'Push day'])
@@ -137,7 +139,7 @@ for (const network of ['online', 'offline'] as const) {
     await expect(laptop.getByRole('heading', { level: 1, name: `${account.name}'s library` })).toBeVisible()
     await laptop.getByRole('link', { name: 'History', exact: true }).click()
     const there = laptop.getByRole('main').getByRole('region', { name: longDay })
-    await expect(there.getByRole('listitem', { name: 'Push day' })).toContainText('18:30', { timeout: 60_000 })
+    await expect(there.getByRole('listitem', { name: 'Push day' })).toContainText(clock, { timeout: 60_000 })
     await expect(there.getByRole('button', { name: 'Bench press 82.5 kg × 5, 82.5 kg × 6, 82.5 kg × 5 · 1 warm-up' })).toBeVisible()
     await other.close()
   })
