@@ -157,7 +157,7 @@ function SetItem({ row, name, of, root, actions }: { row: SetRow; name: string; 
           </span>
           <span className="tabular-nums">{row.text}</span>
           {row.extra ? <span className={muted}> · {row.extra}</span> : null}
-          {root ? <span className={muted}> · {clock(row.entry.performedAt)}</span> : null}
+          {root ? <span className={`whitespace-nowrap ${muted}`}> · {clock(row.entry.performedAt)}</span> : null}
           {row.entry.notes ? <span className={`block ${muted}`}>{row.entry.notes}</span> : null}
         </p>
         <span className="flex shrink-0">
