@@ -38,13 +38,15 @@ export function OfflineNotice() {
         <strong>You are offline:</strong> signing in needs the network. Connect, then try again.
       </p>
       {account !== null ? (
-        <p>
-          {account ? `${account} is on this device. ` : 'Your account is on this device. '}
-          <Link href="/" className="inline-flex min-h-11 items-center font-medium underline">
+        <>
+          <p>
+            {account ? `${account} is on this device.` : 'Your account is on this device.'} Your training log works offline; changes sync
+            when you are back online.
+          </p>
+          <Link href="/" className="inline-flex min-h-11 items-center self-start font-medium underline">
             Open your training log
-          </Link>{' '}
-          (it works offline; changes sync when you are back online).
-        </p>
+          </Link>
+        </>
       ) : null}
     </div>
   )
