@@ -3,7 +3,7 @@ import { expect, newAccount, signIn, signUp, test } from './fixtures'
 test('sign up, sign out, sign in, and see the library', async ({ page, account }) => {
   await signUp(page, account)
   await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
-  await expect(page.getByText('No activities yet')).toBeVisible()
+  await expect(page.getByRole('heading', { level: 2, name: 'Find an exercise' })).toBeVisible()
 
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page).toHaveURL(/\/sign-in$/)
