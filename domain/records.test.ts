@@ -41,6 +41,13 @@ describe('personal records', () => {
     ])
   })
 
+  it('an RPE is how hard a set felt, not a record; another number attribute is', () => {
+    const withRpe: RecordAttribute[] = [...lift, { id: 'e', name: 'RPE', type: 'number' }, { id: 'h', name: 'Height', type: 'number' }]
+    const records = personalRecords(withRpe, [entry('a', 1, { w: 100, r: 5, e: 9.5, h: 40 })])
+    expect(records.map((r) => r.label)).not.toContain('Highest RPE')
+    expect(records.map((r) => r.label)).toContain('Highest Height')
+  })
+
   it('a tie goes to the entry that set it first, whatever order the entries come in', () => {
     const records = personalRecords(lift, [entry('later', 5, { w: 100, r: 5 }), entry('first', 1, { w: 100, r: 5 })])
     expect(records.every((r) => r.entryId === 'first')).toBe(true)

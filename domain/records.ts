@@ -6,10 +6,13 @@
  * records a pair that means more together, a derived record is kept too: the estimated one-rep
  * max and the best set's volume from weight × reps, the fastest pace from distance and time.
  *
+ * An RPE (domain/bounds.ts) says how hard a set felt, which is no record: it has none.
+ *
  * Warm-up sets are not records and carry no volume: an entry whose `setType` is `warmup` is left
  * out of everything here. An entry without a set type is a normal set.
  */
 import type { AttributeType } from '@/db/schema'
+import { boundOf } from './bounds'
 import { countsAsWork, type SetType } from './set-types'
 import { formatPace, formatValue, type DisplayUnits } from './units'
 
@@ -76,7 +79,7 @@ export function personalRecords(attributes: readonly RecordAttribute[], entries:
     if (a.type === 'duration') {
       push('longest', `Longest ${a.name}`, a.type, best(byTime, positive(a.id)), a.id)
       if (!hasDistance) push('shortest', `Shortest ${a.name}`, a.type, best(byTime, positive(a.id), true), a.id)
-    } else if (mostLabel[a.type]) {
+    } else if (mostLabel[a.type] && boundOf(a)?.measure !== 'rpe') {
       push('most', `${mostLabel[a.type]} ${a.name}`, a.type, best(byTime, positive(a.id)), a.id)
     }
   }

@@ -1,6 +1,6 @@
 /**
  * History as a lifter reads it: workouts, then exercises, each exercise's sets on one line in the
- * user's units ("Bench press 3 × 5 @ 82.5 kg", or "82.5 kg × 5, 85 kg × 3" when the sets differ),
+ * user's units ("Bench press 3 × 5 @ 82.5 kg", or "82.5 kg × 5, 85 kg × 3, 3" when the sets differ),
  * warm-ups counted apart; each workout with its day, duration and volume. Pure: the page hands in
  * what `history()` read and renders what comes out.
  *
@@ -118,7 +118,8 @@ const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : 
 
 /**
  * An exercise's sets on one line. Equal working sets: "3 × 5 @ 82.5 kg" ("3 × 8" reps only,
- * "2 × 5 km in 25:00"); different ones listed: "82.5 kg × 5, 85 kg × 3"; warm-ups counted after.
+ * "2 × 5 km in 25:00"); different ones listed, the reps of sets in a row at one weight together:
+ * "82.5 kg × 5, 85 kg × 3, 3"; warm-ups counted after.
  */
 function summaryOf(sets: readonly { setType: SetType; parts: Parts; text: string }[]): string {
   const work = sets.filter((s) => countsAsWork(s.setType))
@@ -132,6 +133,15 @@ function summaryOf(sets: readonly { setType: SetType; parts: Parts; text: string
     else line = `${work.length} × ${first.text}`
   } else if (work.length > 0 && work.every((s) => s.parts.reps !== undefined && Object.keys(s.parts).length === 1)) {
     line = `${work.map((s) => s.parts.reps).join(', ')} reps`
+  } else if (work.length > 0 && work.every((s) => s.parts.weight && s.parts.reps !== undefined && !s.parts.time && !s.parts.distance)) {
+    // Sets in a row at one weight are written once, as lifters write them: "85 kg × 5, 5, 4".
+    const runs: { weight: string; reps: number[] }[] = []
+    for (const { parts } of work) {
+      const last = runs.at(-1)
+      if (last?.weight === parts.weight) last.reps.push(parts.reps!)
+      else runs.push({ weight: parts.weight!, reps: [parts.reps!] })
+    }
+    line = runs.map((r) => `${r.weight} × ${r.reps.join(', ')}`).join(', ')
   } else {
     line = work.map((s) => s.text).join(', ')
   }

@@ -123,6 +123,23 @@ test('finishing logs the sets done or filled in, a superset’s inside its block
   expect(sets).toHaveLength(5)
 })
 
+test('each set ticked is logged at the time it was ticked, so the workout has a duration; unticking forgets the time', () => {
+  let d = plan()
+  const start = Date.parse(d.startedAt)
+  d = tickSet(d, where(d, 0), setKey(d, 0, 0, 0), start + 60_000)
+  d = tickSet(d, where(d, 0), setKey(d, 0, 0, 1), start + 300_000)
+  d = tickSet(d, where(d, 0), setKey(d, 0, 0, 1), start + 310_000)
+  expect(d.blocks[0]!.exercises[0]!.sets[1]!.doneAt).toBeUndefined()
+  d = tickSet(d, where(d, 0), setKey(d, 0, 0, 1), start + 1_800_000)
+  // A set filled in but never ticked has no time of its own: it takes the workout's.
+  d = updateSet(d, where(d, 1, 0), setKey(d, 1, 0, 0), { texts: { x: '5' } })
+  const { entry } = entryOf(d, () => ({ w: 1 }))
+  const [first, second, block] = entry.children!
+  expect(first!.performedAt).toBe(new Date(start + 60_000).toISOString())
+  expect(second!.performedAt).toBe(new Date(start + 1_800_000).toISOString())
+  expect(block!.children![0]!.performedAt).toBeUndefined()
+})
+
 test('exercises are added after the block in use, moved and removed; a block left empty goes', () => {
   let d = plan()
   d = addExercise(d, row, d.blocks[0]!.key)

@@ -17,7 +17,8 @@ import type { SetType } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 import type { Value } from '@/domain/values'
 
-export type DraftSet = { key: string; texts: Record<string, string>; setType: SetType; done: boolean }
+/** `doneAt`: when the set was ticked (ISO), its time in the log; absent on a draft saved before sets had times. */
+export type DraftSet = { key: string; texts: Record<string, string>; setType: SetType; done: boolean; doneAt?: string }
 export type DraftExercise = { key: string; activityId: string; sets: DraftSet[]; notes: string; restS: number }
 /** `blockActivityId`: the superset's activity, or null for an exercise on its own. */
 export type DraftBlock = { key: string; blockActivityId: string | null; exercises: DraftExercise[] }
@@ -183,7 +184,7 @@ export function tickSet(draft: Draft, where: Where, setKey: string, now: number)
   const ex = block?.exercises.find((e) => e.key === where.exercise)
   const set = ex?.sets.find((s) => s.key === setKey)
   if (!block || !ex || !set) return draft
-  const next = updateSet(draft, where, setKey, { done: !set.done })
+  const next = updateSet(draft, where, setKey, set.done ? { done: false, doneAt: undefined } : { done: true, doneAt: new Date(now).toISOString() })
   if (set.done) return next
   const last = block.exercises.at(-1)!
   const endsRound = block.exercises.length === 1 || ex.key === last.key
@@ -291,7 +292,13 @@ export function entryOf(
     if (!values) return null
     const id = newId()
     sets.push({ key: id, activityId: e.activityId, values, setType: s.setType })
-    return { id, activityId: e.activityId, values, ...(s.setType === 'normal' ? {} : { setType: s.setType }) }
+    return {
+      id,
+      activityId: e.activityId,
+      values,
+      ...(s.setType === 'normal' ? {} : { setType: s.setType }),
+      ...(s.done && s.doneAt ? { performedAt: s.doneAt } : {}),
+    }
   }
   const children: EntryInput[] = []
   for (const b of draft.blocks) {
