@@ -138,7 +138,7 @@ function summaryOf(sets: readonly { setType: SetType; parts: Parts; text: string
     const runs: { weight: string; reps: number[] }[] = []
     for (const { parts } of work) {
       const last = runs.at(-1)
-      if (last?.weight === parts.weight) last.reps.push(parts.reps!)
+      if (last && last.weight === parts.weight) last.reps.push(parts.reps!)
       else runs.push({ weight: parts.weight!, reps: [parts.reps!] })
     }
     line = runs.map((r) => `${r.weight} × ${r.reps.join(', ')}`).join(', ')
