@@ -23,7 +23,8 @@ function recentStrongFile(now = new Date()): string {
       lifts.forEach((lift, i) => {
         const base = [60, 40, 100, 120][i + (offset === 0 ? 0 : 2)]! + week * 2.5
         rows.push(`${date},"${name}",1h 2m,"${lift}",W,${base / 2},10,0,0,"","",`)
-        for (let set = 1; set <= 3; set++) rows.push(`${date},"${name}",1h 2m,"${lift}",${set},${base},${5 + (set === 1 ? 1 : 0)},0,0,"","",8`)
+        for (let set = 1; set <= 3; set++)
+          rows.push(`${date},"${name}",1h 2m,"${lift}",${set},${base},${5 + (set === 1 ? 1 : 0)},0,0,"","",8`)
       })
     }
   }
@@ -33,7 +34,9 @@ function recentStrongFile(now = new Date()): string {
 async function importHistory(page: Page) {
   await page.goto('/import')
   await expect(page.getByLabel('File to import')).toBeEnabled()
-  await page.getByLabel('File to import').setInputFiles({ name: 'strong.csv', mimeType: 'text/csv', buffer: Buffer.from(recentStrongFile()) })
+  await page
+    .getByLabel('File to import')
+    .setInputFiles({ name: 'strong.csv', mimeType: 'text/csv', buffer: Buffer.from(recentStrongFile()) })
   await page.getByRole('button', { name: 'Import 12 workouts' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'workouts and' })).toContainText('12 workouts', { timeout: 60_000 })
 }

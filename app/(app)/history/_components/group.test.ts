@@ -110,12 +110,7 @@ test('different sets are listed; reps only, time and distance with time each rea
   ])
   const summaries = (units: typeof kg | typeof lb) =>
     groupWorkouts(data, units)[0]!.items.map((i) => (i.kind === 'exercise' ? `${i.name} ${i.summary}` : ''))
-  expect(summaries(kg)).toEqual([
-    'Bench press 82.5 kg × 5, 85 kg × 3, 3',
-    'Pull-up 8, 6 reps',
-    'Plank 2 × 1:30',
-    'Run 5 km in 25:00',
-  ])
+  expect(summaries(kg)).toEqual(['Bench press 82.5 kg × 5, 85 kg × 3, 3', 'Pull-up 8, 6 reps', 'Plank 2 × 1:30', 'Run 5 km in 25:00'])
   expect(summaries(lb)).toEqual([
     'Bench press 181.88 lb × 5, 187.39 lb × 3, 3',
     'Pull-up 8, 6 reps',

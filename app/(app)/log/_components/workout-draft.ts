@@ -184,7 +184,12 @@ export function tickSet(draft: Draft, where: Where, setKey: string, now: number)
   const ex = block?.exercises.find((e) => e.key === where.exercise)
   const set = ex?.sets.find((s) => s.key === setKey)
   if (!block || !ex || !set) return draft
-  const next = updateSet(draft, where, setKey, set.done ? { done: false, doneAt: undefined } : { done: true, doneAt: new Date(now).toISOString() })
+  const next = updateSet(
+    draft,
+    where,
+    setKey,
+    set.done ? { done: false, doneAt: undefined } : { done: true, doneAt: new Date(now).toISOString() },
+  )
   if (set.done) return next
   const last = block.exercises.at(-1)!
   const endsRound = block.exercises.length === 1 || ex.key === last.key
