@@ -112,7 +112,7 @@ for (const runtime of ['server', 'device'] as const) {
   })
 }
 
-test('a queued mutation from an older device, now out of bounds, is rejected by the server with the reason', async () => {
+test('[M4] a queued mutation from an older device, now out of bounds, is rejected by the server with the reason', async () => {
   const server = await pgliteServer()
   try {
     const ann = await server.user('Ann')

@@ -23,7 +23,7 @@ async function rows(db: World['db'], id: string) {
 }
 
 describe.each(['server', 'device'] as const)('on a %s schema', (kind) => {
-  test('adds the exercise as the user’s own activity: name, description and the attributes of its measure', async () => {
+  test('[M1] adds the exercise as the user’s own activity: name, description and the attributes of its measure', async () => {
     w = world({ ...(await testPglite(kind)), runtime: kind })
     const ann = await w.user('Ann')
     const id = newId()
@@ -53,7 +53,7 @@ describe.each(['server', 'device'] as const)('on a %s schema', (kind) => {
     expect(attrs.map((a) => a.type)).toEqual(['duration'])
   })
 
-  test('an unknown exercise is refused as not found, and writes nothing', async () => {
+  test('[M1] an unknown exercise is refused as not found, and writes nothing', async () => {
     w = world({ ...(await testPglite(kind)), runtime: kind })
     const ann = await w.user('Ann')
     const id = newId()

@@ -18,7 +18,7 @@ beforeEach(async () => {
 })
 afterEach(() => w.close())
 
-test('two moves of one workout at once: its sets follow the later one', async () => {
+test('[M2] two moves of one workout at once: its sets follow the later one', async () => {
   const ann = await w.user('Ann')
   const { id: day, child: squat } = await strengthSequence(w, ann, 'Leg day', 1)
   const root = newId()

@@ -42,7 +42,7 @@ for (const kind of ['server', 'device'] as const) {
     const times = async () =>
       (await w.db.select().from(s.entries).orderBy(asc(s.entries.performedAt))).map((e) => [e.id, e.performedAt.toISOString()])
 
-    test('a re-dated workout takes its sets along, each as far as the workout moved', async () => {
+    test('[M2] a re-dated workout takes its sets along, each as far as the workout moved', async () => {
       await w.ok(ann.id, 'editEntry', { entryId: root, performedAt: '2026-12-01T18:30:00.000Z' })
       expect(await times()).toEqual([
         [root, '2026-12-01T18:30:00.000Z'],
@@ -51,7 +51,11 @@ for (const kind of ['server', 'device'] as const) {
       ])
       // Moved again, from where it is now.
       await w.ok(ann.id, 'editEntry', { entryId: root, performedAt: '2026-12-02T06:00:00.000Z' })
-      expect((await times()).map(([, t]) => t)).toEqual(['2026-12-02T06:00:00.000Z', '2026-12-02T06:10:00.000Z', '2026-12-02T06:40:00.000Z'])
+      expect((await times()).map(([, t]) => t)).toEqual([
+        '2026-12-02T06:00:00.000Z',
+        '2026-12-02T06:10:00.000Z',
+        '2026-12-02T06:40:00.000Z',
+      ])
     })
 
     test('a set re-dated on its own moves alone; an edit without a time moves nothing', async () => {

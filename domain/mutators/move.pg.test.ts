@@ -35,7 +35,7 @@ const live = (originId: string) =>
     .from(s.activities)
     .where(and(eq(s.activities.originId, originId), isNull(s.activities.deletedAt)))
 
-test('[P7] one activity moved to two libraries at once: one move applies, the other finds it gone; one live copy', async () => {
+test('[M3] [P7] one activity moved to two libraries at once: one move applies, the other finds it gone; one live copy', async () => {
   for (let round = 0; round < 5; round++) {
     const squat = strengthActivity(ann.libraryId, `Squat ${round}`)
     await w.ok(ann.id, 'createActivity', squat.args)
@@ -46,7 +46,7 @@ test('[P7] one activity moved to two libraries at once: one move applies, the ot
   }
 })
 
-test('[P7] two moves that cross (A to B and B to A) both apply', async () => {
+test('[M3] [P7] two moves that cross (A to B and B to A) both apply', async () => {
   for (let round = 0; round < 5; round++) {
     const inA = strengthActivity(a, `Row ${round}`)
     const inB = strengthActivity(b, `Press ${round}`)

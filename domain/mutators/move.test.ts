@@ -29,7 +29,7 @@ describe.each(['server', 'device'] as const)('moveActivity on PGlite (%s schema)
 
   const names = async (libraryId: string) => (await libraryActivities(w.db, libraryId)).map((a) => a.name)
 
-  test('the activity leaves its library for the target; what was logged stays in history and progress continues', async () => {
+  test('[M3] the activity leaves its library for the target; what was logged stays in history and progress continues', async () => {
     await w.ok(ann.id, 'logEntry', {
       entry: {
         id: newId(),
