@@ -25,7 +25,11 @@ beforeEach(async () => {
       id: workout,
       activityId: legs.id,
       performedAt: '2026-12-03T07:00:00.000Z',
-      children: [100, 105].map((weight) => ({ id: newId(), activityId: squat.ids.id, values: { [squat.ids.weight]: weight, [squat.ids.reps]: 5 } })),
+      children: [100, 105].map((weight) => ({
+        id: newId(),
+        activityId: squat.ids.id,
+        values: { [squat.ids.weight]: weight, [squat.ids.reps]: 5 },
+      })),
     },
   })
   for (const performedAt of ['2026-12-03T18:00:00.000Z', '2026-12-09T18:00:00.000Z', '2026-11-30T18:00:00.000Z']) {
@@ -64,5 +68,8 @@ test('a re-dated workout is read on its new day, its sets with it, and no longer
   ])
   const day = await historyWithActivities(w.db, ann.id, { from: new Date('2026-12-10T00:00:00Z'), to: new Date('2026-12-11T00:00:00Z') })
   expect(day.roots.map((r) => r.id)).toEqual([workout])
-  expect(day.children.get(workout)?.map((c) => c.performedAt.toISOString())).toEqual(['2026-12-10T06:30:00.000Z', '2026-12-10T06:30:00.000Z'])
+  expect(day.children.get(workout)?.map((c) => c.performedAt.toISOString())).toEqual([
+    '2026-12-10T06:30:00.000Z',
+    '2026-12-10T06:30:00.000Z',
+  ])
 })
