@@ -20,7 +20,7 @@ export function StoragePersistence() {
     let cancelled = false
     const read = async () => {
       const [persisted, estimate] = await Promise.all([
-        navigator.storage?.persisted?.(),
+        navigator.storage?.persisted?.().catch(() => undefined),
         navigator.storage?.estimate?.().catch(() => undefined),
       ])
       if (cancelled) return

@@ -109,6 +109,32 @@ for (const runtime of ['server', 'device'] as const) {
       expect(await w.run(ann.id, 'editEntry', { entryId, notes: 'Felt long', values: { [seconds]: null } })).toEqual({ status: 'applied' })
       expect(await w.run(ann.id, 'editEntry', { entryId, notes: '' })).toMatchObject({ status: 'rejected' })
     })
+
+    test('a workout with an empty set (as an earlier version logged a ticked empty one) applies whole; an empty entry from before can still be re-dated', async () => {
+      const at = '2026-11-30T18:00:00.000Z'
+      const plank = newId()
+      await w.ok(ann.id, 'createActivity', {
+        id: plank,
+        libraryId: ann.libraryId,
+        name: 'Plank',
+        kind: 'scalar',
+        attributes: [{ id: newId(), name: 'Time', type: 'duration' }],
+      })
+      const emptySet = { id: newId(), activityId: plank, values: {} }
+      const filled = { id: newId(), activityId: squat.ids.id, values: { [squat.ids.reps]: 5 } }
+      const root = newId()
+      expect(
+        await w.run(ann.id, 'logEntry', { entry: { id: root, activityId: workoutId, performedAt: at, children: [filled, emptySet] } }),
+      ).toEqual({
+        status: 'applied',
+      })
+      // Re-dating or retyping takes nothing away: it applies to the empty set; clearing its note would not.
+      expect(await w.run(ann.id, 'editEntry', { entryId: emptySet.id, performedAt: '2026-11-29T18:00:00.000Z' })).toEqual({
+        status: 'applied',
+      })
+      expect(await w.run(ann.id, 'editEntry', { entryId: emptySet.id, setType: 'warmup' })).toEqual({ status: 'applied' })
+      expect(await w.run(ann.id, 'editEntry', { entryId: emptySet.id, notes: '' })).toMatchObject({ status: 'rejected' })
+    })
   })
 }
 

@@ -95,4 +95,10 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith('cadence-')).map((k) => caches.delete(k)))))
 })
 
+// Tabs still running the build before this worker ask for the switch with the old message, a
+// plain string; Serwist listens for {type: 'SKIP_WAITING'}.
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') void self.skipWaiting()
+})
+
 serwist.addEventListeners()

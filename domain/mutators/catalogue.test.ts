@@ -37,8 +37,8 @@ describe.each(['server', 'device'] as const)('on a %s schema', (kind) => {
       createdBy: ann.id,
     })
     expect(attrs.map((a) => [a.id, a.name, a.type])).toEqual([
-      [catalogueAttributeId(id, 0), 'Weight', 'mass'],
-      [catalogueAttributeId(id, 1), 'Reps', 'integer'],
+      [catalogueAttributeId(id, { name: 'Weight', type: 'mass' }), 'Weight', 'mass'],
+      [catalogueAttributeId(id, { name: 'Reps', type: 'integer' }), 'Reps', 'integer'],
     ])
   })
 

@@ -6,9 +6,15 @@ import { deriveId } from './activity-common'
 import { createActivity } from './activities'
 import { defineMutator, idSchema, nameSchema } from './define'
 
-/** The id of the `index`th attribute of the activity `activityId` made from the catalogue. */
-export function catalogueAttributeId(activityId: string, index: number): string {
-  return deriveId(activityId, `catalogue-attribute-${index}`)
+/**
+ * The id of an attribute of the activity `activityId` made from the catalogue, from what the
+ * attribute is (its type and name), not its place in the list: should a later catalogue change
+ * what an exercise records, a device and a server of different versions give different fields
+ * different ids (a set logged against a field the other side lacks is refused), never one id to
+ * two different fields.
+ */
+export function catalogueAttributeId(activityId: string, attribute: { name: string; type: string }): string {
+  return deriveId(activityId, `catalogue-attribute:${attribute.type}:${attribute.name}`)
 }
 
 /**
@@ -36,8 +42,8 @@ export const addCatalogueExercise = defineMutator(
       name: args.name ?? catalogueName(exercise),
       kind: 'scalar',
       description: catalogueDescription(exercise),
-      attributes: measureAttributes[exercise.measure].map((a, i) => ({
-        id: catalogueAttributeId(args.id, i),
+      attributes: measureAttributes[exercise.measure].map((a) => ({
+        id: catalogueAttributeId(args.id, a),
         name: a.name,
         type: a.type,
         required: a.required,

@@ -175,11 +175,13 @@ export async function insertEntryTrees(
 
   const entryRows = flat.flatMap(({ nodes, provenance, rootTime }) => {
     for (const { node, path } of nodes) checkSetType(acts.get(node.activityId)!, node.setType, path)
+    // The entry itself, not each set below it: a workout queued by an earlier version, which
+    // logged a ticked set left empty, is still applied whole (the workout screen now refuses such
+    // a set before it is logged).
     if (refuseEmpty) {
-      for (const { node } of nodes) {
-        const has = { values: Object.keys(node.values ?? {}).length, children: node.children?.length ?? 0, notes: node.notes ?? '' }
-        checkFilledIn(acts.get(node.activityId)!, has)
-      }
+      const root = nodes[0]!.node
+      const has = { values: Object.keys(root.values ?? {}).length, children: root.children?.length ?? 0, notes: root.notes ?? '' }
+      checkFilledIn(acts.get(root.activityId)!, has)
     }
     return nodes.map(({ node, parentId, ordinal }, i) => ({
       id: node.id,
@@ -227,8 +229,9 @@ export const logEntry = defineMutator('logEntry', z.object({ entry: entryInputSc
   insertEntryTrees(ctx, [{ entry }], { refuseEmpty: true }),
 )
 
-async function requireOwnEntry(ctx: MutationContext, entryId: string) {
-  const [entry] = await ctx.tx.select().from(entries).where(eq(entries.id, entryId))
+async function requireOwnEntry(ctx: MutationContext, entryId: string, { lock = false }: { lock?: boolean } = {}) {
+  const read = ctx.tx.select().from(entries).where(eq(entries.id, entryId))
+  const [entry] = lock ? await read.for('update') : await read
   if (!entry || entry.userId !== ctx.userId) throw notFound('The entry')
   return entry
 }
@@ -266,9 +269,14 @@ export const editEntry = defineMutator(
     values: z.record(idSchema, valueSchema.nullable()).optional(),
   }),
   async (ctx, args) => {
-    const entry = await requireOwnEntry(ctx, args.entryId)
+    // Locked: two edits that each clear a field wait for each other, so the later one sees
+    // whether anything is left (see checkStillFilledIn).
+    const entry = await requireOwnEntry(ctx, args.entryId, { lock: true })
     const [activity] = await ctx.tx.select().from(activities).where(eq(activities.id, entry.activityId))
     if (activity) checkSetType(activity, args.setType, [])
+    // Only an edit that takes something away can leave the entry empty; one that re-dates or
+    // retypes an entry already empty (an import's empty set, an earlier version's) is not refused.
+    const removes = (args.notes !== undefined && args.notes.trim() === '') || Object.values(args.values ?? {}).some((v) => v === null)
     if (args.performedAt) await moveSubtree(ctx, entry.id, new Date(args.performedAt))
     await ctx.tx
       .update(entries)
@@ -279,7 +287,7 @@ export const editEntry = defineMutator(
         updatedAt: ctx.now,
       })
       .where(eq(entries.id, entry.id))
-    if (!args.values) return checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes)
+    if (!args.values) return removes ? checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes) : undefined
     const schema = await schemaOf(ctx.tx, [entry.activityId])
     const changes = valueRows(
       { id: entry.id, activityId: entry.activityId, name: activity?.name ?? 'this activity' },
@@ -298,7 +306,7 @@ export const editEntry = defineMutator(
         await ctx.tx.delete(entryValues).where(and(eq(entryValues.entryId, entry.id), eq(entryValues.attributeId, change.attributeId)))
       }
     }
-    await checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes)
+    if (removes) await checkStillFilledIn(ctx.tx, entry.id, activity, args.notes ?? entry.notes)
   },
 )
 

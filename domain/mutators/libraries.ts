@@ -53,7 +53,7 @@ export const deleteLibrary = defineMutator('deleteLibrary', z.object({ libraryId
   if (logged && logged.n > 0) {
     throw new MutationError(
       'in_use',
-      `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities. Delete those entries first, or keep the library.`,
+      `"${library.name}" cannot be deleted: ${logged.n} logged ${logged.n === 1 ? 'entry uses' : 'entries use'} its activities (an activity moved to another library leaves what was logged with it here). Delete those entries first, or keep the library.`,
     )
   }
   // Every row of the library goes explicitly, in the registry's order: the device's schema has

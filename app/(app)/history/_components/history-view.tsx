@@ -16,6 +16,7 @@ const muted = 'text-zinc-600 dark:text-zinc-400'
 function ListView() {
   const [limit, setLimit] = useState(PAGE)
   const data = useLocalQuery(['history', limit], (db, uid) => historyWithActivities(db, uid, { limit }))
+  if (data.error) return <p role="alert">The history could not be read from this device: {data.error.message}</p>
   if (!data.data) return <p className={muted}>Loading history…</p>
   return (
     <>
