@@ -30,5 +30,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Both cores: Vitest's default leaves one idle on a two-core machine (CI's), and the suites
+    // wait on PGlite and PostgreSQL as much as they compute.
+    maxWorkers: 2,
   },
 })

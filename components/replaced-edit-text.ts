@@ -16,6 +16,7 @@ const settingNames: Record<string, string> = {
   weekStartsOn: 'first day of the week',
   storageWindowDays: 'days of history kept',
   equipment: 'bars and plates',
+  keepPhotoLocation: 'keeping where photos were taken',
 }
 
 const day = (iso: unknown) =>

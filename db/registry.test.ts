@@ -68,14 +68,22 @@ describe('the registry', () => {
   test('[L6] the device clear lists hold every local table, and the tabs hear the ones the status reads', () => {
     expect(localTables.map((t) => t.table)).toEqual([
       'local_edit_claims',
+      'local_media_cache',
+      'local_media_settings',
       'local_outbox',
       'local_rejections',
       'local_replaced_edits',
       'local_sync_state',
       'local_undo',
+      'local_uploads',
       'local_write_tokens',
     ])
-    expect(localTables.filter((t) => t.notify).map((t) => t.table)).toEqual(['local_outbox', 'local_rejections', 'local_sync_state'])
+    expect(localTables.filter((t) => t.notify).map((t) => t.table)).toEqual([
+      'local_outbox',
+      'local_rejections',
+      'local_sync_state',
+      'local_uploads',
+    ])
   })
 
   test('[S1] deleting a library deletes the rows that cascade from it first, then its tables children first, the library last', () => {

@@ -43,6 +43,25 @@ export function endpointOf(url: string): SyncEndpoint | undefined {
   return (Object.keys(syncPaths) as SyncEndpoint[]).find((endpoint) => syncPaths[endpoint] === path)
 }
 
+/**
+ * A photo blob's address (SPEC M8, M9): `PUT` stores its bytes, `GET` (and `HEAD`) reads them.
+ * The hash is the whole name, so an address never changes what it holds.
+ */
+export const mediaPathPrefix = '/api/media/'
+export const mediaPath = (sha256: string) => `${mediaPathPrefix}${sha256}`
+
+/**
+ * What a `PUT` of a blob answers, besides an error: `stored`, the bytes were new to the server;
+ * `held`, it had them already (uploaded before, by this account or another). Either way every
+ * photo of the caller's that names the hash is marked uploaded once both of its blobs are held.
+ */
+export const mediaPutResponseSchema = z.object({
+  type: z.literal('media-put'),
+  sha256: z.string(),
+  result: z.enum(['stored', 'held']),
+})
+export type MediaPutResponse = z.infer<typeof mediaPutResponseSchema>
+
 /** Headers of the protocol's own. `horizon`: the retention horizon, on pull and push answers (C3). */
 export const syncHeaders = { horizon: 'cadence-horizon' } as const
 export const contentTypes = { json: 'application/json', ndjson: 'application/x-ndjson' } as const

@@ -15,6 +15,11 @@
  * - `localEditClaims`: the fields this device's applied edits set, with the value the server
  *   stored, so a later write of another device over one is noticed (sync/SPEC.md B14).
  * - `localReplacedEdits`: those notices, for the page to show until the user dismisses them.
+ * - `localUploads`: photo bytes waiting to reach the server, in the order they were attached;
+ *   written in the same local transaction as the mutation that attached them (sync/SPEC.md G2).
+ * - `localMediaCache`: the photo bytes this device holds in its blob cache, with when each was
+ *   last shown, for the cache's budget (G5).
+ * - `localMediaSettings`: one row: this device's cache budget.
  */
 import { bigint, bigserial, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, instant } from './columns'
@@ -118,3 +123,39 @@ export const localReplacedEdits = pgTable('local_replaced_edits', {
   replacedAt: createdAt(),
 })
 localTable(localReplacedEdits, { notify: false })
+
+/**
+ * One blob (a photo's image or its thumbnail) to upload (G2). `mutationId` is the outbox entry
+ * that attached it: the bytes go once the server has applied it (its media row must be there
+ * first), and are dropped if it was rejected. `failedAt`/`lastError`: the server refused the bytes
+ * for good (a 4xx); the photo shows why. Retries back off as pushes do (`attempts`, `nextAttemptAt`).
+ */
+export const localUploads = pgTable('local_uploads', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  sha256: text().notNull().unique(),
+  mimeType: text().notNull(),
+  byteSize: integer().notNull(),
+  mutationId: bigint({ mode: 'number' }).notNull(),
+  attempts: integer().notNull().default(0),
+  nextAttemptAt: instant(),
+  lastError: text(),
+  failedAt: instant(),
+  createdAt: createdAt(),
+})
+localTable(localUploads, { notify: true })
+
+/** A blob in the device's cache (G5): its size and when a page last showed it. */
+export const localMediaCache = pgTable('local_media_cache', {
+  sha256: text().primaryKey(),
+  byteSize: integer().notNull(),
+  storedAt: createdAt(),
+  viewedAt: createdAt(),
+})
+localTable(localMediaCache, { notify: false })
+
+/** This device's media settings: the blob cache's budget in bytes (null: the default, G5). */
+export const localMediaSettings = pgTable('local_media_settings', {
+  id: integer().primaryKey().default(1),
+  budgetBytes: bigint({ mode: 'number' }),
+})
+localTable(localMediaSettings, { notify: false })

@@ -1,6 +1,7 @@
 /**
- * Photos attached to entries. Metadata rows sync like any row; the bytes are content-addressed
- * by SHA-256: a cache on each device, uploaded when online and downloaded lazily.
+ * Photos attached to entries (sync/SPEC.md, Media). Metadata rows sync like any row; the bytes
+ * are content-addressed by SHA-256: a cache on each device, uploaded when online and downloaded
+ * lazily. A photo is two blobs: the image (long edge at most 2048 px) and its thumbnail.
  *
  * Sync: `media` and `entryMedia` in user scope; `mediaBlobs` (the bytes) stay on the server and
  * are fetched by hash.
@@ -28,14 +29,18 @@ export const media = pgTable(
     byteSize: integer().notNull(),
     width: integer(),
     height: integer(),
-    /** Set once the server holds the bytes. */
+    /** The thumbnail's bytes (long edge about 320 px); null: the image is its own thumbnail. */
+    thumbSha256: text(),
+    /** Set by the server once it holds the bytes of the image and of its thumbnail. */
     uploadedAt: instant(),
     createdAt: createdAt(),
   },
   (t) => [
     index().on(t.userId),
     index().on(t.sha256),
+    index().on(t.thumbSha256),
     check('media_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('media_thumb_sha256_hex', sql`${t.thumbSha256} is null or ${t.thumbSha256} ~ '^[0-9a-f]{64}$'`),
     check('media_byte_size_positive', sql`${t.byteSize} > 0`),
     check('media_mime_image', sql`${t.mimeType} like 'image/%'`),
   ],
@@ -59,12 +64,24 @@ export const entryMedia = pgTable(
 )
 syncScope(entryMedia, 'user', entryMedia.userId)
 
+/**
+ * The bytes, once per hash whoever uploaded them (server-only). `mimeType` is what the bytes
+ * are, read from them, not what the uploader said. `unreferencedSince`: when garbage collection
+ * first found no `media` row naming the hash; the bytes go once that is older than the grace
+ * period, and a reference found again clears it.
+ */
 export const mediaBlobs = pgTable(
   'media_blobs',
   {
     sha256: text().primaryKey(),
     data: bytea().notNull(),
+    mimeType: text().notNull(),
+    byteSize: integer().notNull(),
     createdAt: createdAt(),
+    unreferencedSince: instant(),
   },
-  (t) => [check('media_blobs_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`)],
+  (t) => [
+    check('media_blobs_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('media_blobs_size_matches', sql`${t.byteSize} = octet_length(${t.data})`),
+  ],
 )

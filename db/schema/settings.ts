@@ -4,7 +4,7 @@
  * Sync: user scope.
  */
 import { sql } from 'drizzle-orm'
-import { check, doublePrecision, index, integer, jsonb, pgTable, text, uuid, date } from 'drizzle-orm/pg-core'
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, uuid, date } from 'drizzle-orm/pg-core'
 import { activities, attributes } from './activities'
 import { users } from './auth'
 import { createdAt, id, instant, updatedAt } from './columns'
@@ -40,6 +40,8 @@ export const userSettings = pgTable(
     updatedAt: updatedAt(),
     /** Bars and plates; null is the defaults for the user's mass unit (and any row from before it existed). */
     equipment: jsonb().$type<StoredEquipment>(),
+    /** Photos keep their EXIF (the place they were taken among it); null and false strip it. */
+    keepPhotoLocation: boolean(),
   },
   (t) => [
     check('user_settings_mass_unit_valid', sql`${t.massUnit} in ('kg', 'lb')`),

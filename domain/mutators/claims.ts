@@ -46,6 +46,7 @@ const settingColumns = {
   weekStartsOn: 'week_starts_on',
   storageWindowDays: 'storage_window_days',
   equipment: 'equipment',
+  keepPhotoLocation: 'keep_photo_location',
 } as const
 
 const byName = new Map<string, (raw: unknown, userId: string) => FieldClaim[]>([

@@ -8,6 +8,7 @@ import { invalidArgs, MutationError, notFound } from '../errors'
 import { setTypes, storedSetType, type SetType } from '../set-types'
 import { encodeValue, type Value } from '../values'
 import { defineMutator, idSchema, instantSchema, nameSchema, textSchema, type MutationContext } from './define'
+import { deleteUnlinkedMedia } from './media'
 
 export const MAX_ENTRY_NODES = 2000
 export const MAX_ENTRY_DEPTH = 8
@@ -348,7 +349,9 @@ export async function deleteEntryTrees(tx: Tx, rootIds: readonly string[]) {
   const ids = await subtreeIds(tx, rootIds)
   await tx.delete(entryValues).where(inArray(entryValues.entryId, ids))
   await tx.delete(entryTags).where(inArray(entryTags.entryId, ids))
-  await tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids))
+  const unlinked = await tx.delete(entryMedia).where(inArray(entryMedia.entryId, ids)).returning({ mediaId: entryMedia.mediaId })
+  // A photo goes with its last link (sync/SPEC.md M12).
+  await deleteUnlinkedMedia(tx, [...new Set(unlinked.map((l) => l.mediaId))])
   await tx.delete(entries).where(inArray(entries.id, ids))
 }
 

@@ -12,6 +12,7 @@ import { parseArgs } from './define'
 import * as entries from './entries'
 import * as imports from './imports'
 import * as libraries from './libraries'
+import * as media from './media'
 import * as move from './move'
 import * as settings from './settings'
 import * as templates from './templates'
@@ -50,6 +51,9 @@ const all = {
   deleteTag: entries.deleteTag,
   tagEntry: entries.tagEntry,
   untagEntry: entries.untagEntry,
+  attachMedia: media.attachMedia,
+  detachMedia: media.detachMedia,
+  reorderMedia: media.reorderMedia,
   updateSettings: settings.updateSettings,
   startImport: imports.startImport,
   importWorkouts: imports.importWorkouts,

@@ -17,6 +17,7 @@ export const updateSettings = defineMutator(
       weekStartsOn: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6').optional(),
       storageWindowDays: z.number().int().min(1, 'must be at least 1 day').max(36_500).nullable().optional(),
       equipment: equipmentSchema.nullable().optional(),
+      keepPhotoLocation: z.boolean().optional(),
     })
     .strict(),
   async (ctx, args) => {

@@ -8,7 +8,7 @@
  * nothing lost.
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm'
-import { localOutbox, localRejections, localSyncState, localWriteTokens } from '@/db/schema/local'
+import { localOutbox, localRejections, localSyncState, localUploads, localWriteTokens } from '@/db/schema/local'
 import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
@@ -68,6 +68,8 @@ export type SyncStatus = {
   localError: string | null
   /** Set when this device registered with the server again, and why (SPEC B15), until dismissed. */
   recovery: Recovery | null
+  /** Photo blobs still to upload, and those the server refused for good (M7). */
+  uploads: { pending: number; failed: number }
 }
 
 /**
@@ -99,6 +101,7 @@ export function emptySyncStatus(): SyncStatus {
     loading: null,
     localError: null,
     recovery: null,
+    uploads: { pending: 0, failed: 0 },
   }
 }
 
@@ -117,6 +120,16 @@ export type SyncClientOptions = {
    * than waiting on the database's notification (which other tabs rely on).
    */
   onLocalWrite?: () => void
+}
+
+export type MutateOptions = {
+  /** Queue it even when the device cannot see its inputs (B10). */
+  queueIfNotFound?: boolean
+  /**
+   * Device-only bookkeeping written in the mutation's own local transaction, given the
+   * mutation's id (a photo's upload-queue entries, M6): it commits with the mutation or not at all.
+   */
+  alongside?: (tx: Tx, mutationId: number) => Promise<void>
 }
 
 /** How many write tokens a device keeps: a rerun comes within moments of its first run. */
@@ -183,7 +196,8 @@ export class SyncClient {
    * with `queueIfNotFound`, a refusal because something is not on this device queues the
    * mutation anyway for the server to decide (SPEC B10).
    */
-  async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, { queueIfNotFound = false } = {}): Promise<number> {
+  async mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options: MutateOptions = {}): Promise<number> {
+    const { queueIfNotFound = false, alongside } = options
     const now = this.now()
     const token = newId()
     let rerun = false
@@ -215,6 +229,7 @@ export class SyncClient {
         .update(localSyncState)
         .set({ nextMutationId: state.nextMutationId + 1 })
         .where(eq(localSyncState.id, 1))
+      await alongside?.(tx, state.nextMutationId)
       await tx.insert(localWriteTokens).values({ token, mutationId: state.nextMutationId })
       await tx.delete(localWriteTokens).where(lt(localWriteTokens.mutationId, state.nextMutationId - WRITE_TOKENS_KEPT))
       return state.nextMutationId
@@ -679,11 +694,18 @@ export class SyncClient {
       .where(isNull(localRejections.dismissedAt))
       .orderBy(asc(localRejections.mutationId))
     const state = (await this.db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]
+    const [uploads] = await this.db
+      .select({
+        pending: sql<number>`count(*)::int`,
+        failed: sql<number>`(count(*) filter (where ${localUploads.failedAt} is not null))::int`,
+      })
+      .from(localUploads)
     this.statusValue = {
       ...this.statusValue,
       pending: Number(pending?.n ?? 0),
       oldestPendingAt: pending?.oldest ? new Date(pending.oldest) : null,
       lastSyncedAt: state?.lastSyncedAt ?? null,
+      uploads: { pending: Number(uploads?.pending ?? 0), failed: Number(uploads?.failed ?? 0) },
       rejected: rejected.map((r) => ({
         mutationId: r.mutationId,
         name: r.name,

@@ -27,7 +27,7 @@ import { localSyncState } from '@/db/schema/local'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
-import { SyncClient, clearDevice, emptySyncStatus, initDevice, type SyncStatus } from './client'
+import { SyncClient, clearDevice, emptySyncStatus, initDevice, type MutateOptions, type SyncStatus } from './client'
 import { TransportError, type Transport } from './transport'
 
 /** The device database a tab holds: Drizzle over it, plus its notifications. */
@@ -331,7 +331,7 @@ export class Device {
   }
 
   /** Runs a mutation on the device and queues it (SPEC B1, B10); a refusal throws `MutationError`. */
-  mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: { queueIfNotFound?: boolean }): Promise<number> {
+  mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: MutateOptions): Promise<number> {
     if (this.ending) return Promise.reject(new Error('This device is signing out.'))
     // The person at the device signed in as someone else: nothing is written in this account's name.
     if (this.session === 'other-account') {
