@@ -153,6 +153,7 @@ const settingsSchema = z.strictObject({
   distanceUnit: z.enum(distanceUnits),
   weekStartsOn: z.number().int(),
   storageWindowDays: z.number().int().nullable(),
+  keepPhotoLocation: z.boolean().nullable().optional(),
   equipment: z
     .strictObject({
       bars: z.array(z.strictObject({ name: z.string(), weight: z.number(), unit: z.enum(massUnits) })),
@@ -194,6 +195,11 @@ export const archiveDataSchema = z.strictObject({
     z.strictObject({
       id,
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      thumbSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .nullable()
+        .optional(),
       mimeType: z.string(),
       byteSize: z.number().int(),
       width: z.number().int().nullable(),
@@ -280,6 +286,7 @@ export async function readArchiveData(db: Queryable, userId: string): Promise<Ar
           distanceUnit: settings.distanceUnit,
           weekStartsOn: settings.weekStartsOn,
           storageWindowDays: settings.storageWindowDays,
+          keepPhotoLocation: settings.keepPhotoLocation,
           equipment: settings.equipment,
           updatedAt: iso(settings.updatedAt),
         }
@@ -416,6 +423,7 @@ async function readLog(db: Queryable, userId: string): Promise<Omit<ArchiveData,
     media: mediaRows.map((m) => ({
       id: m.id,
       sha256: m.sha256,
+      thumbSha256: m.thumbSha256,
       mimeType: m.mimeType,
       byteSize: m.byteSize,
       width: m.width,

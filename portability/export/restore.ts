@@ -100,8 +100,17 @@ export function restoreMutations(archive: Archive, target: RestoreTarget, newId:
   }
 
   if (data.settings) {
-    const { massUnit, distanceUnit, weekStartsOn, storageWindowDays, equipment } = data.settings
-    out.push(mutation('updateSettings', { massUnit, distanceUnit, weekStartsOn, storageWindowDays, equipment }))
+    const { massUnit, distanceUnit, weekStartsOn, storageWindowDays, equipment, keepPhotoLocation } = data.settings
+    out.push(
+      mutation('updateSettings', {
+        massUnit,
+        distanceUnit,
+        weekStartsOn,
+        storageWindowDays,
+        equipment,
+        ...(typeof keepPhotoLocation === 'boolean' ? { keepPhotoLocation } : {}),
+      }),
+    )
   }
 
   const defaults = data.libraries.filter((l) => l.isDefault)
