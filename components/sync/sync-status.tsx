@@ -122,6 +122,15 @@ export function SyncStatusBar() {
           </>
         )}
         <span>Last synced {ago(status.lastSyncedAt, now)}</span>
+        {/* Photo bytes follow their metadata (SPEC M7): say while some are still to reach the server. */}
+        {status.uploads.pending > status.uploads.failed ? (
+          <span data-testid="sync-uploads">{online ? 'Uploading photos…' : 'Photos wait to upload'}</span>
+        ) : null}
+        {status.uploads.failed > 0 ? (
+          <Link className="font-medium text-red-700 underline dark:text-red-300" href="/settings#photos">
+            {status.uploads.failed === 1 ? 'A photo was refused' : `${status.uploads.failed} photo files were refused`}
+          </Link>
+        ) : null}
         {status.loading ? (
           <span>
             Loading {status.loading.rows.toLocaleString()} rows{status.loading.percent === null ? '' : ` (${status.loading.percent}%)`}
