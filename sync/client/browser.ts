@@ -12,6 +12,7 @@ import * as schema from '@/db/schema'
 import type { Db } from '@/db/types'
 import { openDevice, type Device, type DeviceDatabase } from './device'
 import { isMoveError, SharedDatabase } from './failover'
+import { CacheStorageBlobStore, MemoryBlobStore } from './media/blob-store'
 import { HttpTransport } from './transport'
 
 // A connection closed because the database moved still runs PGlite's own "find the leader"
@@ -81,6 +82,10 @@ export async function openBrowserDevice({
   return openDevice({
     database: await openDeviceDatabase(dataDir),
     transport: new HttpTransport(),
+    // Photo bytes in Cache Storage (SPEC M6); a browser without it (an insecure origin) keeps
+    // them for the page's life only.
+    blobs: typeof caches === 'undefined' ? new MemoryBlobStore() : new CacheStorageBlobStore(caches),
+    estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}),
     locks: navigator.locks,
     channel: (name) => new BroadcastChannel(name),
     onOnline: (listener) => {

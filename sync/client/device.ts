@@ -28,7 +28,10 @@ import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import { SyncClient, clearDevice, emptySyncStatus, initDevice, type MutateOptions, type SyncStatus } from './client'
-import { TransportError, type Transport } from './transport'
+import { MemoryBlobStore, type BlobStore } from './media/blob-store'
+import { DevicePhotos } from './media/photos'
+import { UploadQueue } from './media/uploads'
+import { TransportError, hasMedia, type MediaTransport, type Transport } from './transport'
 
 /** The device database a tab holds: Drizzle over it, plus its notifications. */
 export type DeviceDatabase = {
@@ -55,7 +58,12 @@ export type ChannelLike = {
 
 export type DeviceOptions = {
   database: DeviceDatabase
-  transport: Transport
+  /** The sync endpoints' client; the photo blobs' too when it has them (the wire client does). */
+  transport: Transport | (Transport & MediaTransport)
+  /** Where photo bytes are kept (SPEC M6); default in memory. */
+  blobs?: BlobStore
+  /** The origin's storage quota (`navigator.storage.estimate`), for the photo cache's default budget (M11). */
+  estimate?: () => Promise<{ quota?: number }>
   locks: LockManagerLike
   /** Opens the tabs' broadcast channel of that name. */
   channel: (name: string) => ChannelLike
@@ -171,6 +179,10 @@ export async function openDevice(options: DeviceOptions): Promise<Device | null>
 
 export class Device {
   private readonly client: SyncClient
+  /** Photos on this device (SPEC M6-M12): attach, load, the cache's budget. */
+  readonly photos: DevicePhotos
+  /** The photo upload queue, run while this tab leads (M7). */
+  private readonly uploads: UploadQueue
   private readonly db: Db
   private readonly channel: ChannelLike
   private readonly statusListeners = new Set<() => void>()
@@ -226,6 +238,24 @@ export class Device {
       // The page that wrote re-reads at once, without waiting for the database's notification.
       onLocalWrite: () => this.emitData(),
     })
+    const blobs = options.blobs ?? new MemoryBlobStore()
+    const media = this.watchMediaSession(options.transport)
+    this.photos = new DevicePhotos({
+      db: this.db,
+      blobs,
+      transport: media,
+      mutate: (name, args, mutateOptions) => this.mutate(name, args, mutateOptions),
+      estimate: options.estimate,
+      now: options.now,
+      onQueued: () => this.uploads.kick(),
+    })
+    this.uploads = new UploadQueue({
+      db: this.db,
+      blobs,
+      transport: media,
+      sweep: () => this.photos.sweep(),
+      maxBackoffMs: options.loop?.maxBackoffMs,
+    })
     this.snapshot = this.makeSnapshot()
     this.channel = options.channel(`cadence-device:${userId}`)
   }
@@ -246,7 +276,12 @@ export class Device {
     this.cleanups.push(await database.listen('cadence_local', (table) => this.changed(table)))
     // After a move this tab listens on the new owner; re-read what may have changed meanwhile.
     this.cleanups.push(database.onMoved(() => this.changed('*')))
-    this.cleanups.push(this.options.onOnline(() => this.client.kick()))
+    this.cleanups.push(
+      this.options.onOnline(() => {
+        this.client.kick()
+        this.uploads.kick({ retry: true })
+      }),
+    )
     await this.readAccountEmail()
     await this.client.refreshStatus()
     // Tabs of this account that lost the session learn it is back (this tab signed in again).
@@ -281,6 +316,36 @@ export class Device {
       push: (request) => send(() => transport.push(request)),
       pull: (params) => send(() => transport.pull(params)),
       snapshot: (params, onLine) => send(() => transport.snapshot(params, onLine)),
+    }
+  }
+
+  /**
+   * The photo blobs' endpoints behind the same session check (A7): an upload under another
+   * account's session would be answered 404, and its entry dropped with the bytes never sent.
+   * A transport without them (a test's) is never reachable.
+   */
+  private watchMediaSession(transport: DeviceOptions['transport']): MediaTransport {
+    const send = async <T>(request: () => Promise<T>): Promise<T> => {
+      if (this.session !== 'signed-in' || this.verifySession) await this.checkSession()
+      try {
+        return await request()
+      } catch (error) {
+        if (error instanceof TransportError && error.kind === 'auth') {
+          this.verifySession = true
+          this.setSession('lost')
+        }
+        throw error
+      }
+    }
+    if (!hasMedia(transport)) {
+      const unreachable = async (): Promise<never> => {
+        throw new TransportError('offline', 'Photos cannot be reached from this device.')
+      }
+      return { putMedia: unreachable, getMedia: unreachable }
+    }
+    return {
+      putMedia: (sha256, bytes, mimeType, signal) => send(() => transport.putMedia(sha256, bytes, mimeType, signal)),
+      getMedia: (sha256, signal) => send(() => transport.getMedia(sha256, signal)),
     }
   }
 
@@ -432,6 +497,8 @@ export class Device {
     // Only a write not yet pushed kicks the loop: each pull updates the sync state, and the
     // loop's own bookkeeping must not end the long poll that follows it.
     if (tables.includes('local_outbox')) this.client.kickIfUnpushed().catch(() => undefined)
+    // An attach left the outbox (its upload may go), or one was queued in another tab (M7).
+    if (tables.some((table) => table === '*' || table === 'local_outbox' || table === 'local_uploads')) this.uploads.kick()
   }
 
   // Leadership and sign-out --------------------------------------------------------------------
@@ -447,9 +514,10 @@ export class Device {
         if (this.closed) return
         if (this.ending) return this.clearOnce()
         this.client.start(this.options.loop)
+        this.uploads.start()
         this.setLeader(true)
         await this.resigned
-        await this.client.stop()
+        await Promise.all([this.client.stop(), this.uploads.stop()])
         this.setLeader(false)
         if (this.ending && !this.closed) await this.clearOnce()
       })
@@ -471,7 +539,12 @@ export class Device {
    * an earlier holder did, then tells every tab.
    */
   private async clearOnce() {
-    if (await this.holdsAccount()) await clearDevice(this.db)
+    if (await this.holdsAccount()) {
+      await clearDevice(this.db)
+      // Every photo's bytes too (M12). Should this fail, the next account's sweep takes bytes
+      // no index row names once they are an hour old.
+      await this.photos.clear().catch(() => undefined)
+    }
     const message = { type: 'signed-out', endSession: this.endSessionOnLeave } satisfies Message
     this.channel.postMessage(message)
     this.heard(message)
@@ -481,7 +554,10 @@ export class Device {
     if (message.type === 'session') {
       const back = message.session === 'signed-in' && this.session !== 'signed-in'
       this.setSession(message.session, { heard: true })
-      if (back && !this.ending) this.client.kick()
+      if (back && !this.ending) {
+        this.client.kick()
+        this.uploads.kick({ retry: true })
+      }
       return
     }
     // The tab that chose (sign-out or forget) keeps its choice; the others follow it, and none
@@ -551,7 +627,7 @@ export class Device {
     this.leadership.abort()
     this.resign()
     for (const cleanup of this.cleanups.splice(0)) cleanup()
-    await this.client.stop()
+    await Promise.all([this.client.stop(), this.uploads.stop()])
     this.channel.close()
     await this.options.database.close()
   }

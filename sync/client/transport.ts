@@ -7,6 +7,8 @@
 import {
   PROTOCOL_VERSION,
   contentTypes,
+  mediaPath,
+  mediaPutResponseSchema,
   mustRefetchSchema,
   pullResponseSchema,
   pushResponseSchema,
@@ -34,6 +36,22 @@ export interface Transport {
 }
 
 /**
+ * The photo blobs' endpoints (SPEC M7-M9). `putMedia` answers `stored` or `held`, and throws
+ * {@link TransportError}: `not-found` (404: no photo of the caller's names the hash), `auth`
+ * (401), `refused` (400, 413, 415, any other 4xx: the server's words), `busy` (429, 503 with
+ * `Retry-After`, 408), `offline`, `server`. `getMedia` answers null for a 404.
+ */
+export interface MediaTransport {
+  putMedia(sha256: string, bytes: Uint8Array, mimeType: string, signal?: AbortSignal): Promise<'stored' | 'held'>
+  getMedia(sha256: string, signal?: AbortSignal): Promise<Blob | null>
+}
+
+/** Whether `transport` also reaches the photo blobs (the wire client does; a test's fake may not). */
+export function hasMedia<T extends object>(transport: T): transport is T & MediaTransport {
+  return 'putMedia' in transport && 'getMedia' in transport
+}
+
+/**
  * Which side is behind when the server speaks no version the device does (SPEC V2):
  * `update-app`, this app is older than the oldest the server serves; `server-behind`, the
  * server is older than this app.
@@ -44,10 +62,11 @@ export type Incompatible = 'update-app' | 'server-behind'
  * A request that did not get an answer about the mutations: retry later, nothing is lost.
  * `too-large`: the body was refused as over the size limit (413), so the push must be smaller.
  * `server`: the server failed, or answered what this app cannot read.
+ * `not-found`: a photo blob's endpoint answered 404 (SPEC M8, M9).
  */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version' | 'too-large' | 'busy',
+    readonly kind: 'offline' | 'server' | 'auth' | 'refused' | 'version' | 'too-large' | 'busy' | 'not-found',
     message: string,
     /** Set when `kind` is `version`. */
     readonly incompatible?: Incompatible,
@@ -69,7 +88,7 @@ export type HttpTransportOptions = {
   fetch?: Fetch
 }
 
-export class HttpTransport implements Transport {
+export class HttpTransport implements Transport, MediaTransport {
   private readonly base: string
   private readonly send: Fetch
 
@@ -78,14 +97,18 @@ export class HttpTransport implements Transport {
     this.send = send ?? ((url, init) => fetch(url, init))
   }
 
-  private async request(url: string, init: RequestInit): Promise<Response> {
-    let response: Response
+  /** The answer to a request; one that never came is `offline` (an abort passes as it is). */
+  private async exchange(url: string, init: RequestInit): Promise<Response> {
     try {
-      response = await this.send(`${this.base}${url}`, { credentials: 'same-origin', cache: 'no-store', ...init })
+      return await this.send(`${this.base}${url}`, { credentials: 'same-origin', cache: 'no-store', ...init })
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error
       throw new TransportError('offline', 'The server cannot be reached.')
     }
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const response = await this.exchange(url, init)
     if (response.status === syncStatuses.unsupportedVersion) throw await versionError(response)
     if (response.status === 401) throw new TransportError('auth', 'Signed out: sign in again to sync.')
     // Busy (SPEC A8, A9, P7): nothing was done; ask again once the server said it may be served.
@@ -101,6 +124,55 @@ export class HttpTransport implements Transport {
       throw new TransportError('refused', body.message ?? `The server refused the request (${response.status}).`)
     }
     return response
+  }
+
+  /**
+   * A photo blob's request (SPEC M7-M9): as a sync request's, except that 404 is `not-found`, a
+   * 413 is a refusal of that blob (it cannot be made smaller by splitting), and 408 (the body
+   * took too long) is tried again later.
+   */
+  private async mediaRequest(url: string, init: RequestInit): Promise<Response> {
+    const response = await this.exchange(url, init)
+    if (response.status === 401) throw new TransportError('auth', 'Signed out: sign in again to upload photos.')
+    if (response.status === 404) throw new TransportError('not-found', 'No photo of this account has these bytes.')
+    if (response.status === 429 || response.status === 408 || (response.status === 503 && response.headers.has('retry-after'))) {
+      const message = await messageOf(response, 'The server is busy; this device will try again shortly.')
+      throw new TransportError('busy', message, undefined, retryAfterMs(response.headers.get('retry-after')))
+    }
+    if (response.status >= 500) throw new TransportError('server', `The server failed (${response.status}).`)
+    if (response.status >= 400) {
+      throw new TransportError('refused', await messageOf(response, `The server refused the photo (${response.status}).`))
+    }
+    return response
+  }
+
+  async putMedia(sha256: string, bytes: Uint8Array, mimeType: string, signal?: AbortSignal): Promise<'stored' | 'held'> {
+    const response = await this.mediaRequest(mediaPath(sha256), {
+      method: 'PUT',
+      // Browsers set the length themselves (and ignore this); a fetch in process needs it (M8).
+      headers: { 'content-type': mimeType, 'content-length': String(bytes.byteLength) },
+      body: bytes as BodyInit,
+      signal,
+    })
+    const answer = await readAnswer(response, mediaPutResponseSchema, 'upload')
+    if (answer.sha256 !== sha256) throw new TransportError('server', 'The server answered an upload for other bytes.')
+    return answer.result
+  }
+
+  async getMedia(sha256: string, signal?: AbortSignal): Promise<Blob | null> {
+    let response: Response
+    try {
+      response = await this.mediaRequest(mediaPath(sha256), { signal })
+    } catch (error) {
+      if (error instanceof TransportError && error.kind === 'not-found') return null
+      throw error
+    }
+    try {
+      return await response.blob()
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error
+      throw new TransportError('offline', 'The photo’s download was interrupted.')
+    }
   }
 
   async push(request: PushRequest): Promise<PushResponse> {
