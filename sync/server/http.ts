@@ -40,7 +40,7 @@ export type SyncService = {
   limits?: Partial<SyncLimits>
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorResponse | UnsupportedVersion,
@@ -50,10 +50,10 @@ class HttpError extends Error {
   }
 }
 
-const refusal = (status: number, message: string, issues?: string[]) =>
+export const refusal = (status: number, message: string, issues?: string[]) =>
   new HttpError(status, { type: 'error', message, ...(issues ? { issues } : {}) })
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': contentTypes.json, 'cache-control': 'no-store', ...headers },
@@ -65,7 +65,7 @@ function horizonHeader(horizon: number) {
 }
 
 /** Runs a handler, turning refusals into their status and anything unexpected into a bare 500. */
-async function guarded(fn: () => Promise<Response>): Promise<Response> {
+export async function guarded(fn: () => Promise<Response>): Promise<Response> {
   try {
     return await fn()
   } catch (error) {
@@ -189,7 +189,7 @@ function batcherOf(db: Db): PullBatcher {
 }
 
 /** This service's limits: {@link SYNC_LIMITS} with its overrides. */
-const limitsOf = (service: SyncService): SyncLimits => ({ ...SYNC_LIMITS, ...service.limits })
+export const limitsOf = (service: SyncService): SyncLimits => ({ ...SYNC_LIMITS, ...service.limits })
 
 const retryAfter = (limits: SyncLimits) => ({ 'retry-after': String(limits.retryAfterSeconds) })
 

@@ -33,6 +33,19 @@ export const SYNC_LIMITS = {
   requestDeadlineMs: 15_000,
   /** The `Retry-After` of a refused snapshot or a missed deadline, in seconds. */
   retryAfterSeconds: 5,
+  /**
+   * Photo uploads whose bodies are read at once (SPEC M8); more are answered 429 with
+   * `Retry-After`. Each holds at most `MAX_MEDIA_BYTES` (8 MiB) in memory: 64 MiB in all.
+   */
+  mediaUploadsAtOnce: 8,
+  /**
+   * How long a photo's body may take to arrive (SPEC M8; 408 past it). 8 MiB in 240 s is about
+   * 280 kbit/s, a slow phone's uplink; a prepared photo (about 1.5 MiB) needs a fifth of that.
+   * It ends below Node's own `requestTimeout` (300 s), so the answer is this server's JSON.
+   */
+  mediaBodyDeadlineMs: 240_000,
+  /** A photo's body that sends nothing for this long is ended (408): a stalled client lets go of its place. */
+  mediaBodyStallMs: 30_000,
 }
 
 export type SyncLimits = typeof SYNC_LIMITS
