@@ -5,8 +5,10 @@ import { useState } from 'react'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
+import { WorkoutPhotos } from '@/components/media/workout-photos'
 import type { ActivityInfo } from '@/db/queries/local'
 import { newId } from '@/domain/ids'
+import type { EntryInput } from '@/domain/mutators/entries'
 import { formatRecord, type WorkoutSummary } from '@/domain/records'
 import { formatDuration, formatValue, type DisplayUnits } from '@/domain/units'
 import { TrophyIcon } from './trophy-icon'
@@ -25,12 +27,14 @@ function itemsOf(draft: Draft) {
 
 /**
  * After "Finish": how long, how much, how many sets, and a badge for every personal record the
- * workout broke; then keep the workout's shape as a template, the one it came from or a new one.
+ * workout broke; photos of the workout or of its sets (the entries exist from here on); then keep
+ * the workout's shape as a template, the one it came from or a new one.
  */
 export function FinishSummary({
   workout,
   summary,
   draft,
+  entry,
   names,
   units,
   onDone,
@@ -38,6 +42,8 @@ export function FinishSummary({
   workout: ActivityInfo
   summary: WorkoutSummary
   draft: Draft
+  /** The workout as logged: the entries photos attach to. */
+  entry: EntryInput
   names: ReadonlyMap<string, string>
   units: DisplayUnits
   onDone: () => void
@@ -97,6 +103,7 @@ export function FinishSummary({
           </div>
         )}
       </section>
+      <WorkoutPhotos entry={entry} workoutName={workout.name} names={names} />
       <div className="flex flex-col gap-2">
         <Button
           variant="secondary"

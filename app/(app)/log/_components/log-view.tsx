@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
 import { useState } from 'react'
+import { EntryPhotos } from '@/components/media/entry-photos'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Button } from '@/components/ui/button'
@@ -78,6 +79,8 @@ function ChooseActivity() {
 function ScalarLog({ activity, units }: { activity: ActivityInfo; units: DisplayUnits }) {
   const last = useLocalQuery(['last-entry', activity.id], (db, userId) => lastEntry(db, userId, activity.id))
   const [texts, setTexts] = useState<Record<string, string>>({})
+  // The entry just saved: photos attach to it (progress photos on a bodyweight entry).
+  const [logged, setLogged] = useState<string | null>(null)
   const { run, submit, invalid, fieldError, message, setMessage } = useMutations()
   const form = 'log-entry'
   const live = activity.attributes.filter((a) => !a.retired)
@@ -98,12 +101,16 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
       invalid(form, Object.fromEntries(Object.entries(errors).map(([id, error]) => [`entry.values.${id}`, error])))
       return false
     }
+    const id = newId()
     const ok = await run(
       'logEntry',
-      { entry: { id: newId(), activityId: activity.id, performedAt: new Date().toISOString(), values } },
+      { entry: { id, activityId: activity.id, performedAt: new Date().toISOString(), values } },
       { done: `Logged ${activity.name}.` },
     )
-    if (ok) setTexts({})
+    if (ok) {
+      setTexts({})
+      setLogged(id)
+    }
     return ok
   })
 
@@ -131,6 +138,16 @@ function ScalarLog({ activity, units }: { activity: ActivityInfo; units: Display
         </div>
       </form>
       <Notice message={message} />
+      {logged ? (
+        <section aria-labelledby="logged-photos-heading" className="flex flex-col gap-2">
+          <h2 id="logged-photos-heading" className="font-semibold">
+            Photos of this entry
+          </h2>
+          <EntryPhotos entryId={logged} label={`this ${activity.name} entry`} />
+        </section>
+      ) : last.data ? (
+        <EntryPhotos entryId={last.data.id} label={`your last ${activity.name} entry`} adding={false} />
+      ) : null}
     </Page>
   )
 }

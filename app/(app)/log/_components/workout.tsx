@@ -13,6 +13,7 @@ import { recordHistories } from '@/db/queries/entries'
 import { activityInfos, defaultLibrary, libraryActivities, templateChildren, type ActivityInfo } from '@/db/queries/local'
 import { previousForWorkout } from '@/db/queries/previous'
 import type { Db } from '@/db/types'
+import type { EntryInput } from '@/domain/mutators/entries'
 import { smallestIncrement } from '@/domain/plates'
 import { workoutSummary, type WorkoutSummary } from '@/domain/records'
 import { toCanonical, type DisplayUnits } from '@/domain/units'
@@ -93,7 +94,12 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
   const [edited, setDraftState] = useState<Draft | null>(null)
   const [active, setActive] = useState<ActiveField | null>(null)
   const [calculator, setCalculator] = useState<'plates' | 'warmup' | null>(null)
-  const [summary, setSummary] = useState<{ summary: WorkoutSummary; draft: Draft; names: Map<string, string> } | null>(null)
+  const [summary, setSummary] = useState<{
+    summary: WorkoutSummary
+    draft: Draft
+    entry: EntryInput
+    names: Map<string, string>
+  } | null>(null)
   const [noting, setNoting] = useState<string | null>(null)
   const { run, invalid, fieldError, message, setMessage } = useMutations()
   const form = 'workout'
@@ -125,6 +131,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         workout={activity}
         summary={summary.summary}
         draft={summary.draft}
+        entry={summary.entry}
         names={summary.names}
         units={units}
         onDone={() => {
@@ -206,7 +213,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
       })),
     })
     discardDraft(userId, activity.id)
-    setSummary({ summary: summaryOf, draft, names: new Map([...activities.values()].map((a) => [a.id, a.name])) })
+    setSummary({ summary: summaryOf, draft, entry, names: new Map([...activities.values()].map((a) => [a.id, a.name])) })
     setDraftState(null)
   }
 
