@@ -5,17 +5,26 @@ import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
 import { historyWithActivities, trainingDays } from '@/db/queries/history'
+import { photosOfEntries } from '@/db/queries/media'
+import type { Queryable } from '@/db/types'
 import { MonthCalendar } from './calendar'
 import { localDay, workoutsPerDay } from './group'
 import { WorkoutList } from './workout-list'
 
 const PAGE = 100
+
+/** History's entries with the photos of every one of them (shown where each entry is). */
+async function withPhotos(db: Queryable, userId: string, read: ReturnType<typeof historyWithActivities>) {
+  const h = await read
+  const ids = [...h.roots, ...[...h.children.values()].flat()].map((e) => e.id)
+  return { ...h, photos: await photosOfEntries(db, userId, ids) }
+}
 const muted = 'text-zinc-600 dark:text-zinc-400'
 
 /** The latest workouts, newest first, a hundred entries more at a time. */
 function ListView() {
   const [limit, setLimit] = useState(PAGE)
-  const data = useLocalQuery(['history', limit], (db, uid) => historyWithActivities(db, uid, { limit }))
+  const data = useLocalQuery(['history', limit], (db, uid) => withPhotos(db, uid, historyWithActivities(db, uid, { limit })))
   if (data.error) return <p role="alert">The history could not be read from this device: {data.error.message}</p>
   if (!data.data) return <p className={muted}>Loading history…</p>
   return (
@@ -45,7 +54,7 @@ function CalendarView() {
     workoutsPerDay(await trainingDays(db, uid, new Date(month.year, month.month, 1), new Date(month.year, month.month + 1, 1))),
   )
   const day = useLocalQuery(['history-day', selected], (db, uid) =>
-    selected ? historyWithActivities(db, uid, { ...dayBounds(selected), limit: 1000 }) : Promise.resolve(null),
+    selected ? withPhotos(db, uid, historyWithActivities(db, uid, { ...dayBounds(selected), limit: 1000 })) : Promise.resolve(null),
   )
   const heading = selected
     ? dayBounds(selected).from.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })

@@ -6,13 +6,25 @@ import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
 import { ValueField } from '@/components/value-field'
 import { entryChanges, shownFields } from '@/components/entry-edit'
+import { EntryPhotos, PhotoStrip } from '@/components/media/entry-photos'
+import type { EntryPhoto } from '@/db/queries/media'
 import type { ActivityInfo, HistoryEntry } from '@/db/queries/local'
 import { setTypeLabels } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 import { durationText, groupWorkouts, volumeText, type ExerciseLine, type HistoryData, type SetRow, type Workout } from './group'
 import { parseWhen, whenText } from './when'
 
-export type LoadedHistory = HistoryData & { units: DisplayUnits }
+/** `photos`: the entries' photos by entry id (entries without any are absent). */
+export type LoadedHistory = HistoryData & { units: DisplayUnits; photos?: ReadonlyMap<string, EntryPhoto[]> }
+
+/**
+ * An entry's photos: while it is being edited, with "Add photo" (attached at once, whatever the
+ * form's Save or Cancel); otherwise only the ones it has, to look at.
+ */
+function Photos({ entryId, label, editing, data }: { entryId: string; label: string; editing: boolean; data: LoadedHistory }) {
+  if (editing) return <EntryPhotos entryId={entryId} label={label} />
+  return <PhotoStrip entryId={entryId} label={label} photos={data.photos?.get(entryId) ?? []} adding={false} />
+}
 
 const dayHeading = (at: Date) => at.toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
 const clock = (at: Date) => at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
@@ -192,6 +204,7 @@ function SetItem({ row, name, of, root, actions }: { row: SetRow; name: string; 
           }}
         />
       ) : null}
+      <Photos entryId={row.entry.id} label={label} editing={actions.editing === row.entry.id} data={actions.data} />
     </li>
   )
 }
@@ -223,6 +236,19 @@ function ExerciseItem({ line, of, actions }: { line: ExerciseLine; of: string | 
         </span>
       </button>
       {!open && notes ? <p className={`ml-5 px-1 text-sm ${muted}`}>{notes}</p> : null}
+      {!open && line.sets.some((s) => actions.data.photos?.has(s.entry.id)) ? (
+        <div className="ml-5 flex flex-wrap gap-2 px-1 pb-1">
+          {line.sets.map((row) => (
+            <PhotoStrip
+              key={row.entry.id}
+              entryId={row.entry.id}
+              label={`${line.name} set ${row.label}${of ? ` of ${of}` : ''}`}
+              photos={actions.data.photos?.get(row.entry.id) ?? []}
+              adding={false}
+            />
+          ))}
+        </div>
+      ) : null}
       {open ? (
         <ol id={id} aria-label={`${line.name} sets`} className="ml-5 border-l border-zinc-200 pl-3 dark:border-zinc-800">
           {line.sets.map((row) => (
@@ -288,6 +314,11 @@ function WorkoutCard({ workout, actions }: { workout: Workout; actions: Actions 
         />
       ) : null}
       {root?.notes ? <p className={`mt-1 text-sm ${muted}`}>{root.notes}</p> : null}
+      {root && (actions.editing === root.id || actions.data.photos?.has(root.id)) ? (
+        <div className="mt-2">
+          <Photos entryId={root.id} label={root.activityName} editing={actions.editing === root.id} data={actions.data} />
+        </div>
+      ) : null}
       {workout.items.length === 0 ? <p className={`mt-1 text-sm ${muted}`}>No sets.</p> : null}
       <ul className="mt-1 flex flex-col">
         {workout.items.map((item) =>
@@ -301,6 +332,12 @@ function WorkoutCard({ workout, actions }: { workout: Workout; actions: Actions 
             >
               <p className="text-xs font-semibold text-accent-strong uppercase dark:text-sky-300">Superset · {item.name}</p>
               {item.entry.notes ? <p className={`text-sm ${muted}`}>{item.entry.notes}</p> : null}
+              <PhotoStrip
+                entryId={item.entry.id}
+                label={`the superset ${item.name}`}
+                photos={actions.data.photos?.get(item.entry.id) ?? []}
+                adding={false}
+              />
               <ul>
                 {item.exercises.map((line) => (
                   <ExerciseItem key={line.activityId} line={line} of={root?.activityName ?? null} actions={actions} />
