@@ -3,6 +3,7 @@
 import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
+import { PhotoSettings } from '@/components/media/photo-settings'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { StoragePersistence } from '@/components/storage-persistence'
@@ -37,7 +38,7 @@ function UnitField<U extends string>({
   )
 }
 
-/** Units, bars and plates, this account's devices, and sign-out (in the header). */
+/** Units, bars and plates, storage and photos, this account's devices, and sign-out (in the header). */
 export function SettingsView() {
   const device = useDevice()
   const units = useLocalQuery(['units'], (db, userId) => displayUnits(db, userId))
@@ -65,6 +66,7 @@ export function SettingsView() {
       </fieldset>
       <EquipmentEditor massUnit={units.data.massUnit} />
       <StoragePersistence />
+      <PhotoSettings />
       <DeviceList list={list.data ?? []} thisDevice={device?.deviceId} />
     </Page>
   )
