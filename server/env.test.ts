@@ -47,6 +47,14 @@ describe('readEnv', () => {
     )
   })
 
+  test('[M12] photo bytes no photo names are kept 7 days unless told otherwise', () => {
+    expect(readEnv({}).mediaGraceDays).toBe(7)
+    expect(readEnv({ CADENCE_MEDIA_GRACE_DAYS: '0.5' }).mediaGraceDays).toBe(0.5)
+    expect(readEnv({ CADENCE_MEDIA_GRACE_DAYS: ' ' }).mediaGraceDays).toBe(7)
+    expect(() => readEnv({ CADENCE_MEDIA_GRACE_DAYS: '-1' })).toThrow(/^CADENCE_MEDIA_GRACE_DAYS /)
+    expect(() => readEnv({ CADENCE_MEDIA_GRACE_DAYS: 'a week' })).toThrow(/^CADENCE_MEDIA_GRACE_DAYS /)
+  })
+
   test('[A11] a stopping server gives open requests 10 s unless told otherwise', () => {
     expect(readEnv({}).shutdownGraceMs).toBe(10_000)
     expect(readEnv({ CADENCE_SHUTDOWN_GRACE_SECONDS: '25' }).shutdownGraceMs).toBe(25_000)

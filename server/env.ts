@@ -30,6 +30,11 @@ const envSchema = z.object({
   CADENCE_URL: z.url().optional(),
   CADENCE_AUTH_RATE_LIMIT: z.enum(['on', 'off']).optional(),
   CADENCE_COMPACT_KEEP_DAYS: z.coerce.number().min(0).optional(),
+  // Empty is unset: coerced, it would be 0, deleting unreferenced photo bytes at once.
+  CADENCE_MEDIA_GRACE_DAYS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().min(0).default(7),
+  ),
   CADENCE_TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -62,6 +67,8 @@ export type Env = {
   authRateLimit: boolean
   /** When set, the server compacts the sync log hourly, keeping this many days (SPEC C1). */
   compactKeepDays: number | undefined
+  /** How long photo bytes no photo names are kept before the hourly collection deletes them (SPEC M12). */
+  mediaGraceDays: number
   /** Reverse proxies whose `X-Forwarded-For` is believed (SPEC A10); empty: none, the default. */
   trustedProxies: string[]
   /** How long a stopping server lets open requests finish before it cuts them (SPEC A11). */
@@ -90,6 +97,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     production,
     authRateLimit: e.CADENCE_AUTH_RATE_LIMIT ? e.CADENCE_AUTH_RATE_LIMIT === 'on' : production,
     compactKeepDays: e.CADENCE_COMPACT_KEEP_DAYS,
+    mediaGraceDays: e.CADENCE_MEDIA_GRACE_DAYS,
     trustedProxies: e.CADENCE_TRUSTED_PROXIES,
     shutdownGraceMs: e.CADENCE_SHUTDOWN_GRACE_SECONDS * 1000,
   }

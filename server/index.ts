@@ -12,6 +12,7 @@ import { readEnv, type Env } from './env'
 import type { SyncService } from '@/sync/server/http'
 import { ChangeNotifier } from '@/sync/server/live'
 import { compact } from '@/sync/server/compact'
+import { collectMedia } from '@/sync/server/media-gc'
 
 export type Server = {
   env: Env
@@ -47,6 +48,7 @@ async function startServer(): Promise<Server> {
     authenticate: async (request) => (await auth.api.getSession({ headers: request.headers }))?.user.id ?? null,
   }
   if (env.compactKeepDays !== undefined) scheduleCompaction(database.db, env.compactKeepDays)
+  scheduleMediaCollection(database.db, env.mediaGraceDays)
   const proxies = env.trustedProxies.length > 0 ? trustedProxies(env.trustedProxies) : undefined
   return { env, database, db: database.db, auth, sync, proxies }
 }
@@ -59,5 +61,21 @@ function scheduleCompaction(db: ServerDatabase['db'], keepDays: number) {
       (r) => r.removedTransactions > 0 && console.log(`Cadence: compacted the sync log up to ${r.horizon}`),
       (error: unknown) => console.error('Cadence: compaction failed', error),
     )
+  setInterval(run, HOUR).unref()
+}
+
+/** Photo bytes no photo names go once unreferenced for the grace period (SPEC M12). */
+function scheduleMediaCollection(db: ServerDatabase['db'], graceDays: number) {
+  let running = false
+  const run = () => {
+    if (running) return
+    running = true
+    void collectMedia(db, { graceMs: graceDays * 86_400_000 })
+      .then(
+        (r) => r.deleted > 0 && console.log(`Cadence: deleted ${r.deleted} unreferenced photo blobs (${r.deletedBytes} bytes)`),
+        (error: unknown) => console.error('Cadence: collecting photo bytes failed', error),
+      )
+      .finally(() => (running = false))
+  }
   setInterval(run, HOUR).unref()
 }
