@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Runs many seeds of the sync convergence simulation (sync/client/convergence.test.ts) in
-// chunks, each chunk a `vitest run` of that file with CADENCE_FUZZ_FIRST / CADENCE_FUZZ_SEEDS,
-// and reports every failing seed with its trace. Pin each one as a named test in that file.
+// Runs many seeds of the sync convergence simulation (sync/client/convergence*.test.ts) in
+// chunks, each chunk a `vitest run` of those files with CADENCE_FUZZ_FIRST / CADENCE_FUZZ_SEEDS
+// (each file takes its half of the chunk, so one chunk keeps both of Vitest's workers busy), and
+// reports every failing seed with its trace. Pin each one as a named test in
+// sync/client/convergence-2.test.ts.
 //
 //   node scripts/fuzz.mjs [count=5000] [--first=301] [--chunk=250] [--jobs=1]
 //
@@ -40,7 +42,7 @@ let done = 0
 function runChunk({ from, n }) {
   const log = join(dir, `seeds-${from}-${from + n - 1}.log`)
   return new Promise((resolve) => {
-    const child = spawn('npx', ['vitest', 'run', 'sync/client/convergence.test.ts', '--testNamePattern', '^convergence '], {
+    const child = spawn('npx', ['vitest', 'run', 'sync/client/convergence', '--testNamePattern', '^convergence '], {
       env: { ...process.env, CADENCE_FUZZ_FIRST: String(from), CADENCE_FUZZ_SEEDS: String(n), CADENCE_FUZZ_REPORT: report },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -76,7 +78,7 @@ if (seeds.length > 0) {
   for (const f of failures) console.log(`\n${f.message}`)
   console.log(`\nFailing seeds: ${seeds.join(', ')}`)
   console.log('Rerun one: CADENCE_FUZZ_FIRST=<seed> CADENCE_FUZZ_SEEDS=1 npx vitest run sync/client/convergence.test.ts')
-  console.log("Then pin it in sync/client/convergence.test.ts, under describe('pinned seeds').")
+  console.log("Then pin it in sync/client/convergence-2.test.ts, under describe('pinned seeds').")
 }
 // A chunk that failed without naming a seed (a crash, a console.error) needs its log read.
 const unexplained = broken.filter((b) => !seeds.some((s) => s >= b.from && s < b.from + b.n))
