@@ -308,5 +308,16 @@ export const serverMigrations: readonly Migration[] = [
       "ALTER TABLE \"media_blobs\" ADD CONSTRAINT \"media_blobs_size_matches\" CHECK (\"media_blobs\".\"byte_size\" = octet_length(\"media_blobs\".\"data\"));",
       "ALTER TABLE \"media\" ADD CONSTRAINT \"media_thumb_sha256_hex\" CHECK (\"media\".\"thumb_sha256\" is null or \"media\".\"thumb_sha256\" ~ '^[0-9a-f]{64}$');"
     ]
+  },
+  {
+    "tag": "0013_media_holders",
+    "when": 1796190066445,
+    "hash": "040b069e7c348faf970fa760b09e3d68a71986a95713b59a98d99220846e473f",
+    "statements": [
+      "CREATE TABLE \"media_holders\" (\n\t\"sha256\" text NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"media_holders_sha256_user_id_pk\" PRIMARY KEY(\"sha256\",\"user_id\")\n);",
+      "ALTER TABLE \"media_holders\" ADD CONSTRAINT \"media_holders_sha256_media_blobs_sha256_fk\" FOREIGN KEY (\"sha256\") REFERENCES \"public\".\"media_blobs\"(\"sha256\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"media_holders\" ADD CONSTRAINT \"media_holders_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"media_holders_user_id_index\" ON \"media_holders\" USING btree (\"user_id\");"
+    ]
   }
 ]

@@ -5,7 +5,7 @@
  */
 export * from './synced'
 export { sessions, accounts, verifications, rateLimits } from './auth'
-export { mediaBlobs } from './media'
+export { mediaBlobs, mediaHolders } from './media'
 export { changeLog, changeTransactions, mutationResults, syncState, changeOps, type ChangeOp } from './sync'
 export { memberRoles, type MemberRole } from './libraries'
 export { activityKinds, attributeTypes, canonicalUnits, type ActivityKind, type AttributeType, type TemplateStructure } from './activities'

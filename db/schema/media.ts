@@ -85,3 +85,23 @@ export const mediaBlobs = pgTable(
     check('media_blobs_size_matches', sql`${t.byteSize} = octet_length(${t.data})`),
   ],
 )
+
+/**
+ * Who has proved holding a blob's bytes (server-only): a user whose upload of them hashed to
+ * their name (SPEC M8). Knowing a hash is not holding the photo: a stranger can write a `media`
+ * row naming anyone's hash, but is never served the bytes (M9), nor has that row marked
+ * uploaded, without having uploaded them. Goes with the blob.
+ */
+export const mediaHolders = pgTable(
+  'media_holders',
+  {
+    sha256: text()
+      .notNull()
+      .references(() => mediaBlobs.sha256, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.userId] }), index().on(t.userId)],
+)

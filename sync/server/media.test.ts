@@ -207,6 +207,25 @@ describe('authorization', () => {
     expect(await blobCount(image)).toBe(0)
   })
 
+  test('[M8][M9] knowing a hash is not holding the photo: a row naming someone else’s bytes is not served them, nor marked uploaded by its own thumbnail', async () => {
+    const { hash } = await matrix(seed++)
+    const cat = await server.user('Cat')
+    // Cat learnt the hash of Ann's photo, and writes a photo of his own naming it, with a
+    // thumbnail he does hold.
+    const thumbnail = jpeg(seed++)
+    const entryId = await entryOf(cat)
+    const catsPhoto = newId()
+    const photo = { id: catsPhoto, sha256: hash, thumbSha256: sha(thumbnail), mimeType: 'image/jpeg' as const, byteSize: 2008 }
+    expect(await cat.device().mutate('attachMedia', { entryId, photo })).toMatchObject({ status: 'applied' })
+    await expectError(await get(cat, hash), 404, /no photo of yours/)
+    expect((await upload(cat, thumbnail)).status).toBe(201)
+    expect(await uploadedAt(catsPhoto)).toBeNull()
+    await expectError(await get(cat, hash), 404, /no photo of yours/)
+    // The body is still asked for: without Ann's bytes he is told nothing about them.
+    await expectError(await put(cat, hash, jpeg(seed++) as BodyInit), 400, /hash to/)
+    expect(await uploadedAt(catsPhoto)).toBeNull()
+  })
+
   test('[M9] the owner gets 404 for a photo whose bytes have not arrived yet', async () => {
     const image = jpeg(3)
     await attach(ann, image)

@@ -2,7 +2,7 @@ import 'server-only'
 import { createHash } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
-import { mediaBlobs } from '@/db/schema'
+import { mediaBlobs, mediaHolders } from '@/db/schema'
 import type { Db } from '@/db/types'
 import { MAX_MEDIA_BYTES, SNIFF_BYTES, isSha256, sniffMediaType, type MediaType } from '@/domain/media'
 import type { ErrorResponse, MediaPutResponse } from '../protocol'
@@ -11,8 +11,10 @@ import type { SyncLimits } from './limits'
 
 /*
  * A photo's bytes at `/api/media/<sha256>` (sync/SPEC.md M8, M9). The hash is the blob's whole
- * name, so whoever may read it may cache it for ever; who may read it is whoever holds a `media`
- * row naming it. A hash nobody has, another user's photo and a library's revoked member all get
+ * name, so whoever may read it may cache it for ever; who may read it is a user who holds a
+ * `media` row naming it and has proved holding the bytes, by an upload of them that hashed to
+ * their name (`media_holders`): anyone may write a row naming anyone's hash, so the row alone
+ * proves nothing. A hash nobody has, another user's photo and a library's revoked member all get
  * one 404: the answer never says whether anybody else holds the bytes.
  */
 
@@ -32,14 +34,22 @@ function requireHash(sha: string) {
   if (!isSha256(sha)) throw refusal(400, 'A photo’s address must be its SHA-256 in 64 lower-case hex digits.')
 }
 
-/** Whether `userId` holds a photo naming `sha` as its image or its thumbnail, and whether one of those is uploaded. */
-async function ownPhotos(db: Db, userId: string, sha: string): Promise<{ any: boolean; uploaded: boolean }> {
-  const [found] = await rows<{ any: boolean; uploaded: boolean }>(
+/**
+ * Whether `userId` holds a photo naming `sha` as its image or its thumbnail, and whether they
+ * have proved holding its bytes (an earlier upload of theirs, `media_holders`).
+ */
+async function ownPhotos(db: Db, userId: string, sha: string): Promise<{ any: boolean; proved: boolean }> {
+  const [found] = await rows<{ any: boolean; proved: boolean }>(
     db,
-    sql`select count(*) > 0 as any, coalesce(bool_or(uploaded_at is not null), false) as uploaded
-          from media where user_id = ${userId} and (sha256 = ${sha} or thumb_sha256 = ${sha})`,
+    sql`select exists (select 1 from media where user_id = ${userId} and (sha256 = ${sha} or thumb_sha256 = ${sha})) as any,
+               exists (select 1 from media_holders where sha256 = ${sha} and user_id = ${userId}) as proved`,
   )
-  return { any: found?.any ?? false, uploaded: found?.uploaded ?? false }
+  return { any: found?.any ?? false, proved: found?.proved ?? false }
+}
+
+/** Records that `userId` uploaded bytes that hashed to `sha` (held by the server: the row follows the blob). */
+async function noteHolder(db: Db, userId: string, sha: string) {
+  await db.insert(mediaHolders).values({ sha256: sha, userId }).onConflictDoNothing()
 }
 
 /**
@@ -187,17 +197,18 @@ async function clearMark(db: Db, sha: string): Promise<boolean> {
 }
 
 /**
- * Marks uploaded every photo of the user's naming `sha` whose image and thumbnail are both held
- * (SPEC M8): a synced write, so the user's devices hear it. Run after the bytes are committed, as
- * a statement of its own: of two uploads of one photo's two blobs, the later one to get here
- * sees both (each statement reads what was committed when it began).
+ * Marks uploaded every photo of the user's naming `sha` whose image and thumbnail the user has
+ * both uploaded (SPEC M8; a holder row implies the bytes are held): a synced write, so the
+ * user's devices hear it. Run after the bytes are committed, as a statement of its own: of two
+ * uploads of one photo's two blobs, the later one to get here sees both (each statement reads
+ * what was committed when it began).
  */
 async function markUploaded(db: Db, userId: string, sha: string) {
   await db.execute(sql`
     update media m set uploaded_at = now()
      where m.user_id = ${userId} and m.uploaded_at is null and (m.sha256 = ${sha} or m.thumb_sha256 = ${sha})
-       and exists (select 1 from media_blobs b where b.sha256 = m.sha256)
-       and (m.thumb_sha256 is null or exists (select 1 from media_blobs b where b.sha256 = m.thumb_sha256))`)
+       and exists (select 1 from media_holders h where h.sha256 = m.sha256 and h.user_id = m.user_id)
+       and (m.thumb_sha256 is null or exists (select 1 from media_holders h where h.sha256 = m.thumb_sha256 and h.user_id = m.user_id))`)
 }
 
 const putAnswer = (status: 200 | 201, sha256: string, result: MediaPutResponse['result']) =>
@@ -216,10 +227,10 @@ export function handleMediaPut(service: SyncService, request: Request, sha: stri
     if (declared !== undefined && declared > MAX_MEDIA_BYTES) throw tooLarge(declared)
     const mine = await ownPhotos(service.db, userId, sha)
     if (!mine.any) throw notFound()
-    // The bytes are held and this user proved having them before (an uploaded photo names them):
-    // nothing to read. Otherwise the body is read and checked even when the bytes are held, so
-    // knowing a hash is never enough to be told the bytes are there.
-    if (mine.uploaded && (await clearMark(service.db, sha))) {
+    // The bytes are held and this user proved having them before (an upload of theirs): nothing
+    // to read. Otherwise the body is read and checked even when the bytes are held, so knowing a
+    // hash is never enough to be told the bytes are there, nor to be served them (M9).
+    if (mine.proved && (await clearMark(service.db, sha))) {
       void request.body?.cancel().catch(() => undefined)
       await markUploaded(service.db, userId, sha)
       return putAnswer(200, sha, 'held')
@@ -242,6 +253,7 @@ export function handleMediaPut(service: SyncService, request: Request, sha: stri
       )
     }
     const result = await keepBlob(service.db, blob)
+    await noteHolder(service.db, userId, sha)
     await markUploaded(service.db, userId, sha)
     return putAnswer(result === 'stored' ? 201 : 200, sha, result)
   })
@@ -294,7 +306,8 @@ export function handleMediaGet(service: SyncService, request: Request, sha: stri
       service.db,
       sql`select b.mime_type, b.byte_size from media_blobs b
            where b.sha256 = ${sha}
-             and exists (select 1 from media m where m.user_id = ${userId} and (m.sha256 = ${sha} or m.thumb_sha256 = ${sha}))`,
+             and exists (select 1 from media m where m.user_id = ${userId} and (m.sha256 = ${sha} or m.thumb_sha256 = ${sha}))
+             and exists (select 1 from media_holders h where h.sha256 = ${sha} and h.user_id = ${userId})`,
     )
     if (!blob) throw notFound()
     const size = Number(blob.byte_size)
