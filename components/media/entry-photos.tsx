@@ -11,6 +11,7 @@ import { preparePhoto } from '@/media/prepare'
 import { photoErrorText } from './photo-error-text'
 import { PhotoViewer, uploadText } from './photo-viewer'
 import { usePhotoImage } from './use-photo'
+import { useRereadOnUploads } from './use-reread-on-uploads'
 
 const muted = 'text-zinc-600 dark:text-zinc-400'
 
@@ -20,13 +21,12 @@ const muted = 'text-zinc-600 dark:text-zinc-400'
  * "Squat set 2").
  */
 export function EntryPhotos({ entryId, label, adding = true }: { entryId: string; label: string; adding?: boolean }) {
-  const { uploads } = useDeviceStatus()
-  // The upload queue is device bookkeeping, not synced data: its changes reach the page through
-  // the status, so its counts are in the key (a refused upload shows without a reload).
   const photos = useLocalQuery(
-    ['entry-photos', entryId, uploads.pending, uploads.failed],
+    ['entry-photos', entryId],
     async (db, userId) => (await photosOfEntries(db, userId, [entryId])).get(entryId) ?? [],
   )
+  // A refused upload shows without a reload.
+  useRereadOnUploads(['entry-photos', entryId])
   if (photos.error)
     return (
       <p role="alert">

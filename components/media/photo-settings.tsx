@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
-import { useDevice, useDeviceStatus } from '@/components/sync/sync-provider'
+import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { Notice, type NoticeMessage } from '@/components/ui/notice'
@@ -10,6 +10,7 @@ import { Select } from '@/components/ui/select'
 import { keepsPhotoLocation } from '@/db/queries/media'
 import { formatBytes } from '@/domain/media'
 import { photoErrorText } from './photo-error-text'
+import { useRereadOnUploads } from './use-reread-on-uploads'
 
 const MB = 1024 * 1024
 /** The budgets offered besides the default (sync/SPEC.md M11), in bytes. */
@@ -23,12 +24,14 @@ const muted = 'text-zinc-600 dark:text-zinc-400'
  */
 export function PhotoSettings() {
   const device = useDevice()
-  const { uploads } = useDeviceStatus()
   const queryClient = useQueryClient()
-  // The cache and the upload queue are this device's bookkeeping: they change with the
-  // status's upload counts, not with synced data.
-  const usageKey = ['local', device?.userId, 'photo-usage', uploads.pending, uploads.failed]
-  const usage = useQuery({ queryKey: usageKey, queryFn: () => device!.photos.usage(), enabled: Boolean(device) })
+  const usage = useQuery({
+    queryKey: ['local', device?.userId, 'photo-usage'],
+    queryFn: () => device!.photos.usage(),
+    enabled: Boolean(device),
+  })
+  // The cache and the upload queue are this device's bookkeeping, read again as its counts change.
+  useRereadOnUploads(['photo-usage'])
   const keep = useLocalQuery(['keep-photo-location'], keepsPhotoLocation)
   const { run, message: keepMessage } = useMutations()
   const [budgetMessage, setBudgetMessage] = useState<NoticeMessage>()

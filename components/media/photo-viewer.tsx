@@ -170,13 +170,27 @@ function ViewedPhoto({
       </div>
       <Notice message={message} />
       <div className="flex flex-wrap gap-2">
-        <Button type="button" data-move="earlier" variant="secondary" disabled={index === 0} onClick={() => void move(-1)}>
+        <Button
+          type="button"
+          data-move="earlier"
+          variant="secondary"
+          className="disabled:opacity-50"
+          disabled={index === 0}
+          onClick={() => void move(-1)}
+        >
           Move earlier
         </Button>
-        <Button type="button" data-move="later" variant="secondary" disabled={index === photos.length - 1} onClick={() => void move(1)}>
+        <Button
+          type="button"
+          data-move="later"
+          variant="secondary"
+          className="disabled:opacity-50"
+          disabled={index === photos.length - 1}
+          onClick={() => void move(1)}
+        >
           Move later
         </Button>
-        <Button type="button" variant="ghost" className="ml-auto text-red-700 dark:text-red-400" disabled={busy} onClick={remove}>
+        <Button type="button" variant="ghost" className="ml-auto text-red-700! dark:text-red-400!" disabled={busy} onClick={remove}>
           Remove photo
         </Button>
       </div>

@@ -22,7 +22,14 @@ export type LoadedHistory = HistoryData & { units: DisplayUnits; photos?: Readon
  * form's Save or Cancel); otherwise only the ones it has, to look at.
  */
 function Photos({ entryId, label, editing, data }: { entryId: string; label: string; editing: boolean; data: LoadedHistory }) {
-  if (editing) return <EntryPhotos entryId={entryId} label={label} />
+  if (editing) {
+    return (
+      <div className="mt-3 flex flex-col gap-1">
+        <p className="text-sm font-medium">Photos</p>
+        <EntryPhotos entryId={entryId} label={label} />
+      </div>
+    )
+  }
   return <PhotoStrip entryId={entryId} label={label} photos={data.photos?.get(entryId) ?? []} adding={false} />
 }
 
