@@ -3,18 +3,29 @@
  * (usually `handlerFetch`, the route handlers in process). {@link Network} can be switched off
  * and can cut the next snapshot stream; {@link ScriptedFetch} holds every request until the test
  * decides its fate: deliver it, drop it before the server sees it, let the server act but lose
- * the answer, deliver it twice, or deliver a later one first.
+ * the answer, deliver it twice, or deliver a later one first. Both carry the sync endpoints'
+ * requests and the photo blobs' (`media`: a PUT or GET of `mediaPath(sha)`, SPEC M8, M9).
  */
-import { endpointOf, type SyncEndpoint } from '../../protocol'
+import { endpointOf, mediaPathPrefix, type SyncEndpoint } from '../../protocol'
 import type { Fetch } from '../transport'
 
 /** What a failed `fetch` rejects with: the browser's `TypeError`, saying why here. */
 export const networkFailure = (why: string) => new TypeError(`fetch failed: ${why}`)
 
-/** The endpoint `url` names; requests elsewhere are a test's mistake. */
-function endpoint(url: string): SyncEndpoint {
+/** What a request asks for: a sync endpoint, or a photo blob (`media`). */
+export type RequestKind = SyncEndpoint | 'media'
+
+/** What `url` asks for, if it is one of {@link RequestKind}. */
+export function kindOf(url: string): RequestKind | undefined {
   const found = endpointOf(url)
-  if (!found) throw new Error(`not a sync endpoint: ${url}`)
+  if (found) return found
+  return new URL(url, 'http://origin.invalid').pathname.startsWith(mediaPathPrefix) ? 'media' : undefined
+}
+
+/** The kind of request `url` is; requests elsewhere are a test's mistake. */
+function requestKind(url: string): RequestKind {
+  const found = kindOf(url)
+  if (!found) throw new Error(`not a sync endpoint nor a photo's address: ${url}`)
   return found
 }
 
@@ -34,14 +45,14 @@ export class Network {
 
   constructor(protected readonly server: Fetch) {}
 
-  readonly fetch: Fetch = (url, init) => this.send(endpoint(url), url, init)
+  readonly fetch: Fetch = (url, init) => this.send(requestKind(url), url, init)
 
   /** One request through to the server and its answer back, past the network's faults. */
   protected exchange(url: string, init: RequestInit): Promise<Response> {
     return this.server(url, init)
   }
 
-  protected async send(to: SyncEndpoint, url: string, init: RequestInit): Promise<Response> {
+  protected async send(to: RequestKind, url: string, init: RequestInit): Promise<Response> {
     const cutAfter = to === 'snapshot' ? this.cutAfter : undefined
     if (to === 'snapshot') this.cutAfter = undefined
     if (!this.online) throw networkFailure('the network is off')
@@ -89,7 +100,14 @@ export class Network {
   }
 }
 
-type Held = { kind: SyncEndpoint; run: () => Promise<Response>; resolve: (response: Response) => void; reject: (error: unknown) => void }
+type Held = {
+  kind: RequestKind
+  /** `GET`, `PUT`, ... (a `media` request is either). */
+  method: string
+  run: () => Promise<Response>
+  resolve: (response: Response) => void
+  reject: (error: unknown) => void
+}
 
 /** Holds each request of the device until the test answers it (see the file's header). */
 export class ScriptedFetch {
@@ -100,7 +118,7 @@ export class ScriptedFetch {
 
   readonly fetch: Fetch = (url, init) =>
     new Promise<Response>((resolve, reject) => {
-      this.held.push({ kind: endpoint(url), run: () => this.inner(url, init), resolve, reject })
+      this.held.push({ kind: requestKind(url), method: init.method ?? 'GET', run: () => this.inner(url, init), resolve, reject })
       for (const w of this.waiters.splice(0)) w()
     })
 

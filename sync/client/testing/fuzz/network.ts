@@ -1,12 +1,13 @@
 /**
  * The fuzz's network: the test {@link Network} (off, or a snapshot cut after some lines) plus a
  * server that crashes after applying part of a push. It watches what the route handlers answer:
- * any status but 200 and 409, or a snapshot stream the server broke, is noted as a surprise
- * (the server must not fail on anything a device sends); and it counts what the devices were
- * sent, for the seeds' coverage check.
+ * any status but 200 and 409 (and for a photo's blob 201, 206, 304 and 404: M8, M9), or a
+ * snapshot stream the server broke, is noted as a surprise (the server must not fail on anything
+ * a device sends); and it counts what the devices were sent, for the seeds' coverage check, and
+ * how often each blob was stored (`storedPuts`: a blob reaches the server once, M8).
  */
-import { endpointOf, syncStatuses, type PullResponse, type PushRequest, type PushResponse, type SyncEndpoint } from '../../../protocol'
-import { Network, drain } from '../network'
+import { mediaPathPrefix, syncStatuses, type PullResponse, type PushRequest, type PushResponse, type SyncEndpoint } from '../../../protocol'
+import { Network, drain, kindOf, type RequestKind } from '../network'
 import { describeError } from './world'
 
 export class FaultyNetwork extends Network {
@@ -17,6 +18,8 @@ export class FaultyNetwork extends Network {
   /** Every device id a push was sent under (a device registers anew after a restore, B15). */
   readonly deviceIds = new Set<string>()
   readonly surprises: string[] = []
+  /** How many times the server answered this device's PUT of a blob `stored` (201), by hash. */
+  readonly storedPuts = new Map<string, number>()
   readonly seen = {
     mustRefetch: 0,
     scopeRemoved: 0,
@@ -29,9 +32,14 @@ export class FaultyNetwork extends Network {
     withheld: 0,
     largePush: 0,
     busy: 0,
+    'media:stored': 0,
+    'media:held': 0,
+    'media:fetched': 0,
+    'media:notModified': 0,
+    'media:404': 0,
   }
 
-  protected override async send(to: SyncEndpoint, url: string, init: RequestInit): Promise<Response> {
+  protected override async send(to: RequestKind, url: string, init: RequestInit): Promise<Response> {
     const crashAfter = to === 'push' ? this.crashAfter : undefined
     if (to === 'push') {
       this.crashAfter = undefined
@@ -57,7 +65,7 @@ export class FaultyNetwork extends Network {
   }
 
   protected override async exchange(url: string, init: RequestInit): Promise<Response> {
-    const to = endpointOf(url)!
+    const to = kindOf(url)!
     let response: Response
     try {
       response = await super.exchange(url, init)
@@ -76,6 +84,7 @@ export class FaultyNetwork extends Network {
       this.seen.busy++
       return new Response(await response.text(), { status: 429, headers: response.headers })
     }
+    if (to === 'media') return this.media(url, init.method ?? 'GET', response)
     if (response.status !== 200 && response.status !== syncStatuses.mustRefetch) {
       this.surprises.push(`${to}: the server answered ${response.status}: ${await response.text()}`)
       return new Response(null, { status: response.status })
@@ -84,6 +93,29 @@ export class FaultyNetwork extends Network {
     const text = await response.text()
     this.count(to, url, response.status, JSON.parse(text) as unknown)
     return new Response(text, response)
+  }
+
+  /**
+   * A photo blob's answer (M8, M9): a PUT is `stored` (201) or `held` (200), a GET the bytes (200,
+   * 206) or not modified (304); either may be 404 (no photo of the caller's names the hash, or
+   * the server has no bytes yet). Anything else is a surprise: the devices send only whole,
+   * well-named images.
+   */
+  private async media(url: string, method: string, response: Response): Promise<Response> {
+    const sha = new URL(url, 'http://origin.invalid').pathname.slice(mediaPathPrefix.length)
+    const { status } = response
+    if (method === 'PUT' && status === 201) {
+      this.seen['media:stored']++
+      this.storedPuts.set(sha, (this.storedPuts.get(sha) ?? 0) + 1)
+    } else if (method === 'PUT' && status === 200) this.seen['media:held']++
+    else if (method !== 'PUT' && (status === 200 || status === 206)) this.seen['media:fetched']++
+    else if (method !== 'PUT' && status === 304) this.seen['media:notModified']++
+    else if (status === 404) this.seen['media:404']++
+    else {
+      this.surprises.push(`media ${method} ${sha.slice(0, 8)}: the server answered ${status}: ${await response.text()}`)
+      return new Response(null, { status })
+    }
+    return response
   }
 
   private count(to: SyncEndpoint, url: string, status: number, body: unknown) {
@@ -128,7 +160,7 @@ export class FaultyNetwork extends Network {
 export type Fate = 'deliver' | 'dropRequest' | 'dropResponse' | 'duplicate' | 'crash' | 'cut'
 
 /** How likely each fate of a held request is, by what it asks for. */
-export const fates: Record<SyncEndpoint, readonly (readonly [number, Fate])[]> = {
+export const fates: Record<RequestKind, readonly (readonly [number, Fate])[]> = {
   push: [
     [55, 'deliver'],
     [12, 'dropRequest'],
@@ -148,5 +180,13 @@ export const fates: Record<SyncEndpoint, readonly (readonly [number, Fate])[]> =
     [10, 'dropRequest'],
     [12, 'dropResponse'],
     [13, 'cut'],
+  ],
+  // An upload whose answer is lost, or that reaches the server twice, must still store its blob
+  // once (M8); a download lost is asked for again.
+  media: [
+    [58, 'deliver'],
+    [12, 'dropRequest'],
+    [15, 'dropResponse'],
+    [15, 'duplicate'],
   ],
 }
