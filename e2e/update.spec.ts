@@ -29,6 +29,8 @@ test('a new version is offered, and taken only when the user asks', async ({ pag
   expect(before).toEqual([expect.stringMatching(/precache/)])
   // What the hand-written worker before Serwist left: a cache per build, which the next worker deletes.
   await page.evaluate(async () => (await caches.open('cadence-old-build')).put('/old', new Response('old')))
+  // The device's photo cache, which may hold photos still to upload (SPEC M6): no update touches it.
+  await page.evaluate(async () => (await caches.open('cadence-media')).put('/media-cache/kept', new Response('photo')))
   const second = await mark(page)
 
   const original = readFileSync(worker, 'utf8')
@@ -49,8 +51,9 @@ test('a new version is offered, and taken only when the user asks', async ({ pag
     expect(await marker(page)).toBeNull()
     await expect(page.getByRole('heading', { level: 1, name: "Ann's library" })).toBeVisible()
     await expect(prompt).toBeHidden()
-    // The new version kept the precache and deleted the old worker's cache.
-    await expect.poll(() => page.evaluate(() => caches.keys())).toEqual(before)
+    // The new version kept the precache and the photos, and deleted the old worker's cache.
+    await expect.poll(() => page.evaluate(() => caches.keys().then((keys) => keys.sort()))).toEqual([...before, 'cadence-media'].sort())
+    expect(await page.evaluate(async () => (await (await caches.open('cadence-media')).match('/media-cache/kept'))?.text())).toBe('photo')
   } finally {
     writeFileSync(worker, original)
   }

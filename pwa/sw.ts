@@ -16,6 +16,7 @@
  *   button of components/service-worker.tsx); the first one claims its clients at once.
  */
 import { NetworkOnly, Serwist, type PrecacheEntry, type SerwistGlobalConfig, type SerwistPlugin } from 'serwist'
+import { MEDIA_CACHE_NAME } from '../sync/client/media/blob-store'
 import { shellFor, SHELL_PARAM, type ShellKind, type ShellRoutes } from './precache'
 
 declare global {
@@ -91,8 +92,11 @@ const serwist = new Serwist({
 })
 
 // The hand-written worker this one replaces kept everything in a cache per build ("cadence-<build id>").
+// The device's photo cache is not the app's: it holds photos still to upload (SPEC M6), and no
+// deploy may touch it.
 self.addEventListener('activate', (event) => {
-  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith('cadence-')).map((k) => caches.delete(k)))))
+  const old = (key: string) => key.startsWith('cadence-') && key !== MEDIA_CACHE_NAME
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter(old).map((k) => caches.delete(k)))))
 })
 
 // Tabs still running the build before this worker ask for the switch with the old message, a
