@@ -74,7 +74,7 @@ export function PhotoSettings() {
             <label className="flex flex-wrap items-center justify-between gap-2">
               Space for photos
               <Select value={u.budgetIsDefault ? '' : String(u.budgetBytes)} onChange={(e) => void setBudget(e.target.value)}>
-                <option value="">Default{u.budgetIsDefault ? ` (${formatBytes(u.budgetBytes)})` : ''}</option>
+                <option value="">Default ({formatBytes(u.defaultBudgetBytes)})</option>
                 {[...new Set([...budgets, ...(u.budgetIsDefault ? [] : [u.budgetBytes])])]
                   .sort((a, b) => a - b)
                   .map((bytes) => (

@@ -224,7 +224,7 @@ test('[M11] the default budget is a fifth of the quota within 50 MiB and 1 GiB, 
 
   const device = photos({ estimate: async () => ({ quota: 1000 * MiB }) })
   await device.setBudget(80 * MiB)
-  expect(await device.usage()).toMatchObject({ budgetBytes: 80 * MiB, budgetIsDefault: false })
+  expect(await device.usage()).toMatchObject({ budgetBytes: 80 * MiB, budgetIsDefault: false, defaultBudgetBytes: 200 * MiB })
   await device.setBudget(null)
   expect(await device.usage()).toMatchObject({ budgetBytes: 200 * MiB, budgetIsDefault: true })
   await expect(device.setBudget(-1)).rejects.toThrow('a whole number of bytes')

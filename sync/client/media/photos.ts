@@ -27,6 +27,8 @@ export type PhotoUsage = {
   usedBytes: number
   budgetBytes: number
   budgetIsDefault: boolean
+  /** What the default budget comes to on this device (M11), whether or not it is the one in use. */
+  defaultBudgetBytes: number
   pendingUploads: number
   pendingBytes: number
   failedUploads: { sha256: string; error: string }[]
@@ -230,11 +232,16 @@ export class DevicePhotos {
   async budget(): Promise<{ bytes: number; isDefault: boolean }> {
     const [settings] = await this.db.select().from(localMediaSettings).where(eq(localMediaSettings.id, 1))
     if (settings?.budgetBytes != null) return { bytes: settings.budgetBytes, isDefault: false }
+    return { bytes: await this.defaultBudget(), isDefault: true }
+  }
+
+  /** The default budget for this origin's quota, asked of the browser once. */
+  private async defaultBudget(): Promise<number> {
     this.quota ??= (this.options.estimate?.() ?? Promise.resolve({} as { quota?: number })).then(
       (estimate) => estimate.quota,
       () => undefined,
     )
-    return { bytes: defaultBudget(await this.quota), isDefault: true }
+    return defaultBudget(await this.quota)
   }
 
   /** Sets the cache's budget in bytes (null: the default), then keeps within it. */
@@ -265,6 +272,7 @@ export class DevicePhotos {
       usedBytes: await cacheBytes(this.db),
       budgetBytes: budget.bytes,
       budgetIsDefault: budget.isDefault,
+      defaultBudgetBytes: await this.defaultBudget(),
       pendingUploads: Number(pending?.n ?? 0),
       pendingBytes: Number(pending?.bytes ?? 0),
       failedUploads: failed.map((f) => ({ sha256: f.sha256, error: f.error ?? 'The server refused this photo.' })),
