@@ -18,12 +18,17 @@ export function SignOutButton() {
       disabled={pending || !device}
       onClick={async () => {
         if (!device) return
-        const unsynced = (await device.refreshStatus()).pending
+        const status = await device.refreshStatus()
+        const unsynced = status.pending
+        // Photo bytes still to upload are lost with the device's cache too (SPEC M12).
+        const photos = status.uploads.pending
+        const lost = [
+          unsynced > 0 ? `${unsynced} change${unsynced === 1 ? '' : 's'}` : null,
+          photos > 0 ? `photos not yet uploaded (${photos} file${photos === 1 ? '' : 's'})` : null,
+        ].filter((part) => part !== null)
         if (
-          unsynced > 0 &&
-          !window.confirm(
-            `${unsynced} change${unsynced === 1 ? ' has' : 's have'} not reached the server yet and will be lost if you sign out now. Sign out anyway?`,
-          )
+          lost.length > 0 &&
+          !window.confirm(`${lost.join(' and ')} have not reached the server yet and will be lost if you sign out now. Sign out anyway?`)
         ) {
           return
         }

@@ -51,8 +51,9 @@ export const mediaPathPrefix = '/api/media/'
 export const mediaPath = (sha256: string) => `${mediaPathPrefix}${sha256}`
 
 /**
- * What a `PUT` of a blob answers, besides an error: `stored`, the bytes were new to the server;
- * `held`, it had them already (uploaded before, by this account or another). Either way every
+ * What a `PUT` of a blob answers, besides an error: `stored` (201), the bytes sent were checked
+ * and are held for the caller (whether another account had sent them before is not said);
+ * `held` (200), the caller had uploaded them before, and the body was not read. Either way every
  * photo of the caller's that names the hash is marked uploaded once both of its blobs are held.
  */
 export const mediaPutResponseSchema = z.object({

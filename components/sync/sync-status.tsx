@@ -47,8 +47,10 @@ function OtherAccount({ device, status }: { device: Device | null; status: Devic
           disabled={busy || !device}
           onClick={async () => {
             if (!device) return
-            const pending = (await device.refreshStatus()).pending
-            if (!window.confirm(`Discard ${changes(pending)} of ${who}? They have not reached the server and will be lost.`)) return
+            const { pending, uploads } = await device.refreshStatus()
+            const photos = uploads.pending > 0 ? ` and photos not yet uploaded (${uploads.pending} files)` : ''
+            if (!window.confirm(`Discard ${changes(pending)}${photos} of ${who}? They have not reached the server and will be lost.`))
+              return
             setBusy(true)
             await device.forgetAccount()
           }}

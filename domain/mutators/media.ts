@@ -24,8 +24,12 @@ export const photoSchema = z.object({
 })
 export type PhotoInput = z.input<typeof photoSchema>
 
+/**
+ * The caller's entry, locked: two devices attaching to one entry at once take turns, so the
+ * photo limit and the order see each other's links (P7).
+ */
 async function requireOwnEntry(ctx: MutationContext, entryId: string) {
-  const [entry] = await ctx.tx.select({ id: entries.id, userId: entries.userId }).from(entries).where(eq(entries.id, entryId))
+  const [entry] = await ctx.tx.select({ id: entries.id, userId: entries.userId }).from(entries).where(eq(entries.id, entryId)).for('update')
   if (!entry || entry.userId !== ctx.userId) throw notFound('The entry')
   return entry
 }

@@ -165,7 +165,8 @@ export async function openDevice(options: DeviceOptions): Promise<Device | null>
     const state = await initDevice(database.db, { deviceId: newId(), userId })
     device = new Device(options, state.deviceId, userId, session)
     await device.start()
-    if (session === 'other-account' && device.status.pending === 0) {
+    // Photos still to upload are the account's too: their bytes would go with the device (M12).
+    if (session === 'other-account' && device.status.pending === 0 && device.status.uploads.pending === 0) {
       // After the caller has subscribed to the status, which then says the device signed out.
       const forgetting = device
       setTimeout(() => void forgetting.forgetAccount().catch(() => undefined), 0)
@@ -334,6 +335,9 @@ export class Device {
           this.verifySession = true
           this.setSession('lost')
         }
+        // "No photo of yours names it" ends an upload for good (M7): first make sure it was asked
+        // under this account's session, not another's signed in a moment ago in another tab.
+        if (error instanceof TransportError && error.kind === 'not-found') await this.checkSession()
         throw error
       }
     }

@@ -28,6 +28,13 @@ import type { z } from 'zod'
 export type PullParams = { deviceId: string; offset: number; limit?: number; waitMs?: number; signal?: AbortSignal }
 export type SnapshotParams = { deviceId: string; sinceMutationId?: number; signal?: AbortSignal }
 
+/** How long a photo's upload, and its download, may take before the device gives it up (M7, M10). */
+const MEDIA_PUT_TIMEOUT_MS = 260_000
+const MEDIA_GET_TIMEOUT_MS = 60_000
+
+/** `signal`, and a timeout of `ms`, whichever ends first. */
+const within = (ms: number, signal?: AbortSignal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms))
+
 export interface Transport {
   push(request: PushRequest): Promise<PushResponse>
   pull(params: PullParams): Promise<PullResponse | MustRefetch>
@@ -147,12 +154,14 @@ export class HttpTransport implements Transport, MediaTransport {
   }
 
   async putMedia(sha256: string, bytes: Uint8Array, mimeType: string, signal?: AbortSignal): Promise<'stored' | 'held'> {
+    // A connection that went half-open (wifi to mobile) must not hold the upload queue for ever:
+    // past the server's own body deadline (240 s, M8) it is given up, and retried.
     const response = await this.mediaRequest(mediaPath(sha256), {
       method: 'PUT',
       // Browsers set the length themselves (and ignore this); a fetch in process needs it (M8).
       headers: { 'content-type': mimeType, 'content-length': String(bytes.byteLength) },
       body: bytes as BodyInit,
-      signal,
+      signal: within(MEDIA_PUT_TIMEOUT_MS, signal),
     })
     const answer = await readAnswer(response, mediaPutResponseSchema, 'upload')
     if (answer.sha256 !== sha256) throw new TransportError('server', 'The server answered an upload for other bytes.')
@@ -162,7 +171,7 @@ export class HttpTransport implements Transport, MediaTransport {
   async getMedia(sha256: string, signal?: AbortSignal): Promise<Blob | null> {
     let response: Response
     try {
-      response = await this.mediaRequest(mediaPath(sha256), { signal })
+      response = await this.mediaRequest(mediaPath(sha256), { signal: within(MEDIA_GET_TIMEOUT_MS, signal) })
     } catch (error) {
       if (error instanceof TransportError && error.kind === 'not-found') return null
       throw error

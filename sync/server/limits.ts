@@ -34,10 +34,15 @@ export const SYNC_LIMITS = {
   /** The `Retry-After` of a refused snapshot or a missed deadline, in seconds. */
   retryAfterSeconds: 5,
   /**
-   * Photo uploads whose bodies are read at once (SPEC M8); more are answered 429 with
-   * `Retry-After`. Each holds at most `MAX_MEDIA_BYTES` (8 MiB) in memory: 64 MiB in all.
+   * Photo uploads being read and stored at once (SPEC M8), in all and for one account; more are
+   * answered 429 with `Retry-After`. Each holds at most `MAX_MEDIA_BYTES` (8 MiB) and its copy
+   * for the driver until stored: about 130 MiB in all. One account's slow uploads leave six
+   * places to everyone else.
    */
   mediaUploadsAtOnce: 8,
+  mediaUploadsPerUser: 2,
+  /** Photo reads (GET) from the database at once, per process: each takes a connection and up to 8 MiB. */
+  mediaReadsAtOnce: 16,
   /**
    * How long a photo's body may take to arrive (SPEC M8; 408 past it). 8 MiB in 240 s is about
    * 280 kbit/s, a slow phone's uplink; a prepared photo (about 1.5 MiB) needs a fifth of that.

@@ -309,11 +309,25 @@ describe('bad input', () => {
     await expect.poll(() => uploadsReading(server.service)).toBe(1)
     const refused = await put(ann, sha(image), image as BodyInit)
     expect(refused.headers.get('retry-after')).toBe('5')
-    await expectError(refused, 429, /Too many photos are being uploaded at once \(at most 1\)/)
+    await expectError(refused, 429, /Too many photos are being uploaded at once \(at most 1, 2 for an account\)/)
     release('end')
     await expectError(await first, 400, /hash to/)
     expect(uploadsReading(server.service)).toBe(0)
     expect((await upload(ann, image)).status).toBe(201)
+  })
+
+  test('[M8] one account takes at most two places: another account still uploads beside its slow ones', async () => {
+    const [mine, theirs] = [jpeg(seed++), jpeg(seed++)]
+    await attach(ann, mine)
+    await attach(bob, theirs)
+    const slow = [heldBody(mine.slice(0, 100)), heldBody(mine.slice(0, 100))]
+    const puts = slow.map(({ body }) => put(ann, sha(mine), body))
+    await expect.poll(() => uploadsReading(server.service)).toBe(2)
+    await expectError(await put(ann, sha(mine), mine as BodyInit), 429, /2 for an account/)
+    expect((await upload(bob, theirs)).status).toBe(201)
+    for (const { release } of slow) release('end')
+    for (const p of puts) await expectError(await p, 400, /hash to/)
+    expect(uploadsReading(server.service)).toBe(0)
   })
 
   test('[M8] a body that stalls, or trickles past the deadline, is cut with 408 and gives its place back', async () => {
@@ -348,7 +362,7 @@ describe('stored once', () => {
     expect(await blobCount(image)).toBe(1)
   })
 
-  test('[M8] a second user with a photo of the same bytes gets held, once his own upload is checked, and his photo is uploaded', async () => {
+  test('[M8] a second user with a photo of the same bytes, once his own upload is checked, is answered as the first was (not told another had them), and his photo is uploaded', async () => {
     const image = jpeg(21)
     const annsPhoto = await attach(ann, image)
     const bobsPhoto = await attach(bob, image)
@@ -357,7 +371,7 @@ describe('stored once', () => {
     // Knowing the hash is not enough: Bob's body is read and checked although the bytes are held.
     await expectError(await put(bob, sha(image), jpeg(22) as BodyInit), 400, /hash to/)
     expect(await uploadedAt(bobsPhoto)).toBeNull()
-    expect((await upload(bob, image)).body).toMatchObject({ result: 'held' })
+    expect(await upload(bob, image)).toMatchObject({ status: 201, body: { result: 'stored' } })
     expect(await uploadedAt(bobsPhoto)).toBeInstanceOf(Date)
     expect(await uploadedAt(annsPhoto)).toBeInstanceOf(Date)
     expect(await blobCount(image)).toBe(1)

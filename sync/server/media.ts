@@ -53,21 +53,28 @@ async function noteHolder(db: Db, userId: string, sha: string) {
 }
 
 /**
- * Counts the photo bodies a server process reads at once (SPEC M8). Per process, like the
- * snapshot gate: instances behind a load balancer each keep their own.
+ * Counts the photo uploads (or reads) a server process serves at once, in all and per account
+ * (SPEC M8). Per process, like the snapshot gate: instances behind a load balancer each keep
+ * their own.
  */
-class UploadGate {
+class MediaGate {
   private reading = 0
+  private readonly byUser = new Map<string, number>()
 
-  /** A place, or null when `limit` bodies are being read; the function gives it back once. */
-  enter(limit: number): (() => void) | null {
-    if (this.reading >= limit) return null
+  /** A place, or null when `limit` are served (or `perUser` for this user); the function gives it back once. */
+  enter(userId: string, limit: number, perUser = limit): (() => void) | null {
+    const mine = this.byUser.get(userId) ?? 0
+    if (this.reading >= limit || mine >= perUser) return null
     this.reading += 1
+    this.byUser.set(userId, mine + 1)
     let left = false
     return () => {
       if (left) return
       left = true
       this.reading -= 1
+      const rest = (this.byUser.get(userId) ?? 1) - 1
+      if (rest > 0) this.byUser.set(userId, rest)
+      else this.byUser.delete(userId)
     }
   }
 
@@ -76,12 +83,16 @@ class UploadGate {
   }
 }
 
-const gates = new WeakMap<SyncService, UploadGate>()
-function gateOf(service: SyncService): UploadGate {
+const gates = new WeakMap<SyncService, { uploads: MediaGate; reads: MediaGate }>()
+function gatesOf(service: SyncService) {
   let gate = gates.get(service)
-  if (!gate) gates.set(service, (gate = new UploadGate()))
+  if (!gate) gates.set(service, (gate = { uploads: new MediaGate(), reads: new MediaGate() }))
   return gate
 }
+const gateOf = (service: SyncService) => gatesOf(service).uploads
+
+const busy = (message: string, limits: SyncLimits) =>
+  new HttpError(429, { type: 'error', message } satisfies ErrorResponse, { 'retry-after': String(limits.retryAfterSeconds) })
 
 /** Photo bodies `service` is reading now (SPEC M8). */
 export function uploadsReading(service: SyncService): number {
@@ -235,27 +246,31 @@ export function handleMediaPut(service: SyncService, request: Request, sha: stri
       await markUploaded(service.db, userId, sha)
       return putAnswer(200, sha, 'held')
     }
-    const leave = gateOf(service).enter(limits.mediaUploadsAtOnce)
+    const leave = gateOf(service).enter(userId, limits.mediaUploadsAtOnce, limits.mediaUploadsPerUser)
     if (!leave) {
-      const message = `Too many photos are being uploaded at once (at most ${limits.mediaUploadsAtOnce}); nothing was lost. The upload is retried shortly.`
-      throw new HttpError(429, { type: 'error', message } satisfies ErrorResponse, { 'retry-after': String(limits.retryAfterSeconds) })
+      throw busy(
+        `Too many photos are being uploaded at once (at most ${limits.mediaUploadsAtOnce}, ${limits.mediaUploadsPerUser} for an account); nothing was lost. The upload is retried shortly.`,
+        limits,
+      )
     }
-    let blob: Received
+    // The place is held until the bytes are stored: until then they are in memory.
     try {
-      blob = await readBlob(request, limits, declared)
+      const blob = await readBlob(request, limits, declared)
+      if (blob.sha256 !== sha) {
+        throw refusal(
+          400,
+          `The bytes sent hash to ${blob.sha256}, not to ${sha}: the upload was damaged or is another photo. Nothing was stored.`,
+        )
+      }
+      await keepBlob(service.db, blob)
+      await noteHolder(service.db, userId, sha)
     } finally {
       leave()
     }
-    if (blob.sha256 !== sha) {
-      throw refusal(
-        400,
-        `The bytes sent hash to ${blob.sha256}, not to ${sha}: the upload was damaged or is another photo. Nothing was stored.`,
-      )
-    }
-    const result = await keepBlob(service.db, blob)
-    await noteHolder(service.db, userId, sha)
     await markUploaded(service.db, userId, sha)
-    return putAnswer(result === 'stored' ? 201 : 200, sha, result)
+    // Stored, for whoever proved holding the bytes with this upload: whether another account had
+    // sent them before is nobody else's business (M8).
+    return putAnswer(201, sha, 'stored')
   })
 }
 
@@ -302,6 +317,7 @@ export function handleMediaGet(service: SyncService, request: Request, sha: stri
   return guarded(async () => {
     const userId = await requireUser(service, request)
     requireHash(sha)
+    const limits = limitsOf(service)
     const [blob] = await rows<{ mime_type: string; byte_size: number }>(
       service.db,
       sql`select b.mime_type, b.byte_size from media_blobs b
@@ -338,10 +354,12 @@ export function handleMediaGet(service: SyncService, request: Request, sha: stri
     if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`
     const status = range ? 206 : 200
     if (request.method === 'HEAD') return new Response(null, { status, headers })
+    const leave = gatesOf(service).reads.enter(userId, limits.mediaReadsAtOnce)
+    if (!leave) throw busy(`Too many photos are being read at once (at most ${limits.mediaReadsAtOnce}); try again shortly.`, limits)
     const [read] = await rows<{ data: Uint8Array }>(
       service.db,
       sql`select substring(data from ${start + 1} for ${length}) as data from media_blobs where sha256 = ${sha}`,
-    )
+    ).finally(leave)
     // Collected between the two reads (its last photo removed meanwhile): as if never there.
     if (!read) throw notFound()
     return new Response(new Uint8Array(read.data), { status, headers })

@@ -122,7 +122,11 @@ export class DevicePhotos {
             await tx
               .insert(localUploads)
               .values({ sha256: part.sha256, mimeType: part.mimeType, byteSize: part.bytes.byteLength, mutationId, createdAt: at })
-              .onConflictDoUpdate({ target: localUploads.sha256, set: { mutationId: sql`excluded.mutation_id` } })
+              .onConflictDoUpdate({
+                target: localUploads.sha256,
+                // Attached again: a new chance, whatever became of the earlier upload.
+                set: { mutationId: sql`excluded.mutation_id`, failedAt: null, lastError: null, attempts: 0, nextAttemptAt: null },
+              })
             await tx
               .insert(localMediaCache)
               .values({ sha256: part.sha256, byteSize: part.bytes.byteLength, storedAt: at, viewedAt: at })
