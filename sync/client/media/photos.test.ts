@@ -14,16 +14,15 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { rows } from '@/db/rows'
 import { media } from '@/db/schema'
 import { localMediaCache, localOutbox, localUploads } from '@/db/schema/local'
-import { testPglite, type TestPglite } from '@/db/testing/pglite'
+import type { TestPglite } from '@/db/testing/pglite'
 import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
-import { sha256Hex } from '@/domain/media'
-import { strengthActivity, world } from '@/domain/testing/world'
 import type { PreparedPhoto } from '@/media/prepare'
-import { SyncClient, initDevice } from '../client'
-import { TransportError, type MediaTransport, type Transport } from '../transport'
+import type { SyncClient } from '../client'
+import { TransportError, type MediaTransport } from '../transport'
 import { MemoryBlobStore, type BlobStore } from './blob-store'
 import { DevicePhotos, FALLBACK_BUDGET, ORPHAN_AGE_MS, type DevicePhotosOptions } from './photos'
+import { blobOf, deviceWithEntry, photoOf } from './testing'
 
 const MiB = 1024 * 1024
 
@@ -51,45 +50,15 @@ class FakeMedia implements MediaTransport {
   }
 }
 
-const noSync: Transport = {
-  push: () => Promise.reject(new Error('not in this test')),
-  pull: () => Promise.reject(new Error('not in this test')),
-  snapshot: () => Promise.reject(new Error('not in this test')),
-}
-
-/** A JPEG-looking blob of `size` bytes, different for each `seed`. */
-async function blobOf(seed: number, size: number) {
-  const bytes = new Uint8Array(size)
-  for (let i = 0; i < size; i++) bytes[i] = (seed * 31 + i * 7) & 0xff
-  bytes.set([0xff, 0xd8, 0xff, 0xe0, seed & 0xff, (seed >> 8) & 0xff])
-  return { bytes, sha256: await sha256Hex(bytes), mimeType: 'image/jpeg' as const }
-}
-
-async function photoOf(seed: number, { image = 4000, thumbnail = 500 } = {}): Promise<PreparedPhoto> {
-  return { image: await blobOf(seed * 2, image), thumbnail: await blobOf(seed * 2 + 1, thumbnail), width: 2048, height: 1536 }
-}
-
 let local: TestPglite
 let client: SyncClient
 let blobs: BlobStore
 let server: FakeMedia
 let clock: Date
-let userId: string
 let entryId: string
 
 beforeEach(async () => {
-  local = await testPglite('device')
-  const w = world({ ...local, runtime: 'device' })
-  const ann = await w.user('Ann')
-  userId = ann.id
-  const squat = strengthActivity(ann.libraryId, 'Squat')
-  await w.ok(ann.id, 'createActivity', squat.args)
-  entryId = newId()
-  await w.ok(ann.id, 'logEntry', {
-    entry: { id: entryId, activityId: squat.ids.id, performedAt: '2026-11-12T07:30:00.000Z', values: { [squat.ids.reps]: 5 } },
-  })
-  await initDevice(local.db, { deviceId: newId(), userId })
-  client = new SyncClient({ db: local.db, transport: noSync, deviceId: newId(), userId })
+  ;({ local, client, entryId } = await deviceWithEntry())
   clock = new Date('2026-11-12T08:00:00.000Z')
   blobs = new MemoryBlobStore(() => clock)
   server = new FakeMedia()

@@ -136,7 +136,7 @@ test('[M7] a photo attached offline on A uploads once after its attach is pushed
   expect(await b.photos.load(photo.image.sha256)).not.toBeNull()
   expect(mediaRequests).toHaveLength(2)
   expect((await b.photos.usage()).usedBytes).toBe(66_000)
-})
+}, 120_000)
 
 test('[M7] [M12] a photo removed before its upload: the server answers 404 for its blobs, their entries end, and its bytes are swept once the removal has synced', async () => {
   mediaRequests = []
@@ -158,4 +158,4 @@ test('[M7] [M12] a photo removed before its upload: the server answers 404 for i
   expect(mediaRequests).toEqual([`PUT ${photo.thumbnail.sha256}`, `PUT ${photo.image.sha256}`])
   expect(await a.blobs.keys()).toEqual([])
   expect((await a.photos.usage()).usedBytes).toBe(0)
-})
+}, 120_000)

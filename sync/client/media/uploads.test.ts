@@ -15,18 +15,19 @@ import { eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { rows } from '@/db/rows'
 import { localOutbox, localSyncState, localUploads } from '@/db/schema/local'
-import { testPglite, type TestPglite } from '@/db/testing/pglite'
-import { newId } from '@/domain/ids'
+import type { TestPglite } from '@/db/testing/pglite'
 import { sha256Hex } from '@/domain/media'
-import { strengthActivity, world } from '@/domain/testing/world'
-import type { PreparedPhoto } from '@/media/prepare'
-import { SyncClient, initDevice } from '../client'
+import type { SyncClient } from '../client'
 import { openDevice, type ChannelLike, type LockManagerLike } from '../device'
 import type { PullResponse } from '../../protocol'
 import { TransportError, type MediaTransport, type Transport } from '../transport'
 import { MemoryBlobStore } from './blob-store'
 import { DevicePhotos } from './photos'
+import { deviceWithEntry, photoOf } from './testing'
 import { UploadQueue, backoffMs, type UploadQueueOptions } from './uploads'
+
+/** Blobs the size of a small photo's. */
+const photoOfSize = (seed: number) => photoOf(seed, { image: 3000, thumbnail: 300 })
 
 type Answer = 'stored' | 'held' | TransportError
 
@@ -53,22 +54,6 @@ class FakeMedia implements MediaTransport {
 
 const offline = () => new TransportError('offline', 'The server cannot be reached.')
 
-const noSync: Transport = {
-  push: () => Promise.reject(new Error('not in this test')),
-  pull: () => Promise.reject(new Error('not in this test')),
-  snapshot: () => Promise.reject(new Error('not in this test')),
-}
-
-async function blobOf(seed: number, size: number) {
-  const bytes = new Uint8Array(size)
-  for (let i = 0; i < size; i++) bytes[i] = (seed * 13 + i * 5) & 0xff
-  bytes.set([0xff, 0xd8, 0xff, 0xe0, seed & 0xff])
-  return { bytes, sha256: await sha256Hex(bytes), mimeType: 'image/jpeg' as const }
-}
-async function photoOf(seed: number): Promise<PreparedPhoto> {
-  return { image: await blobOf(seed * 2, 3000), thumbnail: await blobOf(seed * 2 + 1, 300), width: 2048, height: 1536 }
-}
-
 let local: TestPglite
 let client: SyncClient
 let blobs: MemoryBlobStore
@@ -78,18 +63,7 @@ let userId: string
 let entryId: string
 
 beforeEach(async () => {
-  local = await testPglite('device')
-  const w = world({ ...local, runtime: 'device' })
-  const ann = await w.user('Ann')
-  userId = ann.id
-  const squat = strengthActivity(ann.libraryId, 'Squat')
-  await w.ok(ann.id, 'createActivity', squat.args)
-  entryId = newId()
-  await w.ok(ann.id, 'logEntry', {
-    entry: { id: entryId, activityId: squat.ids.id, performedAt: '2026-11-12T07:30:00.000Z', values: { [squat.ids.reps]: 5 } },
-  })
-  await initDevice(local.db, { deviceId: newId(), userId })
-  client = new SyncClient({ db: local.db, transport: noSync, deviceId: newId(), userId })
+  ;({ local, client, userId, entryId } = await deviceWithEntry())
   clock = new Date('2026-11-12T08:00:00.000Z')
   blobs = new MemoryBlobStore(() => clock)
   server = new FakeMedia()
@@ -106,7 +80,7 @@ const pushed = () => local.db.delete(localOutbox)
 const entries = () => local.db.select().from(localUploads).orderBy(localUploads.id)
 
 test('[M7] an upload waits until its attach has left the outbox, then goes thumbnail first, one blob at a time', async () => {
-  const photo = await photoOf(1)
+  const photo = await photoOfSize(1)
   await photos().attach(entryId, photo)
   const uploads = queue()
 
@@ -122,7 +96,7 @@ test('[M7] an upload waits until its attach has left the outbox, then goes thumb
 })
 
 test('[M7] photos go in the order attached; one whose attach is still queued waits without holding up the others', async () => {
-  const [a, b, c] = [await photoOf(1), await photoOf(2), await photoOf(3)]
+  const [a, b, c] = [await photoOfSize(1), await photoOfSize(2), await photoOfSize(3)]
   await photos().attach(entryId, a)
   await photos().attach(entryId, b)
   await pushed()
@@ -132,7 +106,7 @@ test('[M7] photos go in the order attached; one whose attach is still queued wai
 })
 
 test('[M7] a failure backs off 1 s doubling to 30 s, holding every upload, and honours Retry-After; then the blob goes once', async () => {
-  const photo = await photoOf(1)
+  const photo = await photoOfSize(1)
   await photos().attach(entryId, photo)
   await pushed()
   const uploads = queue()
@@ -173,7 +147,7 @@ test('[M7] a failure backs off 1 s doubling to 30 s, holding every upload, and h
 })
 
 test('[M7] reconnecting ends the wait at once', async () => {
-  await photos().attach(entryId, await photoOf(1))
+  await photos().attach(entryId, await photoOfSize(1))
   await pushed()
   const uploads = queue()
   server.script = [offline()]
@@ -184,7 +158,7 @@ test('[M7] reconnecting ends the wait at once', async () => {
 })
 
 test('[M7] stored, held and 404 end an entry; another refusal keeps it failed with the server’s words; bytes gone from the store fail it', async () => {
-  const [a, b, c] = [await photoOf(1), await photoOf(2), await photoOf(3)]
+  const [a, b, c] = [await photoOfSize(1), await photoOfSize(2), await photoOfSize(3)]
   for (const photo of [a, b, c]) await photos().attach(entryId, photo)
   await pushed()
   await blobs.delete(c.thumbnail.sha256)
@@ -211,7 +185,7 @@ test('[M7] stored, held and 404 end an entry; another refusal keeps it failed wi
 })
 
 test('[M7] the queue resumes where another left it: a new queue over the same database keeps the backoff and uploads what is left', async () => {
-  const photo = await photoOf(1)
+  const photo = await photoOfSize(1)
   await photos().attach(entryId, photo)
   await pushed()
   server.script = ['stored', offline()]
@@ -229,7 +203,7 @@ test('[M7] the queue resumes where another left it: a new queue over the same da
 
 test('[M12] a round that found the outbox empty sweeps; one with writes still queued does not', async () => {
   const sweep = vi.fn(async () => undefined)
-  await photos().attach(entryId, await photoOf(1))
+  await photos().attach(entryId, await photoOfSize(1))
   await queue({ sweep }).runOnce()
   expect(sweep).not.toHaveBeenCalled()
   await pushed()
@@ -238,7 +212,7 @@ test('[M12] a round that found the outbox empty sweeps; one with writes still qu
 })
 
 test('[M7] running, the queue uploads after a kick, stops on 401 until kicked again, and stops cleanly', async () => {
-  const photo = await photoOf(1)
+  const photo = await photoOfSize(1)
   await photos().attach(entryId, photo)
   const uploads = new UploadQueue({ db: local.db, blobs, transport: server })
   uploads.start()
@@ -306,7 +280,7 @@ test('[M7] the leading tab uploads a photo once its attach is pushed; sign-out c
   const device = await openDevice(await deviceOptions(server))
   expect(device).not.toBeNull()
   await vi.waitFor(() => expect(device!.status.leader).toBe(true))
-  const photo = await photoOf(1)
+  const photo = await photoOfSize(1)
   await device!.photos.attach(entryId, photo)
   // The loop pushes the attach; the settled outbox entry leaves only with the stream's record,
   // which this transport never sends: the test settles it as a pull would.
@@ -334,7 +308,7 @@ test('[M7] a photo attached in a tab that does not lead is uploaded by the leade
     locks: { request: (_n, _o, callback) => new Promise<void>((resolve) => (waiting = () => void callback().then(resolve))) },
   })
   expect(follower!.status.leader).toBe(false)
-  const photo = await photoOf(2)
+  const photo = await photoOfSize(2)
   await follower!.photos.attach(entryId, photo)
   await vi.waitFor(async () => expect((await local.db.select().from(localOutbox))[0]?.settledSeq).toBeGreaterThan(0))
   await local.db.delete(localOutbox).where(eq(localOutbox.name, 'attachMedia'))
