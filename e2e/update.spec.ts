@@ -31,7 +31,12 @@ test('a new version is offered, and taken only when the user asks', async ({ pag
   // What the hand-written worker before Serwist left: a cache per build, which the next worker deletes.
   await page.evaluate(async () => (await caches.open('cadence-old-build')).put('/old', new Response('old')))
   // The device's photo cache, which may hold photos still to upload (SPEC M6): no update touches it.
-  await page.evaluate(async () => (await caches.open('cadence-media')).put('/media-cache/kept', new Response('photo')))
+  // (Stamped as the device stamps a blob it stores: one of no photo's, left unstamped, is swept as
+  // a crash's leftover.)
+  await page.evaluate(async () => {
+    const headers = { 'x-cadence-stored-at': new Date().toISOString() }
+    await (await caches.open('cadence-media')).put('/media-cache/kept', new Response('photo', { headers }))
+  })
   const second = await mark(page)
 
   const original = readFileSync(worker, 'utf8')
