@@ -33,4 +33,7 @@ describe('pinned seeds', () => {
   test("seeds 29, 95, 145: after a restore the devices' own registrations (P1) took the head past the others' offsets before they pulled (B15, R1)", async () => {
     for (const seed of [29, 95, 145]) expect((await run(seed)).seed).toBe(seed)
   })
+  test('seed 295: Cat attached the bytes of a photo Bob had uploaded; her first upload of them is answered stored (M8: who holds bytes is nobody else’s business), which the fuzz took for storing them twice', async () => {
+    expect((await run(295)).seed).toBe(295)
+  })
 })

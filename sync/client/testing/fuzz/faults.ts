@@ -8,6 +8,7 @@ import { rows } from '@/db/rows'
 import { markRestored } from '@/sync/server/restore'
 import { quote, serverTables } from './pool'
 import type { MutatorArgs } from '@/domain/mutators'
+import { forgetBlobs } from './photos'
 import { attempt, queue } from './requests'
 import { attributesOf, viewOf } from './views'
 import { shortIds, type Device, type World } from './world'
@@ -94,6 +95,7 @@ export async function restoreServer(w: World) {
       w.log(`  ${d.name} #${id} is settled and dropped on the device, and forgotten by the restored server`)
     } else w.count('forgottenPending')
   }
+  await forgetBlobs(w)
   await w.serverExec(
     `set session_replication_role = replica;
      ${backupTables.map((t) => `delete from public.${quote(t)}; insert into public.${quote(t)} select * from fuzz_backup.${quote(t)};`).join('\n')}

@@ -86,8 +86,23 @@ function instant(rng: Rng): string {
 
 type Gen = (w: World, d: Device, view: View) => Promise<AnyMutation | undefined>
 
+/** A valid entry of `activityId` (every attribute given a valid value, if it has one). */
+export async function validEntry(w: World, d: Device, activityId: string): Promise<MutatorArgs<'logEntry'>> {
+  const values: Record<string, Value> = {}
+  for (const a of await attributesOf(d.db, activityId)) {
+    const value = a.retired ? undefined : validValue(w.rng, a)
+    if (value !== undefined) values[a.id] = value
+  }
+  return { entry: { id: w.rng.uuid(), activityId, performedAt: instant(w.rng), values } }
+}
+
 /** Mostly something the device can see; sometimes a stale or foreign id the simulation made. */
-function pickRef(rng: Rng, local: readonly { id: string }[], global: readonly { id: string }[], pLocal = 0.85): { id: string } | undefined {
+export function pickRef(
+  rng: Rng,
+  local: readonly { id: string }[],
+  global: readonly { id: string }[],
+  pLocal = 0.85,
+): { id: string } | undefined {
   if (local.length > 0 ? rng.chance(pLocal) : rng.chance(0.7)) return rng.maybe(local)
   return rng.maybe(global)
 }
@@ -338,6 +353,9 @@ export function remember(w: World, user: User, m: AnyMutation) {
       break
     case 'createLibrary':
       w.known.libraries.push({ id: m.args.id, ownerId: user.id })
+      break
+    case 'attachMedia':
+      w.known.media.push({ id: m.args.photo.id, userId: user.id, entryId: m.args.entryId })
       break
   }
 }

@@ -8,8 +8,10 @@
  * workouts of long notes near the body limit, some behind a proxy that answers 413 (B5, B1);
  * sessions that end and come back, so requests answer 401 meanwhile (A7); the server restored
  * from a backup it took earlier (B15, P2); two devices of one user editing different fields of
- * one entry offline (B14). At the end every device's session is back, every device syncs until
- * quiet, and the run checks:
+ * one entry offline (B14). Devices attach photos to entries, remove and reorder them, upload
+ * their bytes through the same faulty network and show them on other devices, within a small
+ * cache budget (issue 16, M5-M12: `photos.ts`). At the end every device's session is back, every
+ * device syncs and uploads until quiet, and the run checks:
  *
  * 1. every device holds exactly the server's rows of its scopes (R1), table by table;
  * 2. the server has a result for every mutation each device queued, under any id it pushed
@@ -19,17 +21,20 @@
  *    every applied creation is on the server (once: by its id) unless an applied mutation
  *    deleted it, and no rejected one left anything behind (P3, P4);
  * 3. every rejection is reported on its device with the server's code, and only those (B3, B4);
- * 4. nothing is left pending: no outbox, no undo log, every device at the server's head.
+ * 4. nothing is left pending: no outbox, no undo log, every device at the server's head;
+ * 5. every photo is uploaded and each blob reached the server once; every device's blob cache
+ *    holds the right bytes of its user's photos only, within its budget (`photos.ts` says how).
  *
- * Everything random comes from one seed (ids included), so a failing seed replays the same run.
+ * Everything random comes from one seed (ids included, but a photo's: `DevicePhotos` makes its
+ * own), so a failing seed replays the same run.
  * The databases are made once per test file ({@link fuzzEnv}) and reset between seeds.
  *
  * The devices speak through the real wire client (`HttpTransport`), whose `fetch` goes through
  * a scripted hold (`../network.ts`), the fuzz's faulty network (`./network.ts`) and the route
  * handlers in process. The parts, in the order a seed uses them: `rng`, `server` (the simulated
  * server), `network`, `pool` (the databases), `world` (one seed's state), `setup`, `requests`
- * (answering held requests), `views`, `generators` (random mutations), `faults`, `steps`,
- * `invariants`.
+ * (answering held requests), `views`, `generators` (random mutations), `faults`, `photos`,
+ * `steps`, `invariants`; `suite` runs seeds in the test files.
  */
 import { check, quiesce } from './invariants'
 import type { FuzzEnv } from './pool'

@@ -6,6 +6,7 @@ import { picture, pictureDiff } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
 import { readState } from '../../replica'
 import { deviceIdIn, everySessionBack } from './faults'
+import { pendingUploads, photoProblems, showPhotos, uploadAll } from './photos'
 import { attempt } from './requests'
 import { shortIds, type Device, type Queued, type World } from './world'
 
@@ -14,7 +15,7 @@ async function head(db: Db): Promise<number> {
   return Number(row!.seq)
 }
 
-/** What keeps devices from being settled: behind the server's head, or writes in the outbox. */
+/** What keeps devices from being settled: behind the server's head, writes in the outbox, or photos to upload. */
 async function unsettled(w: World): Promise<string[]> {
   const seq = await head(w.server.db)
   const found: string[] = []
@@ -24,17 +25,23 @@ async function unsettled(w: World): Promise<string[]> {
       d.db,
       sql`select mutation_id::int as id, name, settled_seq::text as settled, local_error as error from local_outbox order by mutation_id`,
     )
-    if (state.syncedSeq !== seq || outbox.length > 0) {
+    const uploads = await pendingUploads(d)
+    if (state.syncedSeq !== seq || outbox.length > 0 || uploads > 0) {
       const entries = outbox.map((e) => `#${e.id} ${e.name} settled at ${e.settled ?? 'nothing'}${e.error ? ` (${e.error})` : ''}`)
       found.push(
-        `${d.name} (${d.client.deviceId.slice(0, 6)}) at ${state.syncedSeq} (the server at ${seq}), outbox [${entries.join(', ')}]`,
+        `${d.name} (${d.client.deviceId.slice(0, 6)}) at ${state.syncedSeq} (the server at ${seq}), outbox [${entries.join(', ')}], ${uploads} uploads`,
       )
     }
   }
   return found
 }
 
-/** Every device online on a perfect network, syncing in turns until nothing changes. */
+/**
+ * Every device online on a perfect network, syncing in turns until nothing changes; after each
+ * round of syncs every device's upload queue runs (an upload marks its photo uploaded, which the
+ * next round brings to the others). The last round's uploads sweep each device's cache (M12)
+ * after it heard everything. Then each device shows a few of its user's photos (M10).
+ */
 export async function quiesce(w: World) {
   w.step++
   w.log('--- every device online; sync until quiet')
@@ -42,10 +49,13 @@ export async function quiesce(w: World) {
   await everySessionBack(w)
   for (let round = 1; ; round++) {
     for (const d of w.rng.shuffle(w.devices)) await attempt(w, d, `sync (round ${round})`, () => d.client.sync(), false)
+    await uploadAll(w, round)
     const behind = await unsettled(w)
-    if (behind.length === 0) return
-    if (round >= 4) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network: ${behind.join('; ')}`)
+    if (behind.length === 0) break
+    if (round >= 5) w.fail(`the devices did not settle after ${round} rounds of syncing on a perfect network: ${behind.join('; ')}`)
   }
+  w.log('--- every device shows some of its photos')
+  await showPhotos(w)
 }
 
 type ResultRow = { mutation_id: number; name: string; status: 'applied' | 'rejected'; error_code: string | null }
@@ -167,6 +177,7 @@ export async function check(w: World) {
     const c = created(q)
     if (c && times.has(c.id)) problems.push(`${d.name}: rejected #${id} ${q.name} left ${c.table} ${shortIds(c.id)} on the server`)
   }
+  problems.push(...(await photoProblems(w, applied, rejected)))
   for (const d of w.devices) {
     if (d.net.surprises.length > 0) problems.push(`${d.name}: the server failed unexpectedly: ${d.net.surprises.join('; ')}`)
   }

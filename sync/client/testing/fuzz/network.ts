@@ -4,7 +4,8 @@
  * any status but 200 and 409 (and for a photo's blob 201, 206, 304 and 404: M8, M9), or a
  * snapshot stream the server broke, is noted as a surprise (the server must not fail on anything
  * a device sends); and it counts what the devices were sent, for the seeds' coverage check, and
- * how often each blob was stored (`storedPuts`: a blob reaches the server once, M8).
+ * how often each blob's upload was answered stored (`storedPuts`: once for each account that
+ * uploads it, M8).
  */
 import { mediaPathPrefix, syncStatuses, type PullResponse, type PushRequest, type PushResponse, type SyncEndpoint } from '../../../protocol'
 import { Network, drain, kindOf, type RequestKind } from '../network'
@@ -18,7 +19,7 @@ export class FaultyNetwork extends Network {
   /** Every device id a push was sent under (a device registers anew after a restore, B15). */
   readonly deviceIds = new Set<string>()
   readonly surprises: string[] = []
-  /** How many times the server answered this device's PUT of a blob `stored` (201), by hash. */
+  /** How many times the server answered this device's PUT of a blob `stored` (201: its bytes read and kept, M8), by hash. */
   readonly storedPuts = new Map<string, number>()
   readonly seen = {
     mustRefetch: 0,

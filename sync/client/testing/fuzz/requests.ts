@@ -13,9 +13,7 @@ export async function queue(w: World, d: Device, m: AnyMutation): Promise<number
   remember(w, d.user, m)
   try {
     const id = await d.client.mutate(m.name, m.args as never)
-    d.queued.set(id, { name: m.name, args: m.args as Record<string, unknown>, step: w.step })
-    w.count('queued')
-    w.log(`${d.name} #${id} ${describeMutation(m)}`)
+    record(w, d, id, m)
     return id
   } catch (error) {
     if (!(error instanceof MutationError)) w.fail(`${d.name} mutate ${m.name} threw ${describeError(error)}`)
@@ -25,6 +23,13 @@ export async function queue(w: World, d: Device, m: AnyMutation): Promise<number
     w.log(`${d.name} refused ${describeMutation(m)}: ${error.code}`)
     return undefined
   }
+}
+
+/** Notes a mutation the device queued under `id`, for the final check of its result. */
+export function record(w: World, d: Device, id: number, m: AnyMutation) {
+  d.queued.set(id, { name: m.name, args: m.args as Record<string, unknown>, step: w.step })
+  w.count('queued')
+  w.log(`${d.name} #${id} ${describeMutation(m)}`)
 }
 
 /**
@@ -52,7 +57,9 @@ async function answer(w: World, d: Device, i: number, faults: boolean) {
   w.count(`${held.kind}:${fate}`)
   if (i > 0) w.count('reordered')
   if (fate !== 'deliver' || i > 0)
-    w.log(`  ${d.name} ${held.kind}${i > 0 ? ` (held #${i} first)` : ''} → ${fate}${d.net.online ? '' : ' (offline)'}`)
+    w.log(
+      `  ${d.name} ${held.kind === 'media' ? `media ${held.method}` : held.kind}${i > 0 ? ` (held #${i} first)` : ''} → ${fate}${d.net.online ? '' : ' (offline)'}`,
+    )
   switch (fate) {
     case 'deliver':
       return d.wire.deliver(i)

@@ -1,13 +1,17 @@
 import { applyMutation } from '@/domain/apply'
 import { handlerFetch } from '../../../server/testing/fetch'
 import { SyncClient, initDevice } from '../../client'
+import { MemoryBlobStore } from '../../media/blob-store'
+import { DevicePhotos } from '../../media/photos'
+import { UploadQueue } from '../../media/uploads'
 import { HttpTransport } from '../../transport'
 import { ScriptedFetch } from '../network'
 import { activityArgs, remember } from './generators'
 import { FaultyNetwork } from './network'
+import { recordingMutate } from './photos'
 import { resetDevice, resetServer, type FuzzEnv } from './pool'
 import { attempt } from './requests'
-import { World, describeMutation, type AnyMutation, type User } from './world'
+import { World, describeMutation, type AnyMutation, type Device, type User } from './world'
 
 /** Resets the pool and makes the seed's users, their sharing, and the devices. */
 export async function setup(seed: number, env: FuzzEnv): Promise<World> {
@@ -41,7 +45,22 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
     ...(cat ? [[cat, rng.int(0, 1)] as [User, number]] : []),
   ]
   for (const [user, n] of seedActivities) {
-    for (let i = 0; i < n; i++) await serverMutation(w, user, { name: 'createActivity', args: activityArgs(rng, user.libraryId) }, true)
+    for (let i = 0; i < n; i++) {
+      const activity = activityArgs(rng, user.libraryId)
+      await serverMutation(w, user, { name: 'createActivity', args: activity }, true)
+      // An entry or two logged already, for edits and photos to start from.
+      for (let e = rng.int(0, 2); e > 0; e--) {
+        const [reps] = activity.attributes ?? []
+        const values = reps ? { [reps.id]: rng.int(1, 12) } : {}
+        const entry = {
+          id: rng.uuid(),
+          activityId: activity.id,
+          performedAt: new Date(Date.UTC(2026, 0, rng.int(1, 28), 9)).toISOString(),
+          values,
+        }
+        await serverMutation(w, user, { name: 'logEntry', args: { entry } }, true)
+      }
+    }
   }
   // S4: each invitation is accepted by its invitee, which grants it.
   const share = async (owner: User, member: User, role: 'editor' | 'viewer') => {
@@ -77,9 +96,10 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
     // Some devices sit behind a proxy that takes less than the protocol's body limit (B5).
     if (rng.chance(0.5)) net.proxyLimit = rng.int(200_000, 700_000)
     const wire = new ScriptedFetch(net.fetch)
+    const transport = new HttpTransport({ fetch: wire.fetch })
     const client = new SyncClient({
       db: local.db,
-      transport: new HttpTransport({ fetch: wire.fetch }),
+      transport,
       deviceId: id,
       userId: user.id,
       deviceName: `d${i}`,
@@ -94,7 +114,30 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
         [7, 1000],
       ]),
     })
-    w.devices.push({ name: `d${i}(${user.name})`, user, id, db: local.db, net, wire, client, token, queued: new Map(), lost: new Set() })
+    // Photos as the Device wires them (sync/client/device.ts), on the same wire; the cache's
+    // budget a few photos' worth, so that it fills and evicts (M11).
+    const blobs = new MemoryBlobStore()
+    const photos = new DevicePhotos({ db: local.db, blobs, transport, mutate: recordingMutate(w, () => device) })
+    const uploads = new UploadQueue({ db: local.db, blobs, transport, sweep: () => photos.sweep() })
+    const budget = rng.int(3_000, 40_000)
+    await photos.setBudget(budget)
+    const device: Device = {
+      name: `d${i}(${user.name})`,
+      user,
+      id,
+      db: local.db,
+      net,
+      wire,
+      client,
+      photos,
+      uploads,
+      blobs,
+      budget,
+      token,
+      queued: new Map(),
+      lost: new Set(),
+    }
+    w.devices.push(device)
   }
   w.log(
     `users ${w.users.map((u) => `${u.name}=${u.id}`).join(' ')}; devices ${w.devices.map((d) => `${d.name}${d.net.online ? '' : ' offline'}`).join(', ')}`,

@@ -5,6 +5,7 @@ import { compact } from '../../../server/compact'
 import { TAG_NAMES, generators } from './generators'
 import { attempt, judge, outcome, queue, serve } from './requests'
 import { backupServer, offlineFieldEdits, restoreServer, sessionFault } from './faults'
+import { photoMutation, upload, uploadWhileSyncing, viewPhoto } from './photos'
 import { serverMutation } from './setup'
 import { viewOf } from './views'
 import { type AnyMutation, type Device, type World } from './world'
@@ -220,4 +221,9 @@ export const steps: (readonly [number, Step])[] = [
   [2, (w) => backupServer(w)],
   [5, (w) => restoreServer(w)],
   [3, (w) => offlineFieldEdits(w)],
+  // Photos (M5-M12): attached, removed, reordered; uploaded, alone or beside a push; shown elsewhere.
+  [14, photoMutation],
+  [5, upload],
+  [2, uploadWhileSyncing],
+  [5, viewPhoto],
 ]

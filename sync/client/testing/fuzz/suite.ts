@@ -68,6 +68,29 @@ export const coverageKinds = [
   // Grants and revocations while devices write (S2, P7).
   'membershipWhileWriting',
   'membershipDuringRush',
+  // Photos (M5-M12): attached (the same bytes again too), removed, reordered; uploads stored,
+  // held after a lost answer or a second PUT, dropped for a rejected attach (404), waiting for
+  // their attach, backing off; shown from the cache and downloaded; evicted over budget; a
+  // restore forgetting uploads.
+  'photos:attached',
+  'photos:sameBytes',
+  'photos:detached',
+  'photos:reordered',
+  'photos:uploaded',
+  'photos:uploadDropped',
+  'photos:uploadWaiting',
+  'photos:uploadBackoff',
+  'photos:downloaded',
+  'photos:shownFromCache',
+  'photos:notShown',
+  'media:stored',
+  'media:held',
+  'media:404',
+  'media:dropRequest',
+  'media:dropResponse',
+  'media:duplicate',
+  'evictions',
+  'holdersForgotten',
 ]
 
 /** Part `part` (1-based) of `parts` of the seeds [first, first + count): where it starts and how many. */

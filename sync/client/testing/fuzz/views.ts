@@ -10,6 +10,8 @@ export type View = {
   entries: { id: string; activityId: string }[]
   tags: { id: string; name: string }[]
   members: { libraryId: string; userId: string; role: string }[]
+  /** The user's photos on its entries (M5), in each entry's order. */
+  photos: { entryId: string; mediaId: string; sha256: string; thumbSha256: string | null; uploaded: boolean }[]
 }
 
 export async function viewOf(db: Db): Promise<View> {
@@ -20,7 +22,8 @@ export async function viewOf(db: Db): Promise<View> {
       'activities', (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'libraryId', library_id, 'deleted', deleted_at is not null) order by id), '[]') from activities),
       'entries', (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'activityId', activity_id) order by id), '[]') from entries),
       'tags', (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name) order by id), '[]') from tags),
-      'members', (select coalesce(jsonb_agg(jsonb_build_object('libraryId', library_id, 'userId', user_id, 'role', role) order by library_id, user_id), '[]') from library_members)
+      'members', (select coalesce(jsonb_agg(jsonb_build_object('libraryId', library_id, 'userId', user_id, 'role', role) order by library_id, user_id), '[]') from library_members),
+      'photos', (select coalesce(jsonb_agg(jsonb_build_object('entryId', l.entry_id, 'mediaId', l.media_id, 'sha256', m.sha256, 'thumbSha256', m.thumb_sha256, 'uploaded', m.uploaded_at is not null) order by l.entry_id, l.ordinal, l.media_id), '[]') from entry_media l join media m on m.id = l.media_id)
     ) as v`,
   )
   return row!.v

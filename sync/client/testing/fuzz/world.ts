@@ -2,6 +2,9 @@
 import type { Db } from '@/db/types'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import type { SyncClient } from '../../client'
+import type { MemoryBlobStore } from '../../media/blob-store'
+import type { DevicePhotos } from '../../media/photos'
+import type { UploadQueue } from '../../media/uploads'
 import type { ScriptedFetch } from '../network'
 import type { FaultyNetwork } from './network'
 import { Rng } from './rng'
@@ -19,6 +22,14 @@ export type Device = {
   net: FaultyNetwork
   wire: ScriptedFetch
   client: SyncClient
+  /** Its photos (M6, M10-M12) and upload queue (M7), over its blob cache and the same wire. */
+  photos: DevicePhotos
+  uploads: UploadQueue
+  blobs: MemoryBlobStore
+  /** Its blob cache's budget, small enough that eviction happens (M11). */
+  budget: number
+  /** The blob its page downloaded last, which its cache keeps even over budget (M11), if nothing was attached since. */
+  shown?: string
   /** Its own session's token (A7: the fuzz ends it and brings it back). */
   token: string
   /** What this device queued, by mutation id. */
@@ -74,7 +85,16 @@ export class World {
     entries: [] as { id: string; userId: string }[],
     activities: [] as { id: string; libraryId: string }[],
     libraries: [] as { id: string; ownerId: string }[],
+    media: [] as { id: string; userId: string; entryId: string }[],
   }
+  /** Every photo blob a device made, by hash: what the server and the caches must hold under it. */
+  readonly blobs = new Map<string, Uint8Array>()
+  /** The photos made, by user, for attaching the same bytes again (content addressing, M8). */
+  readonly photoBytes: { userId: string; image: string; thumbnail: string }[] = []
+  /** How many times a server restore forgot a stored blob, by hash (B15). */
+  readonly forgottenBlobs = new Map<string, number>()
+  /** How many times a restore forgot that a user holds a blob (M8), by `user:hash` (its next upload is stored again). */
+  readonly forgottenHolders = new Map<string, number>()
 
   constructor(
     readonly seed: number,
