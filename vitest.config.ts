@@ -27,7 +27,9 @@ export default defineConfig({
     exclude: ['node_modules/**', '.next/**', 'e2e/**', ...(hasPg ? [] : ['**/*.pg.test.ts'])],
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup.ts'],
-    testTimeout: 30_000,
+    // Two workers on two cores, beside PostgreSQL: the heaviest tests (a hundred 10 KB writes
+    // pushed, generated garbage) took 30-50 s under that load. A test that hangs still fails.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Both cores: Vitest's default leaves one idle on a two-core machine (CI's), and the suites

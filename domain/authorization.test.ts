@@ -29,6 +29,7 @@ const f = {} as {
   item: string
   ownEntry: string
   ownTag: string
+  ownPhoto: string
   /** An import of the owner's, and her own activity it writes to. */
   ownImport: string
   mine: ReturnType<typeof strengthActivity>['ids']
@@ -73,6 +74,8 @@ beforeAll(async () => {
   })
   f.ownTag = newId()
   await w.ok(owner, 'createTag', { id: f.ownTag, name: 'Heavy' })
+  f.ownPhoto = newId()
+  await w.ok(owner, 'attachMedia', { entryId: f.ownEntry, photo: photoArgs(f.ownPhoto) })
   f.mine = mine.ids
   f.ownImport = newId()
   await w.ok(owner, 'startImport', { id: f.ownImport, source: 'strong', fileName: 'strong.csv', fileRows: 1 })
@@ -101,6 +104,9 @@ async function probe(db: Db, userId: string, name: string, args: unknown): Promi
   }
   return outcome!
 }
+
+/** A photo's metadata as a device attaches it. */
+const photoArgs = (id: string) => ({ id, sha256: 'a'.repeat(64), mimeType: 'image/jpeg' as const, byteSize: 1000 })
 
 type Row = { [N in MutatorName]: [N, (role: Role) => MutatorArgs<N>, Record<Role, Expected>] }[MutatorName]
 
@@ -163,6 +169,10 @@ const matrix: Row[] = [
   ['deleteTag', () => ({ tagId: f.ownTag }), selfOnly],
   ['tagEntry', () => ({ entryId: f.ownEntry, tagId: f.ownTag }), selfOnly],
   ['untagEntry', () => ({ entryId: f.ownEntry, tagId: f.ownTag }), selfOnly],
+  // Photos are the user's own, like entries: nobody else, a library's member included, sees them (M5).
+  ['attachMedia', () => ({ entryId: f.ownEntry, photo: photoArgs(newId()) }), selfOnly],
+  ['detachMedia', () => ({ entryId: f.ownEntry, mediaId: f.ownPhoto }), selfOnly],
+  ['reorderMedia', () => ({ entryId: f.ownEntry, mediaIds: [f.ownPhoto] }), selfOnly],
   ['updateSettings', () => ({ massUnit: 'lb' as const }), everyone],
   ['startImport', () => ({ id: newId(), source: 'hevy' as const, fileName: 'hevy.csv', fileRows: 3 }), everyone],
   [

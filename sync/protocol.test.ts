@@ -29,7 +29,11 @@ import { PROTOCOL_VERSION, protocolContract } from './protocol'
 // server still serves v1 (MIN_PROTOCOL_VERSION stays 1).
 // v3: a push carries `outboxStart` (P2), where the server starts a device id it has settled
 // nothing for. Older devices omit it and are served as before (MIN_PROTOCOL_VERSION stays 1).
-const PINNED = { version: 3, hash: '76bf68a01f3ca758' }
+// v4: photos: `PUT`/`GET /api/media/<sha256>` (M8, M9) and the mutations attachMedia,
+// detachMedia, reorderMedia (M5), which a v3 server does not know; so a v4 device waits for
+// such a server (426, V2) rather than have its photos refused. v1-v3 devices never ask for
+// them, and are served as before (MIN_PROTOCOL_VERSION stays 1).
+const PINNED = { version: 4, hash: '4b089a28d1deb0c1' }
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
 

@@ -9,12 +9,14 @@ import { z } from 'zod'
 import { changeOps, mutationStatuses } from '@/db/schema/sync'
 import { syncScopeKinds } from '@/db/schema/sync-scope'
 import { mutationErrorCodes } from '@/domain/errors'
+import { MAX_MEDIA_BYTES } from '@/domain/media'
 
 /**
  * The protocol this code speaks, as a device and as a server. 2: a push may be answered
- * `reregister` (SPEC B15), and a mutation may be sent `withheld` (B5).
+ * `reregister` (SPEC B15), and a mutation may be sent `withheld` (B5). 3: a push carries
+ * `outboxStart` (P2). 4: photos (the media endpoints, M8, M9, and their mutations, M5).
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 /**
  * The oldest device protocol a server still answers (SPEC V1): a server serves every version
  * from this one to {@link PROTOCOL_VERSION}, and answers any other with 426 and
@@ -280,6 +282,7 @@ export const protocolSchemas = {
   mutationResultRowSchema,
   unsupportedVersionSchema,
   errorResponseSchema,
+  mediaPutResponseSchema,
 }
 
 /** Everything the version pin covers besides {@link PROTOCOL_VERSION} itself. */
@@ -290,7 +293,8 @@ export const protocolContract = {
   contentTypes,
   statuses: syncStatuses,
   scopeKinds,
-  limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS },
+  limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS, MAX_MEDIA_BYTES },
+  media: { pathPrefix: mediaPathPrefix },
   schemas: protocolSchemas,
 }
 
