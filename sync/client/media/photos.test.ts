@@ -242,6 +242,21 @@ test('[M11] eviction never drops bytes still queued, nor those of a photo the se
   expect(await device.load(a.thumbnail.sha256)).not.toBeNull()
 })
 
+test('[M11] bytes that held the cache over its budget while they waited go at the sweep after their upload', async () => {
+  const device = photos()
+  const photo = await photoOf(3)
+  await device.setBudget(0)
+  await device.attach(entryId, photo)
+  expect(await storeKeys()).toHaveLength(2)
+  // The upload round ends, the outbox is empty, the server's uploaded_at has arrived.
+  await synced()
+  await uploadsDone()
+  await markUploaded(photo.image.sha256)
+  await device.sweep()
+  expect(await storeKeys()).toEqual([])
+  expect((await device.usage()).usedBytes).toBe(0)
+})
+
 test('[M11] over budget, the least recently viewed blobs go first; a view within a minute of the last does not count', async () => {
   const device = photos()
   const shown = [await photoOf(1), await photoOf(2), await photoOf(3)]

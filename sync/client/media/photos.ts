@@ -322,7 +322,9 @@ export class DevicePhotos {
    * Deletes cached blobs and upload entries no `media` row names, once the outbox is empty (so
    * the device's rows are the server's): a photo removed, an entry deleted, an attach rejected, a
    * scope removed. Bytes in the store with no index row (a crash between putting them and the
-   * attach's transaction) go once an hour old; the store is listed at most once an hour.
+   * attach's transaction) go once an hour old; the store is listed at most once an hour. Then
+   * the cache is brought within its budget: the sweep follows every upload round that found the
+   * outbox empty, so bytes that held it over while they waited go once uploaded (M11).
    */
   async sweep(): Promise<SweepResult> {
     const now = this.now().getTime()
@@ -356,6 +358,8 @@ export class DevicePhotos {
       return { cached: cached.length, uploads: uploads.length, orphans }
     })
     if (result && listStore) this.lastOrphanSweep = now
+    // Bytes that waited to upload may have held the cache over its budget; uploaded, they may go.
+    await this.enforceBudget().catch(() => undefined)
     return result ?? { cached: 0, uploads: 0, orphans: 0 }
   }
 
