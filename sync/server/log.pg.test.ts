@@ -310,7 +310,7 @@ describe('change log on PostgreSQL', () => {
     expect(pullers[2]!.device.replica.table('activities').map((a) => a.name)).toContain(
       (await rows<{ name: string }>(s.db, sql`select name from activities where id = ${sharedA.ids.id}`))[0]!.name,
     )
-  }, 120_000)
+  }, 300_000)
 
   test('[L3][R3] a transaction that started first and commits last takes the larger seq; a pull in between returns only the committed one and skips nothing', async () => {
     const pg = await postgresServer()
