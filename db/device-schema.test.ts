@@ -21,6 +21,7 @@ const serverOnly = [
   'verifications',
   'rate_limits',
   'media_blobs',
+  'media_holders',
   'change_log',
   'mutation_results',
   'sync_state',
