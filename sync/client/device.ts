@@ -501,8 +501,9 @@ export class Device {
     // Only a write not yet pushed kicks the loop: each pull updates the sync state, and the
     // loop's own bookkeeping must not end the long poll that follows it.
     if (tables.includes('local_outbox')) this.client.kickIfUnpushed().catch(() => undefined)
-    // An attach left the outbox (its upload may go), or one was queued in another tab (M7).
-    if (tables.some((table) => table === '*' || table === 'local_outbox' || table === 'local_uploads')) this.uploads.kick()
+    // An attach left the outbox (its upload may go), or one was queued in another tab (M7): an
+    // attach writes the outbox too. Not on the queue's own writes, which would wake it again.
+    if (tables.some((table) => table === '*' || table === 'local_outbox')) this.uploads.kick()
   }
 
   // Leadership and sign-out --------------------------------------------------------------------

@@ -332,14 +332,16 @@ export class DevicePhotos {
     const stored = listStore ? await this.blobs.keys() : []
     const result = await this.db.transaction(async (tx): Promise<SweepResult | null> => {
       if ((await pendingCount(tx)) > 0) return null
+      // Read first, and write only what is there: every write to a bookkeeping table notifies
+      // each tab (B12), and a write by every idle round would wake the queue into another.
       const unnamed = (table: string) =>
-        sql`not exists (select 1 from media m where m.sha256 = ${sql.identifier(table)}.sha256 or m.thumb_sha256 = ${sql.identifier(table)}.sha256)`
-      const uploads = await rows<{ sha256: string }>(tx, sql`delete from local_uploads where ${unnamed('local_uploads')} returning sha256`)
-      const cached = await rows<{ sha256: string }>(
-        tx,
-        sql`delete from local_media_cache where ${unnamed('local_media_cache')} returning sha256`,
-      )
-      for (const { sha256 } of cached) await this.blobs.delete(sha256)
+        sql`select sha256 from ${sql.identifier(table)} t
+            where not exists (select 1 from media m where m.sha256 = t.sha256 or m.thumb_sha256 = t.sha256)`
+      const uploads = (await rows<{ sha256: string }>(tx, unnamed('local_uploads'))).map((r) => r.sha256)
+      const cached = (await rows<{ sha256: string }>(tx, unnamed('local_media_cache'))).map((r) => r.sha256)
+      if (uploads.length > 0) await tx.delete(localUploads).where(inArray(localUploads.sha256, uploads))
+      if (cached.length > 0) await tx.delete(localMediaCache).where(inArray(localMediaCache.sha256, cached))
+      for (const sha256 of cached) await this.blobs.delete(sha256)
       let orphans = 0
       if (stored.length > 0) {
         const shas = stored.map((s) => s.sha256)

@@ -201,6 +201,46 @@ test('[M7] the queue resumes where another left it: a new queue over the same da
   expect(await entries()).toEqual([])
 })
 
+test('[M7] the same bytes attached again while their upload is in flight keep their own upload, whatever the older request’s answer', async () => {
+  for (const answer of ['stored', new TransportError('not-found', 'No photo of this account has these bytes.')] as const) {
+    await local.db.delete(localUploads)
+    server.puts.length = 0
+    const photo = await photoOfSize(answer === 'stored' ? 1 : 2)
+    await photos().attach(entryId, photo)
+    await pushed()
+    // The thumbnail's PUT is answered only once the same photo has been attached again.
+    let answered: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (answered = resolve))
+    let again: Promise<unknown> | undefined
+    const slow: MediaTransport = {
+      putMedia: async (sha256, bytes) => {
+        if (again === undefined) {
+          again = photos().attach(entryId, photo)
+          await again
+          await gate
+          if (answer instanceof TransportError) throw answer
+          return answer
+        }
+        return server.putMedia(sha256, bytes)
+      },
+      getMedia: (sha256) => server.getMedia(sha256),
+    }
+    const round = queue({ transport: slow }).runOnce()
+    await vi.waitFor(() => expect(again).toBeDefined())
+    await again
+    answered()
+    await round
+    // The second attach's entries are still queued, not ended by answers to the first's requests
+    // (before, a 404 or a stored thumbnail deleted the row the second attach had taken over).
+    expect((await entries()).map((e) => e.sha256)).toEqual([photo.thumbnail.sha256, photo.image.sha256])
+    server.puts.length = 0
+    await pushed()
+    expect(await queue().runOnce()).toMatchObject({ uploaded: 2 })
+    expect(server.puts).toEqual([photo.thumbnail.sha256, photo.image.sha256])
+    expect(await entries()).toEqual([])
+  }
+})
+
 test('[M12] a round that found the outbox empty sweeps; one with writes still queued does not', async () => {
   const sweep = vi.fn(async () => undefined)
   await photos().attach(entryId, await photoOfSize(1))
@@ -295,6 +335,26 @@ test('[M7] the leading tab uploads a photo once its attach is pushed; sign-out c
   expect(await blobs.keys()).toEqual([])
   expect((await rows<{ n: number }>(local.db, sql`select count(*)::int as n from local_media_cache`))[0]!.n).toBe(0)
   await device!.close()
+})
+
+test('[M7] [M12] an idle leader does not wake its upload queue with its own sweep: a round or two, not a loop', async () => {
+  const sweep = vi.spyOn(DevicePhotos.prototype, 'sweep')
+  const notified: string[] = []
+  const unlisten = await local.pg.listen('cadence_local', (table) => notified.push(table))
+  try {
+    const device = await openDevice(await deviceOptions(server))
+    await vi.waitFor(() => expect(device!.status.leader).toBe(true))
+    await vi.waitFor(() => expect(sweep).toHaveBeenCalled())
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    // Before, each sweep's empty delete notified local_uploads, which kicked the queue into the
+    // next round: hundreds of sweeps in these two seconds.
+    expect(sweep.mock.calls.length).toBeLessThanOrEqual(3)
+    expect(notified.filter((t) => t === 'local_uploads' || t === 'local_media_cache')).toEqual([])
+    await device!.close()
+  } finally {
+    sweep.mockRestore()
+    await unlisten()
+  }
 })
 
 test('[M7] a photo attached in a tab that does not lead is uploaded by the leader', async () => {

@@ -14,7 +14,7 @@
  * - 401: the queue stops until kicked (the session came back).
  * - After a round that found the outbox empty, the device sweeps (M12).
  */
-import { asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import { localOutbox, localUploads } from '@/db/schema/local'
 import type { Db } from '@/db/types'
 import { TransportError, type MediaTransport } from '../transport'
@@ -50,6 +50,14 @@ const FIRST_BACKOFF_MS = 1000
 export function backoffMs(attempts: number, max = 30_000): number {
   return Math.min(max, FIRST_BACKOFF_MS * 2 ** Math.max(0, attempts - 1))
 }
+
+type UploadEntry = typeof localUploads.$inferSelect
+
+/**
+ * The entry as this round read it: a photo attached again with the same bytes meanwhile takes the
+ * row over (a new mutation, a fresh start), and what became of the older request is not its news.
+ */
+const same = (entry: UploadEntry) => and(eq(localUploads.id, entry.id), eq(localUploads.mutationId, entry.mutationId))
 
 const missingBytes = 'This photo’s bytes are no longer on this device, so it cannot be uploaded. Remove the photo and attach it again.'
 
@@ -113,7 +121,7 @@ export class UploadQueue {
       }
       const blob = await this.options.blobs.get(entry.sha256)
       if (!blob) {
-        await this.fail(entry.id, missingBytes)
+        await this.fail(entry, missingBytes)
         round.failed++
         continue
       }
@@ -121,12 +129,12 @@ export class UploadQueue {
       this.inFlight = new AbortController()
       try {
         await this.options.transport.putMedia(entry.sha256, bytes, entry.mimeType, this.inFlight.signal)
-        await this.db.delete(localUploads).where(eq(localUploads.id, entry.id))
+        await this.db.delete(localUploads).where(same(entry))
         round.uploaded++
       } catch (error) {
         if (!(error instanceof TransportError)) throw error
         if (error.kind === 'not-found') {
-          await this.db.delete(localUploads).where(eq(localUploads.id, entry.id))
+          await this.db.delete(localUploads).where(same(entry))
           round.dropped++
           continue
         }
@@ -135,7 +143,7 @@ export class UploadQueue {
           return { ...round, stopped: 'auth' }
         }
         if (error.kind === 'refused' || error.kind === 'too-large') {
-          await this.fail(entry.id, error.message)
+          await this.fail(entry, error.message)
           round.failed++
           continue
         }
@@ -143,10 +151,7 @@ export class UploadQueue {
         const attempts = entry.attempts + 1
         const failedAt = this.now().getTime()
         const retryAt = new Date(failedAt + Math.max(backoffMs(attempts, this.maxBackoffMs), error.retryAfterMs ?? 0))
-        await this.db
-          .update(localUploads)
-          .set({ attempts, nextAttemptAt: retryAt, lastError: error.message })
-          .where(eq(localUploads.id, entry.id))
+        await this.db.update(localUploads).set({ attempts, nextAttemptAt: retryAt, lastError: error.message }).where(same(entry))
         this.holdUntil = retryAt.getTime()
         return { ...round, retryAt, stopped: 'backoff' }
       } finally {
@@ -158,8 +163,8 @@ export class UploadQueue {
     return round
   }
 
-  private async fail(id: number, message: string) {
-    await this.db.update(localUploads).set({ failedAt: this.now(), lastError: message }).where(eq(localUploads.id, id))
+  private async fail(entry: UploadEntry, message: string) {
+    await this.db.update(localUploads).set({ failedAt: this.now(), lastError: message }).where(same(entry))
   }
 
   // The loop -------------------------------------------------------------------------------------
