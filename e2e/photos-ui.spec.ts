@@ -3,8 +3,9 @@
  * from its finish summary (JPEGs drawn on a canvas in the page and handed to the file picker),
  * their thumbnails, the viewer (the full image, moving a photo later, removing one, axe with it
  * open), a progress photo added to a set from history with the network off (the thumbnail at
- * once, waiting for the connection, uploaded once back), and Settings' Photos section (what the
- * device holds, nothing left to upload, the location setting). Screenshots of the summary with
+ * once, waiting for the connection, uploaded once back; another the server refuses, which
+ * history's strip shows once the edit is closed), and Settings' Photos section (what the device
+ * holds, the refusal, the location setting). Screenshots of the summary with
  * photos, the viewer and the Photos settings.
  */
 import AxeBuilder from '@axe-core/playwright'
@@ -111,6 +112,8 @@ test('photos on a workout and on a set: attach, view, reorder, remove, offline, 
   await expect(page.getByRole('dialog')).toHaveCount(0)
   const only = photos.getByRole('button', { name: /^Photo 1 of 1, Leg day/ })
   await expect(only).toBeVisible()
+  // Focus goes to the photo now in the removed one's place, not to the page.
+  await expect(only).toBeFocused()
   expect(await colourOf(only.locator('img'))).toBe('blue')
 
   // History shows the workout's photo; a set gets one there, with the network off.
@@ -131,11 +134,32 @@ test('photos on a workout and on a set: attach, view, reorder, remove, offline, 
   await page.context().setOffline(false)
   await expect(setPhoto).not.toContainText(/Uploading|Waiting for connection/, { timeout: 90_000 })
 
+  // A photo the server refuses, attached while editing, then the form closed: history's own
+  // strip says so once the refusal comes, without a reload (the queue is not synced data).
+  await page.context().setOffline(true)
+  await setPhotos.getByRole('button', { name: 'Add photo to Squat set 1 of Leg day' }).click()
+  await setPhotos.getByLabel('Choose photos for Squat set 1 of Leg day').setInputFiles([await jpeg(page, 'refused.jpg', 'blue')])
+  await expect(setPhotos.getByRole('status')).toHaveText('Photo added to Squat set 1 of Leg day.')
+  await card.getByRole('button', { name: 'Cancel' }).click()
+  await page.route('**/api/media/*', (route) =>
+    route.request().method() === 'PUT'
+      ? route.fulfill({ status: 415, contentType: 'application/json', body: JSON.stringify({ message: 'Refused for this test.' }) })
+      : route.fallback(),
+  )
+  await page.context().setOffline(false)
+  const refused = card.getByRole('region', { name: 'Photos of Squat set 1 of Leg day' })
+  await expect(refused.getByRole('button', { name: /^Photo 2 of 2, Squat set 1 of Leg day/ })).toContainText('Not uploaded', {
+    timeout: 90_000,
+  })
+  await expect(refused).toContainText('Photo 2 was not uploaded: Refused for this test.')
+  await page.unroute('**/api/media/*')
+
   // Settings: what the photos take on this device, nothing waiting, location off until chosen.
   await page.getByRole('link', { name: 'Settings', exact: true }).click()
   const settings = page.getByRole('region', { name: 'Photos', exact: true })
   await expect(settings).toContainText(/Photos on this device: \d/)
-  await expect(settings).toContainText('Every photo is uploaded.')
+  await expect(settings).toContainText('Nothing else waits to upload.')
+  await expect(settings).toContainText('The server refused 2 files:')
   await expect(settings.getByLabel('Space for photos')).toHaveValue('')
   await settings.getByLabel('Space for photos').selectOption({ label: '250 MB' })
   await expect(settings).toContainText('of 250 MB set aside.')

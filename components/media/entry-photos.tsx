@@ -1,6 +1,6 @@
 'use client'
 
-import { useId, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useDevice, useDeviceStatus } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
@@ -56,10 +56,22 @@ export function PhotoStrip({
 }) {
   const { online } = useDeviceStatus()
   const [viewing, setViewing] = useState<string | null>(null)
+  const removed = useRef<{ mediaId: string; index: number } | null>(null)
+  const strip = useRef<HTMLElement>(null)
+  // A photo removed in the viewer: once it has left the list, focus goes to the photo now in its
+  // place (or the last, or the strip) rather than to the page, with its thumbnail.
+  useEffect(() => {
+    const gone = removed.current
+    if (!gone || photos.some((p) => p.mediaId === gone.mediaId)) return
+    removed.current = null
+    const thumbnails = strip.current?.querySelectorAll<HTMLButtonElement>('li button')
+    const next = thumbnails?.[Math.min(gone.index, thumbnails.length - 1)]
+    ;(next ?? strip.current)?.focus()
+  }, [photos])
   if (photos.length === 0 && !adding) return null
   const refused = photos.flatMap((p, i) => (p.failed ? [{ p, i }] : []))
   return (
-    <section aria-label={`Photos of ${label}`} className="flex flex-col gap-2">
+    <section ref={strip} tabIndex={-1} aria-label={`Photos of ${label}`} className="flex flex-col gap-2 outline-none">
       {photos.length > 0 ? (
         <ul className="flex flex-wrap gap-2">
           {photos.map((photo, i) => (
@@ -80,7 +92,14 @@ export function PhotoStrip({
         </p>
       ))}
       {adding ? <AddPhotos entryId={entryId} label={label} count={photos.length} /> : null}
-      <PhotoViewer entryId={entryId} label={label} photos={photos} mediaId={viewing} onClose={() => setViewing(null)} />
+      <PhotoViewer
+        entryId={entryId}
+        label={label}
+        photos={photos}
+        mediaId={viewing}
+        onClose={() => setViewing(null)}
+        onRemoved={(mediaId) => (removed.current = { mediaId, index: photos.findIndex((p) => p.mediaId === mediaId) })}
+      />
     </section>
   )
 }
@@ -176,7 +195,7 @@ function AddPhotos({ entryId, label, count }: { entryId: string; label: string; 
           variant="secondary"
           aria-expanded={choosing}
           aria-controls={choicesId}
-          disabled={progress !== null || full}
+          disabled={progress !== null || full || !device}
           onClick={() => setChoosing(!choosing)}
         >
           <span aria-hidden="true" className="mr-1 text-lg leading-none">

@@ -91,7 +91,9 @@ export function PhotoSettings() {
             <Notice message={budgetMessage} />
             <p>
               {u.pendingUploads === 0
-                ? 'Every photo is uploaded.'
+                ? u.failedUploads.length === 0
+                  ? 'Every photo is uploaded.'
+                  : 'Nothing else waits to upload.'
                 : `Waiting to upload: ${files(u.pendingUploads)}, ${formatBytes(u.pendingBytes)}.`}
             </p>
             {failed.size > 0 ? (

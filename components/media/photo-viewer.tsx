@@ -28,12 +28,15 @@ export function PhotoViewer({
   photos,
   mediaId,
   onClose,
+  onRemoved,
 }: {
   entryId: string
   label: string
   photos: readonly EntryPhoto[]
   mediaId: string | null
   onClose: () => void
+  /** After a removal here: the dialog gives focus back to the removed photo's thumbnail, which is going. */
+  onRemoved?: (mediaId: string) => void
 }) {
   const dialog = useRef<HTMLDialogElement>(null)
   const index = photos.findIndex((p) => p.mediaId === mediaId)
@@ -54,7 +57,17 @@ export function PhotoViewer({
       onClose={onClose}
       className="m-auto max-h-[calc(100dvh-1rem)] w-[min(100vw-1rem,40rem)] rounded-xl bg-white p-0 text-zinc-900 backdrop:bg-black/70 dark:bg-zinc-900 dark:text-zinc-100"
     >
-      {photo ? <ViewedPhoto key={photo.mediaId} entryId={entryId} label={label} photos={photos} index={index} onClose={onClose} /> : null}
+      {photo ? (
+        <ViewedPhoto
+          key={photo.mediaId}
+          entryId={entryId}
+          label={label}
+          photos={photos}
+          index={index}
+          onClose={onClose}
+          onRemoved={onRemoved}
+        />
+      ) : null}
     </dialog>
   )
 }
@@ -65,12 +78,14 @@ function ViewedPhoto({
   photos,
   index,
   onClose,
+  onRemoved,
 }: {
   entryId: string
   label: string
   photos: readonly EntryPhoto[]
   index: number
   onClose: () => void
+  onRemoved?: (mediaId: string) => void
 }) {
   const device = useDevice()
   const { online } = useDeviceStatus()
@@ -98,9 +113,11 @@ function ViewedPhoto({
     : full.state === 'loading'
       ? 'Loading the full photo…'
       : full.state === 'absent'
-        ? online
-          ? 'The full photo is not on the server yet; this is its thumbnail.'
-          : 'The full photo is not on this device yet; it loads when you are online.'
+        ? !online
+          ? 'The full photo is not on this device yet; it loads when you are online.'
+          : photo.uploaded
+            ? 'The server did not send the full photo just now; this is its thumbnail, and it tries again.'
+            : 'The full photo is not on the server yet; this is its thumbnail.'
         : full.state === 'error'
           ? `The full photo could not be read on this device: ${full.message}`
           : ''
@@ -128,6 +145,7 @@ function ViewedPhoto({
     if (!window.confirm(`Remove this photo from ${label}? It is deleted from every device.`)) return
     void act('remove the photo', async () => {
       await device!.photos.detach(entryId, photo.mediaId)
+      onRemoved?.(photo.mediaId)
       onClose()
     })
   }
@@ -155,9 +173,11 @@ function ViewedPhoto({
             {image.state === 'loading'
               ? 'Loading the photo…'
               : image.state === 'absent'
-                ? online
-                  ? 'Not on the server yet: the device that took it has not uploaded it.'
-                  : 'Not on this device yet. It loads when you are online.'
+                ? !online
+                  ? 'Not on this device yet. It loads when you are online.'
+                  : photo.uploaded
+                    ? 'The server did not send this photo just now; trying again.'
+                    : 'Not on the server yet: the device that took it has not uploaded it.'
                 : `This photo could not be read on this device: ${image.message}`}
           </p>
         )}
@@ -175,7 +195,7 @@ function ViewedPhoto({
           data-move="earlier"
           variant="secondary"
           className="disabled:opacity-50"
-          disabled={index === 0}
+          disabled={busy || index === 0}
           onClick={() => void move(-1)}
         >
           Move earlier
@@ -185,7 +205,7 @@ function ViewedPhoto({
           data-move="later"
           variant="secondary"
           className="disabled:opacity-50"
-          disabled={index === photos.length - 1}
+          disabled={busy || index === photos.length - 1}
           onClick={() => void move(1)}
         >
           Move later

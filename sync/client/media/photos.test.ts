@@ -21,7 +21,7 @@ import type { PreparedPhoto } from '@/media/prepare'
 import type { SyncClient } from '../client'
 import { TransportError, type MediaTransport } from '../transport'
 import { MemoryBlobStore, type BlobStore } from './blob-store'
-import { DevicePhotos, FALLBACK_BUDGET, ORPHAN_AGE_MS, type DevicePhotosOptions } from './photos'
+import { DevicePhotos, FALLBACK_BUDGET, MAX_DOWNLOADS, ORPHAN_AGE_MS, type DevicePhotosOptions } from './photos'
 import { blobOf, deviceWithEntry, photoOf } from './testing'
 
 const MiB = 1024 * 1024
@@ -170,6 +170,36 @@ test('[M10] a blob is read from the cache when there, else downloaded once, kept
   expect(await device.load(theirs.sha256)).not.toBeNull()
   expect(server.gets).toBe(3)
   expect(await device.load('not-a-hash')).toBeNull()
+})
+
+test('[M10] a page of thumbnails downloads at most four at once; the rest wait their turn, and a failed one passes its place on', async () => {
+  const theirs = await Promise.all(Array.from({ length: 11 }, (_, i) => blobOf(100 + i, 2000)))
+  for (const blob of theirs) server.held.set(blob.sha256, blob.bytes)
+  let inFlight = 0
+  let most = 0
+  const answers: (() => void)[] = []
+  const slow: MediaTransport = {
+    putMedia: (sha256, bytes) => server.putMedia(sha256, bytes),
+    getMedia: async (sha256) => {
+      most = Math.max(most, ++inFlight)
+      await new Promise<void>((resolve) => answers.push(resolve))
+      inFlight--
+      if (sha256 === theirs[0]!.sha256) throw new TransportError('busy', 'The server is busy.', undefined, 1000)
+      return server.getMedia(sha256)
+    },
+  }
+  const device = photos({ transport: slow })
+  let settled = false
+  const loads = Promise.all(theirs.map((blob) => device.load(blob.sha256))).finally(() => (settled = true))
+  // The server answers one request every few milliseconds, whichever came first.
+  while (!settled) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    answers.shift()?.()
+  }
+  const loaded = await loads
+  expect(most).toBe(MAX_DOWNLOADS)
+  expect(loaded[0]).toBeNull()
+  expect(loaded.slice(1).every((blob) => blob !== null)).toBe(true)
 })
 
 test('[M10] bytes that do not hash to their name are not kept', async () => {

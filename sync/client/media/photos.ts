@@ -45,6 +45,11 @@ export const FALLBACK_BUDGET = 200 * MiB
 const VIEW_GRANULARITY_MS = 60_000
 /** Bytes in the store that no index row names are swept once this old (a crash left them, M6). */
 export const ORPHAN_AGE_MS = 60 * 60_000
+/**
+ * Downloads at once: a page of history shows dozens of thumbnails, and the server serves 16 reads
+ * at a time to everyone (M9); the rest wait their turn here rather than be refused there.
+ */
+export const MAX_DOWNLOADS = 4
 
 /** The default budget for an origin with this quota (M11). */
 export function defaultBudget(quota: number | undefined): number {
@@ -77,6 +82,8 @@ export class DevicePhotos {
   /** When this tab last wrote that a blob was viewed. */
   private readonly touched = new Map<string, number>()
   private readonly loading = new Map<string, Promise<Blob | null>>()
+  private downloading = 0
+  private readonly turns: (() => void)[] = []
   private quota: Promise<number | undefined> | undefined
   private lastOrphanSweep = -Infinity
 
@@ -184,6 +191,20 @@ export class DevicePhotos {
     return loading
   }
 
+  /** The server's answer for a blob, at most {@link MAX_DOWNLOADS} at once, the rest in turn. */
+  private async download(sha256: string): Promise<Blob | null> {
+    if (this.downloading >= MAX_DOWNLOADS) await new Promise<void>((resolve) => this.turns.push(resolve))
+    else this.downloading++
+    try {
+      return await this.options.transport.getMedia(sha256)
+    } finally {
+      // The place passes to the next in line, or is given up.
+      const next = this.turns.shift()
+      if (next) next()
+      else this.downloading--
+    }
+  }
+
   private async read(sha256: string): Promise<Blob | null> {
     const cached = await this.blobs.get(sha256)
     if (cached) {
@@ -192,7 +213,7 @@ export class DevicePhotos {
     }
     let blob: Blob | null
     try {
-      blob = await this.options.transport.getMedia(sha256)
+      blob = await this.download(sha256)
     } catch (error) {
       if (error instanceof TransportError) return null
       throw error

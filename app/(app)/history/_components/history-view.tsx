@@ -1,6 +1,7 @@
 'use client'
 
 import { useState } from 'react'
+import { useRereadOnUploads } from '@/components/media/use-reread-on-uploads'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
@@ -25,6 +26,8 @@ const muted = 'text-zinc-600 dark:text-zinc-400'
 function ListView() {
   const [limit, setLimit] = useState(PAGE)
   const data = useLocalQuery(['history', limit], (db, uid) => withPhotos(db, uid, historyWithActivities(db, uid, { limit })))
+  // A photo's upload state is the device's queue, not synced data: read again as it moves.
+  useRereadOnUploads(['history'])
   if (data.error) return <p role="alert">The history could not be read from this device: {data.error.message}</p>
   if (!data.data) return <p className={muted}>Loading history…</p>
   return (
@@ -56,6 +59,7 @@ function CalendarView() {
   const day = useLocalQuery(['history-day', selected], (db, uid) =>
     selected ? withPhotos(db, uid, historyWithActivities(db, uid, { ...dayBounds(selected), limit: 1000 })) : Promise.resolve(null),
   )
+  useRereadOnUploads(['history-day'])
   const heading = selected
     ? dayBounds(selected).from.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
     : ''
