@@ -111,7 +111,13 @@ for (const network of ['online', 'offline'] as const) {
 
     // The history's entry editor.
     await page.getByRole('link', { name: 'History' }).first().click()
-    const line = page.getByRole('main').getByRole('button', { name: /^Squat / })
+    // Until the history page replaces the workout, the workout's own "Squat set 1 …" buttons match
+    // too: wait for the page, and take only a line that opens and closes.
+    await expect(page).toHaveURL(/\/history/)
+    const line = page
+      .getByRole('main')
+      .locator('button[aria-expanded]')
+      .filter({ hasText: /^\W*Squat / })
     if ((await line.getAttribute('aria-expanded')) === 'false') await line.click()
     await page.getByRole('button', { name: 'Edit Squat set 1' }).click()
     const edit = page.getByRole('form', { name: 'Edit Squat set 1' })
