@@ -319,5 +319,17 @@ export const serverMigrations: readonly Migration[] = [
       "ALTER TABLE \"media_holders\" ADD CONSTRAINT \"media_holders_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
       "CREATE INDEX \"media_holders_user_id_index\" ON \"media_holders\" USING btree (\"user_id\");"
     ]
+  },
+  {
+    "tag": "0014_device_window",
+    "when": 1796293298294,
+    "hash": "98c2738e533e990f93d393d0a3f534071c78329fda6527115e6c55d533d8098c",
+    "statements": [
+      "ALTER TABLE \"devices\" ADD COLUMN \"window_months\" integer;",
+      "ALTER TABLE \"devices\" ADD COLUMN \"window_rows\" integer;",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_one_kind\" CHECK (\"devices\".\"window_months\" is null or \"devices\".\"window_rows\" is null);",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_months_range\" CHECK (\"devices\".\"window_months\" is null or \"devices\".\"window_months\" between 1 and 1200);",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_rows_range\" CHECK (\"devices\".\"window_rows\" is null or \"devices\".\"window_rows\" between 100 and 100000000);"
+    ]
   }
 ]

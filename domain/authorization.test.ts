@@ -35,6 +35,8 @@ const f = {} as {
   mine: ReturnType<typeof strengthActivity>['ids']
   /** An invitation to the stranger's address, waiting for their answer. */
   strangerInvite: string
+  /** One of the owner's devices. */
+  ownDevice: string
 }
 
 beforeAll(async () => {
@@ -79,6 +81,8 @@ beforeAll(async () => {
   f.mine = mine.ids
   f.ownImport = newId()
   await w.ok(owner, 'startImport', { id: f.ownImport, source: 'strong', fileName: 'strong.csv', fileRows: 1 })
+  f.ownDevice = newId()
+  await t.pg.query(`insert into devices (id, user_id, name) values ($1, $2, 'Phone')`, [f.ownDevice, owner])
 })
 
 afterAll(async () => {
@@ -174,6 +178,8 @@ const matrix: Row[] = [
   ['detachMedia', () => ({ entryId: f.ownEntry, mediaId: f.ownPhoto }), selfOnly],
   ['reorderMedia', () => ({ entryId: f.ownEntry, mediaIds: [f.ownPhoto] }), selfOnly],
   ['updateSettings', () => ({ massUnit: 'lb' as const }), everyone],
+  // A device's window is its user's to set; another user's device does not exist for them (W1).
+  ['setDeviceWindow', () => ({ deviceId: f.ownDevice, window: { kind: 'months' as const, months: 3 } }), selfOnly],
   ['startImport', () => ({ id: newId(), source: 'hevy' as const, fileName: 'hevy.csv', fileRows: 3 }), everyone],
   [
     'importWorkouts',

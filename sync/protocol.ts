@@ -14,9 +14,12 @@ import { MAX_MEDIA_BYTES } from '@/domain/media'
 /**
  * The protocol this code speaks, as a device and as a server. 2: a push may be answered
  * `reregister` (SPEC B15), and a mutation may be sent `withheld` (B5). 3: a push carries
- * `outboxStart` (P2). 4: photos (the media endpoints, M8, M9, and their mutations, M5).
+ * `outboxStart` (P2). 4: photos (the media endpoints, M8, M9, and their mutations, M5). 5: storage
+ * windows (W1-W6): pull answers and snapshots carry the window in force, and the history endpoint.
  */
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
+/** The first version whose devices the server sends a storage window to (SPEC W2). */
+export const WINDOW_PROTOCOL = 5
 /**
  * The oldest device protocol a server still answers (SPEC V1): a server serves every version
  * from this one to {@link PROTOCOL_VERSION}, and answers any other with 426 and
@@ -36,6 +39,7 @@ export const syncPaths = {
   push: '/api/sync/push',
   pull: '/api/sync/pull',
   snapshot: '/api/sync/snapshot',
+  history: '/api/sync/history',
 } as const
 export type SyncEndpoint = keyof typeof syncPaths
 
@@ -196,6 +200,21 @@ export const pullRequestSchema = z.object({
 })
 export type PullRequest = z.output<typeof pullRequestSchema>
 
+const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time' })
+
+/**
+ * The storage window in force for a device (SPEC W1, W2), on every pull answer and snapshot of a
+ * device that speaks {@link WINDOW_PROTOCOL}: `all`, or a setting with `from`, the time from which
+ * the device holds every workout (a root entry's time, UTC); null when a row budget holds
+ * everything. Older than `from` it holds only the last workout of each activity.
+ */
+export const windowInForceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('months'), months: z.number().int().min(1), from: instantSchema }),
+  z.object({ kind: z.literal('rows'), rows: z.number().int().min(1), from: instantSchema.nullable() }),
+])
+export type WindowInForce = z.infer<typeof windowInForceSchema>
+
 export const pullResponseSchema = z.object({
   type: z.literal('changes'),
   changes: z.array(changeSchema),
@@ -204,6 +223,8 @@ export const pullResponseSchema = z.object({
   head: offsetSchema,
   upToDate: z.boolean(),
   horizon: offsetSchema,
+  /** The storage window the changes were cut to (SPEC W2); absent before protocol 5. */
+  window: windowInForceSchema.optional(),
 })
 export type PullResponse = z.infer<typeof pullResponseSchema>
 
@@ -227,9 +248,66 @@ export const snapshotRequestSchema = z.object({
 })
 export type SnapshotRequest = z.output<typeof snapshotRequestSchema>
 
-/** A request's query string, from exactly the parameters its schema declares. */
-export function queryString(request: PullRequest | SnapshotRequest): string {
-  return new URLSearchParams(Object.entries(request).map(([name, value]) => [name, String(value)])).toString()
+/** Most workouts one history request may name, or answer (SPEC W5). */
+export const MAX_HISTORY_ROOTS = 100
+
+const uuidList = z
+  .string()
+  .transform((text) => text.split(',').filter((id) => id !== ''))
+  .pipe(z.array(z.uuid('must be a list of UUIDs')).max(MAX_HISTORY_ROOTS, `must name at most ${MAX_HISTORY_ROOTS} workouts`))
+
+/**
+ * GET {@link syncPaths.history} with these as query parameters (SPEC W5): whole workouts from the
+ * server, read-only, outside what the device's window sends it. One of: `roots`, those workouts
+ * (by their root entry's id); `kept`, the ids of the workouts kept for the last entry of each
+ * activity older than the window; or a page of the workouts performed before `before` (and from
+ * `from`, if given), newest first, `limit` at most, `cursor` the `next` of the page before.
+ */
+export const historyRequestSchema = z
+  .object({
+    v: z.coerce.number().pipe(protocolVersionSchema),
+    deviceId: deviceIdSchema,
+    roots: uuidList.optional(),
+    kept: z.enum(['1']).optional(),
+    before: instantSchema.optional(),
+    from: instantSchema.optional(),
+    cursor: z
+      .string()
+      .regex(/^[^|]+\|[0-9a-fA-F-]{36}$/, 'must be the next cursor of a page')
+      .refine((c) => !Number.isNaN(Date.parse(c.split('|')[0]!)), 'must be the next cursor of a page')
+      .optional(),
+    limit: z.coerce.number().pipe(z.number().int().min(1).max(MAX_HISTORY_ROOTS)).default(50),
+  })
+  .refine((r) => [r.roots !== undefined, r.kept !== undefined, r.before !== undefined].filter(Boolean).length === 1, {
+    message: 'name exactly one of roots, kept or before',
+  })
+export type HistoryRequest = z.output<typeof historyRequestSchema>
+
+/**
+ * A history answer (SPEC W5): `head`, the seq it was read at; `roots`, the workouts it holds,
+ * newest first, each with its time; `tables`, their rows by table, parents first; `next`, the
+ * cursor of the next page, or null. For `kept`, `roots` alone.
+ */
+export const historyResponseSchema = z.object({
+  type: z.literal('history'),
+  head: offsetSchema,
+  window: windowInForceSchema,
+  roots: z.array(z.object({ id: z.guid(), performedAt: z.string() })),
+  tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+  next: z.string().nullable(),
+})
+export type HistoryResponse = z.infer<typeof historyResponseSchema>
+
+/** A history request as the device builds it: lists as arrays. */
+export type HistoryQuery = { v: number; deviceId: string; roots?: string[]; kept?: '1'; before?: string; from?: string; cursor?: string; limit?: number }
+
+/** A request's query string, from exactly the parameters its schema declares (lists comma-joined). */
+export function queryString(request: PullRequest | SnapshotRequest | HistoryQuery): string {
+  return new URLSearchParams(
+    Object.entries(request)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]),
+  ).toString()
 }
 
 /** One line of the NDJSON snapshot stream (SPEC N1, N2). */
@@ -242,6 +320,8 @@ export const snapshotLineSchema = z.discriminatedUnion('type', [
     scopes: z.array(scopeSchema),
     /** Rows the snapshot will hold, for a progress bar (optional: older servers omit it). */
     rows: z.number().int().min(0).optional(),
+    /** The storage window the snapshot was cut to (SPEC W2); absent before protocol 5. */
+    window: windowInForceSchema.optional(),
   }),
   z.object({ type: z.literal('rows'), table: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }),
   z.object({ type: z.literal('snapshot-end'), offset: offsetSchema, rowCount: z.number().int().min(0) }),
@@ -283,6 +363,9 @@ export const protocolSchemas = {
   unsupportedVersionSchema,
   errorResponseSchema,
   mediaPutResponseSchema,
+  windowInForceSchema,
+  historyRequestSchema,
+  historyResponseSchema,
 }
 
 /** Everything the version pin covers besides {@link PROTOCOL_VERSION} itself. */
@@ -293,7 +376,7 @@ export const protocolContract = {
   contentTypes,
   statuses: syncStatuses,
   scopeKinds,
-  limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS, MAX_MEDIA_BYTES },
+  limits: { MAX_PUSH_MUTATIONS, MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_WAIT_MS, MAX_MEDIA_BYTES, MAX_HISTORY_ROOTS },
   media: { pathPrefix: mediaPathPrefix },
   schemas: protocolSchemas,
 }

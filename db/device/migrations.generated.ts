@@ -338,5 +338,17 @@ export const deviceMigrations: readonly Migration[] = [
       "CREATE TRIGGER \"local_sync_state_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_sync_state\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();",
       "CREATE TRIGGER \"local_uploads_changed\" AFTER INSERT OR UPDATE OR DELETE ON \"local_uploads\"\n  FOR EACH STATEMENT EXECUTE FUNCTION cadence_local_changed();"
     ]
+  },
+  {
+    "tag": "0014_device_window",
+    "when": 1796293299616,
+    "hash": "98c2738e533e990f93d393d0a3f534071c78329fda6527115e6c55d533d8098c",
+    "statements": [
+      "ALTER TABLE \"devices\" ADD COLUMN \"window_months\" integer;",
+      "ALTER TABLE \"devices\" ADD COLUMN \"window_rows\" integer;",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_one_kind\" CHECK (\"devices\".\"window_months\" is null or \"devices\".\"window_rows\" is null);",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_months_range\" CHECK (\"devices\".\"window_months\" is null or \"devices\".\"window_months\" between 1 and 1200);",
+      "ALTER TABLE \"devices\" ADD CONSTRAINT \"devices_window_rows_range\" CHECK (\"devices\".\"window_rows\" is null or \"devices\".\"window_rows\" between 100 and 100000000);"
+    ]
   }
 ]

@@ -82,7 +82,7 @@ export const entries = pgTable(
     check('entries_set_type_valid', sql`${t.setType} is null or ${t.setType} in ('warmup', 'drop', 'failure')`),
   ],
 )
-syncScope(entries, 'user', entries.userId)
+syncScope(entries, 'user', entries.userId, { window: entries.id })
 
 /**
  * One value of one attribute in one entry, in canonical units. Exactly one of the value
@@ -111,7 +111,7 @@ export const entryValues = pgTable(
     check('entry_values_exactly_one_value', sql`num_nonnulls(${t.num}, ${t.text}, ${t.bool}, ${t.optionId}) = 1`),
   ],
 )
-syncScope(entryValues, 'user', entryValues.userId)
+syncScope(entryValues, 'user', entryValues.userId, { window: entryValues.entryId })
 
 export const tags = pgTable(
   'tags',
@@ -142,4 +142,4 @@ export const entryTags = pgTable(
   },
   (t) => [primaryKey({ columns: [t.entryId, t.tagId] }), index().on(t.tagId), index().on(t.userId)],
 )
-syncScope(entryTags, 'user', entryTags.userId)
+syncScope(entryTags, 'user', entryTags.userId, { window: entryTags.entryId })

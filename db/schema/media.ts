@@ -62,7 +62,7 @@ export const entryMedia = pgTable(
   },
   (t) => [primaryKey({ columns: [t.entryId, t.mediaId] }), index().on(t.mediaId), index().on(t.userId)],
 )
-syncScope(entryMedia, 'user', entryMedia.userId)
+syncScope(entryMedia, 'user', entryMedia.userId, { window: entryMedia.entryId })
 
 /**
  * The bytes, once per hash whoever uploaded them (server-only). `mimeType` is what the bytes

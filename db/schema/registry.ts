@@ -19,6 +19,8 @@ export type SyncTable = {
   /** The column holding the scope's id. */
   column: string
   key: string[]
+  /** For history a storage window cuts (SPEC W1): the column naming the row's entry. */
+  window?: string
 }
 
 /** A registered table: its names and the Drizzle table, for code that queries it. */
@@ -76,6 +78,7 @@ export function registerSyncTables(tables: PgTable[]): RegisteredTable[] {
         scope: scope.kind,
         column: sqlName(scope.column),
         key: primaryKeyOf(drizzle),
+        ...(scope.window ? { window: sqlName(scope.window) } : {}),
         drizzle,
         parents: config.foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable).name).filter((name) => name !== config.name),
       }
@@ -102,7 +105,16 @@ export function registerLocalTables(tables: PgTable[]): LocalTable[] {
 export const registry: readonly RegisteredTable[] = registerSyncTables([...tablesIn(syncedSchema), mutationResults])
 
 /** The synced tables by SQL names, parents first. */
-export const syncTables: readonly SyncTable[] = registry.map(({ table, scope, column, key }) => ({ table, scope, column, key }))
+export const syncTables: readonly SyncTable[] = registry.map(({ table, scope, column, key, window }) => ({
+  table,
+  scope,
+  column,
+  key,
+  ...(window ? { window } : {}),
+}))
+
+/** The tables a storage window cuts (SPEC W1), parents first: an entry's history. */
+export const windowedTables: readonly SyncTable[] = syncTables.filter((t) => t.window !== undefined)
 
 /** The tables a device holds rows of (its replica): all but the device-scoped results. */
 export const replicaTables: readonly RegisteredTable[] = registry.filter((t) => t.scope !== 'device')

@@ -14,7 +14,13 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 export const syncScopeKinds = ['user', 'library', 'device'] as const
 export type SyncScopeKind = (typeof syncScopeKinds)[number]
 
-export type SyncScopeDeclaration = { kind: SyncScopeKind; column: PgColumn }
+/**
+ * `window`: the row belongs to an entry's history, named by this column (the entry's id), and a
+ * device with a storage window holds it only while that entry's workout is in the window
+ * (sync/SPEC.md W1).
+ */
+export type SyncScopeOptions = { window?: PgColumn }
+export type SyncScopeDeclaration = { kind: SyncScopeKind; column: PgColumn } & SyncScopeOptions
 export type LocalTableDeclaration = { notify: boolean }
 
 const scopes = new WeakMap<PgTable, SyncScopeDeclaration>()
@@ -22,11 +28,15 @@ const locals = new WeakMap<PgTable, LocalTableDeclaration>()
 
 /**
  * Declares that `table`'s rows sync in a `kind` scope whose id is `column` of the row itself
- * (so a row's scope is known even while it is deleted). Returns the table.
+ * (so a row's scope is known even while it is deleted), and with `window` that it is history a
+ * storage window cuts. Returns the table.
  */
-export function syncScope<T extends PgTable>(table: T, kind: SyncScopeKind, column: PgColumn): T {
+export function syncScope<T extends PgTable>(table: T, kind: SyncScopeKind, column: PgColumn, options: SyncScopeOptions = {}): T {
   if (column.table !== table) throw new Error(`syncScope: the scope column must belong to the table it scopes`)
-  scopes.set(table, { kind, column })
+  if (options.window && (options.window.table !== table || kind !== 'user')) {
+    throw new Error(`syncScope: a window column must belong to the table, in the user scope`)
+  }
+  scopes.set(table, { kind, column, ...options })
   return table
 }
 

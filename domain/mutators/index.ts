@@ -8,6 +8,7 @@ import * as attributes from './attributes'
 import * as catalogue from './catalogue'
 import * as copy from './copy'
 import type { MutationContext, Mutator } from './define'
+import * as devices from './devices'
 import { parseArgs } from './define'
 import * as entries from './entries'
 import * as imports from './imports'
@@ -55,6 +56,7 @@ const all = {
   detachMedia: media.detachMedia,
   reorderMedia: media.reorderMedia,
   updateSettings: settings.updateSettings,
+  setDeviceWindow: devices.setDeviceWindow,
   startImport: imports.startImport,
   importWorkouts: imports.importWorkouts,
   undoImport: imports.undoImport,

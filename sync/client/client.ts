@@ -15,6 +15,7 @@ import { newId } from '@/domain/ids'
 import type { MutatorArgs, MutatorName } from '@/domain/mutators'
 import {
   MAX_BODY_BYTES,
+  MAX_HISTORY_ROOTS,
   MAX_PUSH_MUTATIONS,
   PROTOCOL_VERSION,
   encodedBytes,
@@ -22,10 +23,12 @@ import {
   mutationResultRowSchema,
   tooLargeMessage,
   type Change,
+  type HistoryResponse,
   type Mutation,
   type MutationResult,
   type PushRequest,
   type PushResponse,
+  type WindowInForce,
 } from '../protocol'
 import {
   applyBesidePending,
@@ -43,7 +46,20 @@ import {
 } from './replica'
 import { localTables, syncTables } from '@/db/schema/registry'
 import { noteReplacedEdits } from './replaced-edits'
-import { TransportError, type Incompatible, type Transport } from './transport'
+import { TransportError, type HistoryParams, type Incompatible, type Transport } from './transport'
+import {
+  cutOf,
+  everything,
+  heldBefore,
+  lackingRoots,
+  pruneOutside,
+  putHistory,
+  storeWindow,
+  storedWindow,
+  touchesKept,
+  widening,
+  type HeldWindow,
+} from './window'
 
 export type SyncStatus = {
   online: boolean
@@ -70,6 +86,12 @@ export type SyncStatus = {
   recovery: Recovery | null
   /** Photo blobs still to upload, and those the server refused for good (M7). */
   uploads: { pending: number; failed: number }
+  /**
+   * The storage window (SPEC W1-W6): the setting in force, its cut (`from`, null: everything),
+   * where the replica's history begins (`heldFrom`, null: everything), and the rows a widening has
+   * brought so far while it runs (null when none runs).
+   */
+  window: { setting: WindowInForce; from: string | null; heldFrom: string | null; filling: { rows: number } | null }
 }
 
 /**
@@ -102,6 +124,7 @@ export function emptySyncStatus(): SyncStatus {
     localError: null,
     recovery: null,
     uploads: { pending: 0, failed: 0 },
+    window: { setting: { kind: 'all' }, from: null, heldFrom: null, filling: null },
   }
 }
 
@@ -470,6 +493,11 @@ export class SyncClient {
       // Another pull (another tab, a retried request) may have applied this batch already, or
       // the device registered anew (B15) since it asked.
       if (current.syncedSeq !== state.syncedSeq || current.deviceId !== state.deviceId) return
+      // W4: which workouts this batch re-dates into the window the device lacks, read before it.
+      const held = await storedWindow(tx)
+      const window = result.window ?? everything.setting
+      const windowed = cutOf(window) !== null || held.heldFrom !== null
+      const lacking = windowed ? await lackingRoots(tx, result.changes, cutOf(window)) : []
       // B14: before the batch settles this device's edits, note which of its values it replaces.
       await noteReplacedEdits(tx, result.changes, this.deviceId, this.userId)
       await this.rebase(tx, result.changes)
@@ -477,10 +505,124 @@ export class SyncClient {
         .update(localSyncState)
         .set({ syncedSeq: result.offset, horizon: result.horizon, lastSyncedAt: this.now() })
         .where(eq(localSyncState.id, 1))
+      if (windowed) await this.keepWindow(tx, held, window, result.changes, lacking)
     })
     this.statusValue.lag = result.head - result.offset
+    await this.fillWindow()
     await this.refreshStatus()
     return result.upToDate
+  }
+
+  // Storage window (SPEC W1-W6) ----------------------------------------------------------------
+
+  /**
+   * Brings the replica to the window a pull answer carries, in the batch's transaction (W3, W4):
+   * narrowed, or with workouts before the cut arriving, it prunes what is outside (only with an
+   * empty outbox: never a pending write's rows; otherwise once it empties); widened, it notes the
+   * range to fetch; workouts re-dated into the window are noted as wanted.
+   */
+  private async keepWindow(tx: Tx, held: HeldWindow, window: WindowInForce, changes: Change[], lacking: string[]) {
+    const cut = cutOf(window)
+    const next: HeldWindow = { ...held, setting: window, wanted: [...new Set([...held.wanted, ...lacking])] }
+    if (cut === null) {
+      next.keptStale = false
+      next.pruneDue = false
+    } else {
+      if (touchesKept(changes, cut)) next.keptStale = true
+      const narrowing = held.heldFrom === null || cut > held.heldFrom
+      if (narrowing || changes.length > 0 || held.pruneDue) {
+        if ((await pendingCount(tx)) === 0) {
+          await pruneOutside(tx, cut)
+          next.pruneDue = false
+          if (narrowing) next.heldFrom = cut
+          if (narrowing) next.cursor = null
+        } else {
+          next.pruneDue = true
+        }
+      }
+    }
+    await storeWindow(tx, next)
+  }
+
+  private fillingWindow = false
+
+  /**
+   * Fetches what the window needs and the replica lacks (W4, W5), a request at a time, each
+   * applied in a transaction of its own (with pending writes reverted and replayed around it):
+   * the workouts re-dated into the window, then the kept ones if they may have changed, then a
+   * widening's range in pages, newest first, its place stored after each page.
+   */
+  async fillWindow(): Promise<void> {
+    const transport = this.transport
+    if (!transport.history || this.fillingWindow) return
+    this.fillingWindow = true
+    try {
+      const ask = (params: Omit<HistoryParams, 'deviceId'>) =>
+        this.guard(() => transport.history!({ deviceId: this.deviceId, ...params }))
+      for (;;) {
+        const held = await storedWindow(this.db)
+        const cut = cutOf(held.setting)
+        if (held.wanted.length > 0) {
+          const ids = held.wanted.slice(0, MAX_HISTORY_ROOTS)
+          const answer = await ask({ roots: ids })
+          await this.storeHistory(answer, (now) => ({ ...now, wanted: now.wanted.filter((id) => !ids.includes(id)) }))
+          continue
+        }
+        if (held.keptStale && cut !== null) {
+          const answer = await ask({ kept: '1' })
+          const here = new Set(await heldBefore(this.db, cut))
+          const missing = answer.roots.map((r) => r.id).filter((id) => !here.has(id))
+          await this.db.transaction(async (tx) => {
+            const now = await storedWindow(tx)
+            await storeWindow(tx, { ...now, keptStale: false, pruneDue: true, wanted: [...new Set([...now.wanted, ...missing])] })
+          })
+          continue
+        }
+        if (held.pruneDue && cut !== null && held.wanted.length === 0) {
+          const pruned = await this.db.transaction(async (tx) => {
+            if ((await pendingCount(tx)) > 0) return false
+            await pruneOutside(tx, cut)
+            await storeWindow(tx, { ...(await storedWindow(tx)), pruneDue: false })
+            return true
+          })
+          if (pruned) continue
+        }
+        if (widening(held)) {
+          this.statusValue.window = { ...this.statusValue.window, filling: this.statusValue.window.filling ?? { rows: 0 } }
+          this.emit()
+          const answer = await ask({ before: held.heldFrom!, from: cut ?? undefined, cursor: held.cursor ?? undefined, limit: 50 })
+          const put = await this.storeHistory(answer, (now) =>
+            now.heldFrom !== held.heldFrom || now.cursor !== held.cursor
+              ? now
+              : answer.next === null
+                ? { ...now, heldFrom: cut, cursor: null }
+                : { ...now, cursor: answer.next },
+          )
+          this.statusValue.window = { ...this.statusValue.window, filling: { rows: (this.statusValue.window.filling?.rows ?? 0) + put } }
+          this.emit()
+          continue
+        }
+        break
+      }
+    } finally {
+      this.fillingWindow = false
+      if (this.statusValue.window.filling) {
+        this.statusValue.window = { ...this.statusValue.window, filling: null }
+        this.emit()
+      }
+    }
+  }
+
+  /** Puts a history answer's rows in the replica and updates the held window, in one transaction. */
+  private async storeHistory(answer: HistoryResponse, update: (held: HeldWindow) => HeldWindow): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const pending = await pendingCount(tx)
+      if (pending > 0) await revertPending(tx)
+      const put = await putHistory(tx, answer)
+      if (pending > 0) await replayPending(tx, this.userId)
+      await storeWindow(tx, update(await storedWindow(tx)))
+      return put
+    })
   }
 
   private async rebase(tx: Tx, changes: Change[]) {
@@ -511,12 +653,14 @@ export class SyncClient {
         let offset: number | undefined
         let horizon = 0
         let total: number | null = null
+        let window: WindowInForce = everything.setting
         const tables = new Map(syncTables.map((t) => [t.table, t]))
         await this.guard(() =>
           this.transport.snapshot({ deviceId, sinceMutationId: since }, async (line) => {
             if (line.type === 'snapshot-begin') {
               horizon = line.horizon
               total = line.rows ?? null
+              window = line.window ?? everything.setting
             }
             if (line.type === 'rows') {
               if (line.table === 'mutation_results') {
@@ -544,6 +688,8 @@ export class SyncClient {
           .where(and(isNotNull(localOutbox.settledSeq), lte(localOutbox.settledSeq, offset)))
         await replayPending(tx, this.userId)
         await tx.update(localSyncState).set({ syncedSeq: offset, horizon, lastSyncedAt: this.now() }).where(eq(localSyncState.id, 1))
+        // W1: the snapshot holds the window whole (and the kept workouts before it).
+        await storeWindow(tx, { ...everything, setting: window, heldFrom: cutOf(window) })
       })
     } finally {
       this.statusValue.loading = null
@@ -694,6 +840,7 @@ export class SyncClient {
       .where(isNull(localRejections.dismissedAt))
       .orderBy(asc(localRejections.mutationId))
     const state = (await this.db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]
+    const held = await storedWindow(this.db)
     const [uploads] = await this.db
       .select({
         pending: sql<number>`count(*)::int`,
@@ -706,6 +853,7 @@ export class SyncClient {
       oldestPendingAt: pending?.oldest ? new Date(pending.oldest) : null,
       lastSyncedAt: state?.lastSyncedAt ?? null,
       uploads: { pending: Number(uploads?.pending ?? 0), failed: Number(uploads?.failed ?? 0) },
+      window: { setting: held.setting, from: cutOf(held.setting), heldFrom: held.heldFrom, filling: this.statusValue.window.filling },
       rejected: rejected.map((r) => ({
         mutationId: r.mutationId,
         name: r.name,

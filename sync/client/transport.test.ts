@@ -13,6 +13,7 @@ import {
   endpointOf,
   pullRequestSchema,
   snapshotRequestSchema,
+  historyRequestSchema,
   syncHeaders,
   syncPaths,
   syncStatuses,
@@ -68,8 +69,9 @@ async function device(user: TestUser) {
     })
     return response
   }
-  const client = new SyncClient({ db: local.db, transport: new HttpTransport({ fetch: recording }), deviceId, userId: user.id })
-  return { client, exchanges }
+  const transport = new HttpTransport({ fetch: recording })
+  const client = new SyncClient({ db: local.db, transport, deviceId, userId: user.id })
+  return { client, exchanges, transport }
 }
 
 async function until(what: string, condition: () => boolean, ms = 10_000) {
@@ -93,6 +95,8 @@ test('[V1][C3] the wire carries only the paths, parameters, headers and statuses
   // The phone is left behind the horizon: its next pull is answered 409 and it refetches.
   await compact(server.db, { keepDays: 0, keepTransactions: 0, now: new Date(Date.now() + 1000) })
   await phone.client.sync()
+  // W5: a page of older history, as a windowed device asks for one.
+  await phone.transport.history({ deviceId: phone.client.deviceId, before: new Date().toISOString(), limit: 10 })
 
   const all = [...phone.exchanges, ...laptop.exchanges]
   expect(new Set(all.map((e) => e.endpoint))).toEqual(new Set(Object.keys(syncPaths)))
@@ -101,8 +105,19 @@ test('[V1][C3] the wire carries only the paths, parameters, headers and statuses
     push: [],
     pull: Object.keys(pullRequestSchema.shape).sort(),
     snapshot: Object.keys(snapshotRequestSchema.shape).sort(),
+    history: Object.keys(historyRequestSchema.shape).sort(),
   }
-  expect(all.filter((e) => e.endpoint && JSON.stringify(e.query) !== JSON.stringify(declaredQuery[e.endpoint]))).toEqual([])
+  // A history request names one of its ways (W5): its parameters are a subset of the schema's.
+  const sendsAll = (e: (typeof all)[number]) => e.endpoint !== 'history'
+  expect(
+    all.filter(
+      (e) =>
+        e.endpoint &&
+        (sendsAll(e)
+          ? JSON.stringify(e.query) !== JSON.stringify(declaredQuery[e.endpoint])
+          : e.query.some((name) => !declaredQuery.history.includes(name))),
+    ),
+  ).toEqual([])
   expect(new Set(all.flatMap((e) => e.requestHeaders))).toEqual(new Set(['content-type']))
   expect(new Set(all.map((e) => e.status))).toEqual(new Set([200, syncStatuses.mustRefetch]))
   const generic = new Set(['content-type', 'cache-control'])

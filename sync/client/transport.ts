@@ -7,6 +7,7 @@
 import {
   PROTOCOL_VERSION,
   contentTypes,
+  historyResponseSchema,
   mediaPath,
   mediaPutResponseSchema,
   mustRefetchSchema,
@@ -17,6 +18,8 @@ import {
   syncPaths,
   syncStatuses,
   unsupportedVersionSchema,
+  type HistoryQuery,
+  type HistoryResponse,
   type MustRefetch,
   type PullResponse,
   type PushRequest,
@@ -27,6 +30,8 @@ import type { z } from 'zod'
 
 export type PullParams = { deviceId: string; offset: number; limit?: number; waitMs?: number; signal?: AbortSignal }
 export type SnapshotParams = { deviceId: string; sinceMutationId?: number; signal?: AbortSignal }
+/** A history request (SPEC W5), without the version the transport adds. */
+export type HistoryParams = Omit<HistoryQuery, 'v'> & { signal?: AbortSignal }
 
 /** How long a photo's upload, and its download, may take before the device gives it up (M7, M10). */
 const MEDIA_PUT_TIMEOUT_MS = 260_000
@@ -40,6 +45,8 @@ export interface Transport {
   pull(params: PullParams): Promise<PullResponse | MustRefetch>
   /** Streams a snapshot; `onLine` is awaited for each line, so a slow consumer slows the stream. */
   snapshot(params: SnapshotParams, onLine: (line: SnapshotLine) => Promise<void>): Promise<void>
+  /** Whole workouts outside the device's window (SPEC W5); a transport without it cannot widen one. */
+  history?(params: HistoryParams): Promise<HistoryResponse>
 }
 
 /**
@@ -191,6 +198,11 @@ export class HttpTransport implements Transport, MediaTransport {
       body: JSON.stringify(request),
     })
     return readAnswer(response, pushResponseSchema, 'push')
+  }
+
+  async history({ signal, ...params }: HistoryParams): Promise<HistoryResponse> {
+    const response = await this.request(`${syncPaths.history}?${queryString({ v: PROTOCOL_VERSION, ...params })}`, { signal })
+    return readAnswer(response, historyResponseSchema, 'history')
   }
 
   async pull({ deviceId, offset, limit = 1000, waitMs = 0, signal }: PullParams): Promise<PullResponse | MustRefetch> {

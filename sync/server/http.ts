@@ -7,6 +7,7 @@ import {
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   contentTypes,
+  historyRequestSchema,
   pullRequestSchema,
   pushRequestSchema,
   snapshotRequestSchema,
@@ -18,6 +19,7 @@ import {
   type UnsupportedVersion,
 } from '../protocol'
 import { DeviceOwnershipError, noteSynced, registerDevice } from './devices'
+import { historyPage } from './history'
 import type { ChangeNotifier } from './live'
 import { PullBatcher, pull } from './pull'
 import { push } from './push'
@@ -237,6 +239,19 @@ export function handlePull(service: SyncService, request: Request): Promise<Resp
       }
     }
     return inTime(limits, params.waitMs + limits.requestDeadlineMs, answer())
+  })
+}
+
+/**
+ * GET `syncPaths.history` with `historyRequestSchema`'s query (SPEC W5): whole workouts outside
+ * the device's window, read-only, within the request deadline (A9).
+ */
+export function handleHistory(service: SyncService, request: Request): Promise<Response> {
+  return guarded(async () => {
+    const limits = limitsOf(service)
+    const { userId, params } = await inTime(limits, limits.requestDeadlineMs, openQuery(service, request, historyRequestSchema, 'history'))
+    const answer = await inTime(limits, limits.requestDeadlineMs, historyPage(service.db, { userId, deviceId: params.deviceId }, params))
+    return json(200, answer)
   })
 }
 

@@ -2,9 +2,11 @@ import 'server-only'
 import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import type { Db, Queryable } from '@/db/types'
-import type { Change, MustRefetch, PullResponse, Scope } from '../protocol'
+import { windowedTables } from '@/db/schema/registry'
+import { PROTOCOL_VERSION, WINDOW_PROTOCOL, scopeName, type Change, type MustRefetch, type PullResponse, type Scope, type WindowInForce } from '../protocol'
 import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
+import { cutOf, keptRoots, rootTimes, windowInForce } from './window'
 
 type Row = {
   seq: string
@@ -16,7 +18,8 @@ type Row = {
   row: Record<string, unknown> | null
 }
 
-export type PullQuery = { offset: number; limit: number }
+/** `v`: the protocol the device speaks; a storage window applies from 5 on (SPEC W2). */
+export type PullQuery = { offset: number; limit: number; v?: number }
 type Who = { userId: string; deviceId: string }
 
 /**
@@ -24,13 +27,14 @@ type Who = { userId: string; deviceId: string }
  * one repeatable-read transaction so the head, the scopes and the changes agree (L4): a grant
  * or revocation is either wholly before the read or wholly after it.
  */
-export async function pull(db: Db, who: Who, { offset, limit }: PullQuery): Promise<PullResponse | MustRefetch> {
+export async function pull(db: Db, who: Who, { offset, limit, v = PROTOCOL_VERSION }: PullQuery): Promise<PullResponse | MustRefetch> {
   return db.transaction(
     async (tx) => {
       const { head, horizon } = await readSyncState(tx)
       const scopes = await scopesOf(tx, who.userId, who.deviceId)
       const stale = staleOffset(offset, head, horizon)
       if (stale) return stale
+      const window = await windowInForce(tx, who, v)
       const names = scopeNames(scopes)
       let changes = await changesIn(tx, names, offset, head, limit + 1)
       const first = changes[0]?.seq
@@ -38,7 +42,9 @@ export async function pull(db: Db, who: Who, { offset, limit }: PullQuery): Prom
         // One transaction larger than the limit: read it whole, to be sent alone.
         changes = await changesIn(tx, names, first - 1, first)
       }
-      return cut(changes, limit, head, horizon)
+      const answer = cut(changes, limit, head, horizon)
+      if (v < WINDOW_PROTOCOL) return answer
+      return { ...answer, changes: await withinWindow(tx, who.userId, window, answer.changes), window }
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
@@ -63,12 +69,17 @@ export async function pullMany(
         tx,
         callers.map((c) => c.who),
       )
-      const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head)
-      if (live.length === 0) return { head, horizon, scopes, found: [] as Change[], complete: true }
+      // A device with a storage window pulls on its own (W2): its cut is its own.
+      const windowed = new Set<string>()
+      for (const c of callers) {
+        if ((await windowInForce(tx, c.who, c.query.v ?? PROTOCOL_VERSION)).kind !== 'all') windowed.add(key(c.who))
+      }
+      const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head && !windowed.has(key(c.who)))
+      if (live.length === 0) return { head, horizon, scopes, windowed, found: [] as Change[], complete: true }
       const from = Math.min(...live.map((c) => c.query.offset))
       const names = [...new Set(live.flatMap((c) => scopeNames(scopes.get(key(c.who))!)))]
       const found = await changesIn(tx, names, from, head, cap + 1)
-      return { head, horizon, scopes, found, complete: found.length <= cap }
+      return { head, horizon, scopes, windowed, found, complete: found.length <= cap }
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   )
@@ -77,19 +88,47 @@ export async function pullMany(
     callers.map(async ({ who, query }) => {
       const stale = staleOffset(query.offset, head, horizon)
       if (stale) return stale
-      if (!shared.complete) return pull(db, who, query)
+      if (!shared.complete || shared.windowed.has(key(who))) return pull(db, who, query)
       const mine = new Set(scopeNames(shared.scopes.get(key(who))!))
-      return cut(
+      const answer = cut(
         changes.filter((c) => c.seq > query.offset && mine.has(c.scope)),
         query.limit,
         head,
         horizon,
       )
+      return (query.v ?? PROTOCOL_VERSION) < WINDOW_PROTOCOL ? answer : { ...answer, window: { kind: 'all' as const } }
     }),
   )
 }
 
 const key = (who: Who) => `${who.userId}/${who.deviceId}`
+
+const windowed = new Map(windowedTables.map((t) => [t.table, t.window!]))
+
+/**
+ * The changes a device with this window is sent (W2, W4): every delete, every change of a
+ * workout's root entry (so a workout re-dated out of the window leaves the device, and one
+ * re-dated into it is noticed and fetched), and the rest of an entry's history only while its
+ * workout is in the window or kept, as it is now, or when its entry is gone (its delete follows).
+ */
+async function withinWindow(tx: Queryable, userId: string, window: WindowInForce, changes: Change[]): Promise<Change[]> {
+  const from = cutOf(window)
+  if (from === null) return changes
+  const user = scopeName('user', userId)
+  const judged = (c: Change) =>
+    c.scope === user && windowed.has(c.table) && (c.kind === 'insert' || c.kind === 'update') && !(c.table === 'entries' && c.row?.parent_id === null)
+  const entryOf = (c: Change) => String(c.row![windowed.get(c.table)!])
+  const ids = [...new Set(changes.filter(judged).map(entryOf))]
+  if (ids.length === 0) return changes
+  const roots = await rootTimes(tx, ids)
+  let kept: Set<string> | undefined
+  if ([...roots.values()].some((r) => r.performedAt < from)) kept = new Set((await keptRoots(tx, userId, from)).map((r) => r.id))
+  return changes.filter((c) => {
+    if (!judged(c)) return true
+    const root = roots.get(entryOf(c))
+    return !root || root.performedAt >= from || kept!.has(root.root)
+  })
+}
 
 /**
  * A response from every change of a device's scopes after its offset up to `head` (R2, R3):

@@ -3,9 +3,10 @@ import { sql, type SQL } from 'drizzle-orm'
 import { syncTables, type SyncTable } from '@/db/schema/registry'
 import { rows } from '@/db/rows'
 import type { Db, Tx } from '@/db/types'
-import { PROTOCOL_VERSION, type SnapshotLine } from '../protocol'
+import { PROTOCOL_VERSION, WINDOW_PROTOCOL, type SnapshotLine } from '../protocol'
 import { scopeNames, scopesOf, type Scopes } from './scopes'
 import { readSyncState } from './state'
+import { cutOf, entriesInWindow, keptRoots, windowInForce } from './window'
 
 export const SNAPSHOT_PAGE_ROWS = 1000
 
@@ -45,18 +46,27 @@ export async function* snapshotLines(
   const start = await db.transaction(async (tx) => {
     const { head, horizon } = await readSyncState(tx)
     const scopes = await scopesOf(tx, who.userId, who.deviceId)
+    // W1: a device's storage window cuts an entry's history by its workout's time.
+    const window = await windowInForce(tx, who, protocolVersion)
+    const from = cutOf(window)
+    const inWindow = from === null ? null : entriesInWindow(who.userId, from, (await keptRoots(tx, who.userId, from)).map((r) => r.id))
     const pages: Page[] = []
     let total = 0
     for (const table of syncTables) {
       const ids = scopeIds(table, scopes)
       if (ids.length === 0) continue
-      const extra = table.table === 'mutation_results' ? sql`and mutation_id >= ${sinceMutationId}` : sql``
+      const extra =
+        table.table === 'mutation_results'
+          ? sql`and mutation_id >= ${sinceMutationId}`
+          : inWindow && table.window
+            ? sql`and ${column(table.window)} in ${inWindow}`
+            : sql``
       for (const page of await keyPages(tx, table, ids, extra, pageRows)) {
         pages.push({ table, keys: page.keys })
         total += page.n
       }
     }
-    return { head, horizon, scopes, pages, total }
+    return { head, horizon, scopes, pages, total, window }
   }, shortRead)
   yield {
     type: 'snapshot-begin',
@@ -65,6 +75,7 @@ export async function* snapshotLines(
     horizon: start.horizon,
     scopes: scopeNames(start.scopes),
     rows: start.total,
+    ...(protocolVersion >= WINDOW_PROTOCOL ? { window: start.window } : {}),
   }
   let rowCount = 0
   // Shifted off as read, so the keys of pages sent are let go.

@@ -7,13 +7,14 @@
 import { methodNotAllowed } from '@/server/method-not-allowed'
 import { endpointOf, mediaPathPrefix, type SyncEndpoint } from '../../protocol'
 import type { Fetch } from '../../client/transport'
-import { handlePull, handlePush, handleSnapshot, type SyncService } from '../http'
+import { handleHistory, handlePull, handlePush, handleSnapshot, type SyncService } from '../http'
 import { handleMediaGet, handleMediaPut } from '../media'
 
 const handlers: Record<SyncEndpoint, (service: SyncService, request: Request) => Promise<Response>> = {
   push: handlePush,
   pull: handlePull,
   snapshot: handleSnapshot,
+  history: handleHistory,
 }
 
 /** What `app/api/media/[sha256]/route.ts` answers a method it does not serve. */

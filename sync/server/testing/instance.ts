@@ -18,12 +18,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { getServer, type Server } from '@/server'
 import { endpointOf, type SyncEndpoint } from '../../protocol'
-import { handlePull, handlePush, handleSnapshot, type SyncService } from '../http'
+import { handleHistory, handlePull, handlePush, handleSnapshot, type SyncService } from '../http'
 
 const syncHandlers: Record<SyncEndpoint, (service: SyncService, request: Request) => Promise<Response>> = {
   push: handlePush,
   pull: handlePull,
   snapshot: handleSnapshot,
+  history: handleHistory,
 }
 
 /** The incoming request as a web `Request`, aborted when the client goes away before the answer. */

@@ -175,6 +175,13 @@ export const fates: Record<RequestKind, readonly (readonly [number, Fate])[]> = 
     [12, 'dropResponse'],
     [12, 'duplicate'],
   ],
+  // A history page (W5) is a read: lost or repeated, the device asks again.
+  history: [
+    [64, 'deliver'],
+    [12, 'dropRequest'],
+    [12, 'dropResponse'],
+    [12, 'duplicate'],
+  ],
   // A duplicated snapshot stream is not a fault a network makes; a cut one is.
   snapshot: [
     [65, 'deliver'],
