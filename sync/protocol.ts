@@ -299,7 +299,16 @@ export const historyResponseSchema = z.object({
 export type HistoryResponse = z.infer<typeof historyResponseSchema>
 
 /** A history request as the device builds it: lists as arrays. */
-export type HistoryQuery = { v: number; deviceId: string; roots?: string[]; kept?: '1'; before?: string; from?: string; cursor?: string; limit?: number }
+export type HistoryQuery = {
+  v: number
+  deviceId: string
+  roots?: string[]
+  kept?: '1'
+  before?: string
+  from?: string
+  cursor?: string
+  limit?: number
+}
 
 /** A request's query string, from exactly the parameters its schema declares (lists comma-joined). */
 export function queryString(request: PullRequest | SnapshotRequest | HistoryQuery): string {
@@ -371,6 +380,7 @@ export const protocolSchemas = {
 /** Everything the version pin covers besides {@link PROTOCOL_VERSION} itself. */
 export const protocolContract = {
   minVersion: MIN_PROTOCOL_VERSION,
+  windowVersion: WINDOW_PROTOCOL,
   paths: syncPaths,
   headers: syncHeaders,
   contentTypes,

@@ -4,7 +4,7 @@
  * convergence fuzz and the PostgreSQL suites end every run with it.
  */
 import { isDeepStrictEqual } from 'node:util'
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import { replicaTables } from '@/db/schema/registry'
 import type { Db } from '@/db/types'
@@ -12,8 +12,11 @@ import type { Db } from '@/db/types'
 /** Each replica table's rows, in primary key order, as JSON. */
 export type Picture = Record<string, Record<string, unknown>[]>
 
-/** A device's user and the libraries it may read: the scopes whose rows it holds. */
-export type PictureScope = { userId: string; libraryIds: readonly string[] }
+/**
+ * A device's user and the libraries it may read: the scopes whose rows it holds; with `history`,
+ * the ids of the user's entries its storage window holds (SPEC W1), as a subquery.
+ */
+export type PictureScope = { userId: string; libraryIds: readonly string[]; history?: SQL }
 
 /**
  * The rows of every replica table in key order, in UTC (so a server's and a device's timestamps
@@ -35,7 +38,8 @@ export async function picture(db: Db, scope?: PictureScope): Promise<Picture> {
               ids.map((id) => sql`${id}`),
               sql`, `,
             )})`
-    return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where})`
+    const windowed = scope?.history && t.window ? sql` and t.${sql.identifier(t.window)} in ${scope.history}` : sql``
+    return sql`${t.table}::text, (select coalesce(jsonb_agg(to_jsonb(t) order by ${order}), '[]'::jsonb) from ${sql.identifier(t.table)} t where ${where}${windowed})`
   })
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local time zone 'UTC'`)

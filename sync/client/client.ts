@@ -557,8 +557,7 @@ export class SyncClient {
     if (!transport.history || this.fillingWindow) return
     this.fillingWindow = true
     try {
-      const ask = (params: Omit<HistoryParams, 'deviceId'>) =>
-        this.guard(() => transport.history!({ deviceId: this.deviceId, ...params }))
+      const ask = (params: Omit<HistoryParams, 'deviceId'>) => this.guard(() => transport.history!({ deviceId: this.deviceId, ...params }))
       for (;;) {
         const held = await storedWindow(this.db)
         const cut = cutOf(held.setting)

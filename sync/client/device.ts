@@ -317,6 +317,8 @@ export class Device {
       push: (request) => send(() => transport.push(request)),
       pull: (params) => send(() => transport.pull(params)),
       snapshot: (params, onLine) => send(() => transport.snapshot(params, onLine)),
+      // A storage window's history pages (W5) go the same way, when the transport reaches them.
+      ...(transport.history ? { history: (params) => send(() => transport.history!(params)) } : {}),
     }
   }
 

@@ -125,7 +125,9 @@ test('[V1][C3] the wire carries only the paths, parameters, headers and statuses
   expect(all.flatMap((e) => Object.keys(e.responseHeaders)).filter((h) => !generic.has(h) && !own.includes(h))).toEqual([])
   expect(new Set(all.map((e) => e.responseHeaders['content-type']))).toEqual(new Set(Object.values(contentTypes)))
   // C3: every pull and push answer advertises the horizon.
-  expect(all.filter((e) => e.endpoint !== 'snapshot' && e.responseHeaders[syncHeaders.horizon] === undefined)).toEqual([])
+  expect(
+    all.filter((e) => (e.endpoint === 'pull' || e.endpoint === 'push') && e.responseHeaders[syncHeaders.horizon] === undefined),
+  ).toEqual([])
 })
 
 test('[V2] a server newer than the app: the status says to update the app, and the loop waits instead of retrying at once', async () => {

@@ -330,14 +330,18 @@ test('[W5][A2] the history endpoint answers the caller’s own workouts and refu
   const bobs = await device(bob)
   await bobs.client.sync()
   const through = handlerFetch(() => server.service, ann.token)
-  const get = (query: string) => through(`${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${laptop.client.deviceId}&${query}`, {})
+  const get = (query: string) =>
+    through(`${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${laptop.client.deviceId}&${query}`, {})
   const answer = await (await get(`roots=${mine.root},${newId()}`)).json()
   expect(answer.roots.map((r: { id: string }) => r.id)).toEqual([mine.root])
   expect(answer.tables.entries).toHaveLength(3)
   expect(answer.tables.entry_values).toHaveLength(4)
   // Bob names Ann's workout: it does not exist for him.
   const asBob = handlerFetch(() => server.service, bob.token)
-  const his = await asBob(`${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${bobs.client.deviceId}&roots=${mine.root}`, {})
+  const his = await asBob(
+    `${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${bobs.client.deviceId}&roots=${mine.root}`,
+    {},
+  )
   expect((await his.json()).roots).toEqual([])
 
   for (const bad of [
@@ -353,6 +357,9 @@ test('[W5][A2] the history endpoint answers the caller’s own workouts and refu
     expect(response.status, bad).toBe(400)
     expect((await response.json()).message, bad).toMatch(/^Invalid history/)
   }
-  const anonymous = await handlerFetch(() => server.service, 'nobody')(`${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${newId()}&kept=1`, {})
+  const anonymous = await handlerFetch(() => server.service, 'nobody')(
+    `${TEST_ORIGIN}${syncPaths.history}?v=${PROTOCOL_VERSION}&deviceId=${newId()}&kept=1`,
+    {},
+  )
   expect(anonymous.status).toBe(401)
 })

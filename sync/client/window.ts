@@ -86,9 +86,7 @@ export async function lackingRoots(tx: Queryable, changes: Change[], cut: string
  */
 export function touchesKept(changes: Change[], cut: string): boolean {
   return changes.some(
-    (c) =>
-      c.table === 'entries' &&
-      (c.kind === 'delete' || (c.row !== null && new Date(String(c.row.performed_at)).toISOString() < cut)),
+    (c) => c.table === 'entries' && (c.kind === 'delete' || (c.row !== null && new Date(String(c.row.performed_at)).toISOString() < cut)),
   )
 }
 

@@ -3,10 +3,19 @@ import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import type { Db, Queryable } from '@/db/types'
 import { windowedTables } from '@/db/schema/registry'
-import { PROTOCOL_VERSION, WINDOW_PROTOCOL, scopeName, type Change, type MustRefetch, type PullResponse, type Scope, type WindowInForce } from '../protocol'
+import {
+  PROTOCOL_VERSION,
+  WINDOW_PROTOCOL,
+  scopeName,
+  type Change,
+  type MustRefetch,
+  type PullResponse,
+  type Scope,
+  type WindowInForce,
+} from '../protocol'
 import { scopeNames, scopesOf, scopesOfMany } from './scopes'
 import { readSyncState } from './state'
-import { cutOf, keptRoots, rootTimes, windowInForce } from './window'
+import { cutOf, keptRoots, rootTimes, windowedAmong, windowInForce } from './window'
 
 type Row = {
   seq: string
@@ -70,10 +79,10 @@ export async function pullMany(
         callers.map((c) => c.who),
       )
       // A device with a storage window pulls on its own (W2): its cut is its own.
-      const windowed = new Set<string>()
-      for (const c of callers) {
-        if ((await windowInForce(tx, c.who, c.query.v ?? PROTOCOL_VERSION)).kind !== 'all') windowed.add(key(c.who))
-      }
+      const windowed = await windowedAmong(
+        tx,
+        callers.filter((c) => (c.query.v ?? PROTOCOL_VERSION) >= WINDOW_PROTOCOL).map((c) => c.who),
+      )
       const live = callers.filter((c) => c.query.offset >= horizon && c.query.offset <= head && !windowed.has(key(c.who)))
       if (live.length === 0) return { head, horizon, scopes, windowed, found: [] as Change[], complete: true }
       const from = Math.min(...live.map((c) => c.query.offset))
@@ -116,7 +125,10 @@ async function withinWindow(tx: Queryable, userId: string, window: WindowInForce
   if (from === null) return changes
   const user = scopeName('user', userId)
   const judged = (c: Change) =>
-    c.scope === user && windowed.has(c.table) && (c.kind === 'insert' || c.kind === 'update') && !(c.table === 'entries' && c.row?.parent_id === null)
+    c.scope === user &&
+    windowed.has(c.table) &&
+    (c.kind === 'insert' || c.kind === 'update') &&
+    !(c.table === 'entries' && c.row?.parent_id === null)
   const entryOf = (c: Change) => String(c.row![windowed.get(c.table)!])
   const ids = [...new Set(changes.filter(judged).map(entryOf))]
   if (ids.length === 0) return changes

@@ -49,7 +49,14 @@ export async function* snapshotLines(
     // W1: a device's storage window cuts an entry's history by its workout's time.
     const window = await windowInForce(tx, who, protocolVersion)
     const from = cutOf(window)
-    const inWindow = from === null ? null : entriesInWindow(who.userId, from, (await keptRoots(tx, who.userId, from)).map((r) => r.id))
+    const inWindow =
+      from === null
+        ? null
+        : entriesInWindow(
+            who.userId,
+            from,
+            (await keptRoots(tx, who.userId, from)).map((r) => r.id),
+          )
     const pages: Page[] = []
     let total = 0
     for (const table of syncTables) {

@@ -40,6 +40,18 @@ export async function windowInForce(q: Queryable, who: Who, protocolVersion: num
   return { ...setting, from: await budgetCut(q, who.userId, setting.rows) }
 }
 
+/** Which of these devices have a window set, as `userId/deviceId`: one query for a batch of pulls (R6). */
+export async function windowedAmong(q: Queryable, whos: Who[]): Promise<Set<string>> {
+  if (whos.length === 0) return new Set()
+  const found = await rows<{ user_id: string; id: string }>(
+    q,
+    sql`select user_id::text, id::text from devices
+         where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(whos.map((w) => w.deviceId))}::jsonb))
+           and (window_months is not null or window_rows is not null)`,
+  )
+  return new Set(found.map((d) => `${d.user_id}/${d.id}`))
+}
+
 /** Midnight UTC today, `months` months back: a cut that moves once a day. */
 async function monthsCut(q: Queryable, months: number): Promise<string> {
   const [cut] = await rows<{ from: Date | string }>(

@@ -2,6 +2,7 @@
 
 import { useState } from 'react'
 import { useRereadOnUploads } from '@/components/media/use-reread-on-uploads'
+import { OlderHistory } from '@/components/sync/older-history'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { Button } from '@/components/ui/button'
 import { Page } from '@/components/ui/page'
@@ -103,6 +104,7 @@ export function HistoryView() {
         {choice('calendar', 'Calendar')}
       </div>
       {view === 'list' ? <ListView /> : <CalendarView />}
+      <OlderHistory />
     </Page>
   )
 }

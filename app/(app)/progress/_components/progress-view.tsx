@@ -1,5 +1,6 @@
 'use client'
 
+import { OlderHistory } from '@/components/sync/older-history'
 import { useRouter, useSearchParams } from 'next/navigation'
 import { useState } from 'react'
 import { z } from 'zod'
@@ -247,6 +248,7 @@ export function ProgressView() {
           </dl>
         </Card>
       ) : null}
+      <OlderHistory />
     </Page>
   )
 }

@@ -1,7 +1,10 @@
 'use client'
 
 import { useEffect, useState } from 'react'
+import { Select } from '@/components/ui/select'
+import { windowChoices, windowLabel, windowOfValue, windowValue } from '@/components/sync/window-text'
 import type { devices } from '@/db/schema'
+import { windowOfRow, type WindowSetting } from '@/domain/mutators/devices'
 
 type DeviceRow = typeof devices.$inferSelect
 
@@ -20,11 +23,47 @@ export function agoText(at: Date, now: Date): string {
   return 'just now'
 }
 
+/** Which history a device keeps (SPEC W1): the choices, and the device's own if it is another. */
+function WindowField({ device, onWindow }: { device: DeviceRow; onWindow: (window: WindowSetting) => void }) {
+  const current = windowOfRow(device)
+  const value = windowValue(current)
+  const choices = windowChoices.some((c) => c.value === value)
+    ? windowChoices
+    : [...windowChoices, { value, window: current, label: windowLabel(current) }]
+  return (
+    <label className="mt-2 flex items-center justify-between gap-3">
+      History kept
+      <Select
+        value={value}
+        onChange={(e) => {
+          const window = windowOfValue(e.target.value)
+          if (window) onWindow(window)
+        }}
+      >
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </Select>
+    </label>
+  )
+}
+
 /**
  * The account's devices, this one first and marked, each with its last successful sync as the server
- * recorded it (`devices.last_seen_at`, SPEC P1: noted at most every ten minutes, so it says so).
+ * recorded it (`devices.last_seen_at`, SPEC P1: noted at most every ten minutes, so it says so), and
+ * the history it keeps (W1), which any of them may change.
  */
-export function DeviceList({ list, thisDevice }: { list: readonly DeviceRow[]; thisDevice: string | undefined }) {
+export function DeviceList({
+  list,
+  thisDevice,
+  onWindow,
+}: {
+  list: readonly DeviceRow[]
+  thisDevice: string | undefined
+  onWindow: (deviceId: string, window: WindowSetting) => void
+}) {
   const [now, setNow] = useState(() => new Date())
   useEffect(() => {
     const timer = setInterval(() => setNow(new Date()), 30_000)
@@ -64,6 +103,7 @@ export function DeviceList({ list, thisDevice }: { list: readonly DeviceRow[]; t
                   'Not synced yet'
                 )}
               </p>
+              <WindowField device={d} onWindow={(window) => onWindow(d.id, window)} />
             </li>
           )
         })}

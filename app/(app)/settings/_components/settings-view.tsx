@@ -4,6 +4,7 @@ import { useDevice } from '@/components/sync/sync-provider'
 import { useLocalQuery } from '@/components/sync/use-local-query'
 import { useMutations } from '@/components/sync/use-mutations'
 import { PhotoSettings } from '@/components/media/photo-settings'
+import { HistoryOnDevice } from '@/components/sync/history-on-device'
 import { Notice } from '@/components/ui/notice'
 import { Page } from '@/components/ui/page'
 import { StoragePersistence } from '@/components/storage-persistence'
@@ -66,8 +67,13 @@ export function SettingsView() {
       </fieldset>
       <EquipmentEditor massUnit={units.data.massUnit} />
       <StoragePersistence />
+      <HistoryOnDevice />
       <PhotoSettings />
-      <DeviceList list={list.data ?? []} thisDevice={device?.deviceId} />
+      <DeviceList
+        list={list.data ?? []}
+        thisDevice={device?.deviceId}
+        onWindow={(deviceId, window) => void run('setDeviceWindow', { deviceId, window }, { queueIfNotFound: true })}
+      />
     </Page>
   )
 }

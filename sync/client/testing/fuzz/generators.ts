@@ -274,6 +274,20 @@ export const generators: (readonly [number, Gen])[] = [
   ],
   [
     3,
+    async (w, d) => ({
+      name: 'setDeviceWindow',
+      args: {
+        deviceId: w.rng.chance(0.9) ? d.client.deviceId : w.rng.pick(w.devices).client.deviceId,
+        window: w.rng.weighted([
+          [3, { kind: 'all' as const }],
+          [5, { kind: 'months' as const, months: w.rng.int(1, 13) }],
+          [2, { kind: 'rows' as const, rows: w.rng.int(100, 400) }],
+        ]),
+      },
+    }),
+  ],
+  [
+    3,
     async (w) => ({
       name: 'updateSettings',
       args: w.rng.chance(0.5) ? { massUnit: w.rng.pick(['kg', 'lb'] as const) } : { weekStartsOn: w.rng.int(0, 7) },

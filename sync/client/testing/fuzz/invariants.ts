@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm'
 import { rows } from '@/db/rows'
 import { picture, pictureDiff } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
+import { PROTOCOL_VERSION } from '../../../protocol'
+import { cutOf, entriesInWindow, keptRoots, windowInForce } from '../../../server/window'
 import { readState } from '../../replica'
 import { deviceIdIn, everySessionBack } from './faults'
 import { pendingUploads, photoProblems, showPhotos, uploadAll } from './photos'
@@ -87,8 +89,20 @@ export async function check(w: World) {
         sql`select id::text as id from libraries where owner_id = ${d.user.id} union select library_id::text from library_members where user_id = ${d.user.id}`,
       )
     ).map((r) => r.id)
-    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds }), shortIds))
-      p(`replica differs from the server in ${diff}`)
+    // W1: within its storage window, as the server applies it now.
+    const window = await windowInForce(db, { userId: d.user.id, deviceId: d.client.deviceId }, PROTOCOL_VERSION)
+    const cut = cutOf(window)
+    const history =
+      cut === null
+        ? undefined
+        : entriesInWindow(
+            d.user.id,
+            cut,
+            (await keptRoots(db, d.user.id, cut)).map((r) => r.id),
+          )
+    if (cut !== null) w.count('windowedChecked')
+    for (const diff of pictureDiff(await picture(d.db), await picture(db, { userId: d.user.id, libraryIds, history }), shortIds))
+      p(`replica differs from the server${cut === null ? '' : ` (window from ${cut})`} in ${diff}`)
 
     // 2. One result per queued mutation, no more.
     // Under every id the device pushed under (it registers anew after a restore, B15), except

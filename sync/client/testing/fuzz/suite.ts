@@ -59,6 +59,8 @@ export const coverageKinds = [
   'forgottenPending',
   'lostToRestore',
   'lostChecked',
+  // A device's storage window in force at the end of a seed (W1-W4).
+  'windowedChecked',
   // Sessions ending and coming back (A7).
   'sessionsExpired',
   'sessionsBack',
