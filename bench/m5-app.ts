@@ -12,6 +12,7 @@ import { and, eq } from 'drizzle-orm'
 import { libraries } from '@/db/schema'
 import { TestDevice, testServer, type TestUser } from '@/sync/server/testing/harness'
 import { postgresListen } from '@/sync/server/testing/postgres'
+import type { EntryInput } from '@/domain/mutators/entries'
 import { accountActivities, insertWorkouts, type Account } from './data'
 import { freshPostgres, type BenchPostgres } from './lib'
 
@@ -113,7 +114,7 @@ export async function signUp(baseUrl: string, name: string): Promise<AppUser> {
  * Gives `user` the five-year account (seed 1, as M1's): its activities through the real push
  * path (in this process, on the app's database), its workouts as the rows `logEntry` writes.
  */
-export async function seedAccount(database: BenchPostgres, user: AppUser, scale: number): Promise<Account> {
+export async function seedAccount(database: BenchPostgres, user: AppUser, scale: number, { endingNow = false } = {}): Promise<Account> {
   const [library] = await database.db
     .select({ id: libraries.id })
     .from(libraries)
@@ -131,9 +132,24 @@ export async function seedAccount(database: BenchPostgres, user: AppUser, scale:
       device: () => new TestDevice(service, testUser),
     }
     const { account } = await accountActivities(testUser, 1, scale)
-    await insertWorkouts(database.client, account.workouts, user.id)
-    return account
+    // `endingNow`: the five years end today rather than in January 2026, so that a storage
+    // window of recent months holds recent workouts (bench/window.ts).
+    const workouts = endingNow ? shiftedToNow(account.workouts) : account.workouts
+    await insertWorkouts(database.client, workouts, user.id)
+    return { ...account, workouts }
   } finally {
     await harness.close()
   }
+}
+
+/** The workouts moved in time so the last one is an hour ago, their sets with them. */
+function shiftedToNow(workouts: Account['workouts']): Account['workouts'] {
+  const last = Math.max(...workouts.map((w) => Date.parse(w.entry.performedAt!)))
+  const by = Date.now() - 3_600_000 - last
+  const shift = (node: EntryInput): EntryInput => ({
+    ...node,
+    ...(node.performedAt ? { performedAt: new Date(Date.parse(node.performedAt) + by).toISOString() } : {}),
+    ...(node.children ? { children: node.children.map(shift) } : {}),
+  })
+  return workouts.map((w) => ({ ...w, entry: shift(w.entry) }))
 }

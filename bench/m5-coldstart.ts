@@ -68,7 +68,7 @@ type Floor = Awaited<ReturnType<typeof floorBundle>>
 /** Where the floor page lives on the app's origin; the benchmark's route answers it. */
 const FLOOR = '/__bench'
 
-async function launch(profile: string, baseURL: string, floor?: Floor): Promise<BrowserContext> {
+export async function launch(profile: string, baseURL: string, floor?: Floor): Promise<BrowserContext> {
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, baseURL })
   if (floor) {
     await context.route(`**${FLOOR}/floor.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: floor.script }))
@@ -82,7 +82,7 @@ async function launch(profile: string, baseURL: string, floor?: Floor): Promise<
   return context
 }
 
-async function signIn(context: BrowserContext, user: AppUser, baseUrl: string) {
+export async function signIn(context: BrowserContext, user: AppUser, baseUrl: string) {
   const response = await context.request.post('/api/auth/sign-in/email', {
     data: { email: user.email, password: user.password },
     headers: { origin: baseUrl },
@@ -95,7 +95,7 @@ async function signIn(context: BrowserContext, user: AppUser, baseUrl: string) {
  * transpiled with helpers the page lacks): records in `window.__m5` when `what` first shows in the
  * DOM, in ms since navigation start.
  */
-const watchFor = (what: Watch) => `(() => {
+export const watchFor = (what: Watch) => `(() => {
   const what = ${JSON.stringify(what)}
   const seen = () => {
     if (what === 'history') return document.querySelector('section[aria-labelledby="history-heading"] li') !== null
@@ -111,7 +111,7 @@ const watchFor = (what: Watch) => `(() => {
 })()`
 
 /** Opens `url` and waits for the page's `window.__m5`; fails at once on an uncaught error in the page. */
-async function visit<T>(page: Page, url: string): Promise<T> {
+export async function visit<T>(page: Page, url: string): Promise<T> {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(url)

@@ -90,7 +90,7 @@ describe('the registry', () => {
     const steps = libraryDeletionOf(registry).map(
       (s) => `${getTableConfig(s.table).name}${s.via ? ` via ${getTableConfig(s.via.table).name}` : ''}`,
     )
-    expect(steps.slice(0, 2).sort()).toEqual(['goals via activities', 'goals via attributes'])
+    expect(steps.slice(0, 3).sort()).toEqual(['activity_records via activities', 'goals via activities', 'goals via attributes'])
     expect(steps.at(-1)).toBe('libraries')
     expect(steps.indexOf('attribute_options')).toBeLessThan(steps.indexOf('attributes'))
     expect(steps.indexOf('attributes')).toBeLessThan(steps.indexOf('activities'))

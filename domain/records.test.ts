@@ -9,6 +9,7 @@ import {
   type RecordAttribute,
   type RecordEntry,
   type SummarySet,
+  withServerRecords,
 } from './records'
 import type { SetType } from './set-types'
 
@@ -241,5 +242,45 @@ describe('a record for people', () => {
     expect(formatRecord({ type: 'volume', value: 453.59237 }, lb)).toBe('1000 lb')
     expect(formatRecord({ type: 'mass', value: 116.666 }, kg)).toBe('116.67 kg')
     expect(formatRecord({ type: 'pace', value: 0.26 }, kg)).toBe('4:20 /km')
+  })
+})
+
+describe('[W7] records of a device that holds only recent history', () => {
+  const lift: RecordAttribute[] = [
+    { id: 'w', name: 'Weight', type: 'mass' },
+    { id: 'r', name: 'Reps', type: 'integer' },
+  ]
+  const whole = [entry('old', 1, { w: 140, r: 3 }), entry('mid', 10, { w: 100, r: 12 }), entry('new', 20, { w: 110, r: 5 })]
+  const server = { records: personalRecords(lift, whole), heldFrom: day(15) }
+  const held = whole.filter((e) => e.performedAt >= server.heldFrom)
+
+  it('shows the whole history’s records: the server’s before its history begins, its own after', () => {
+    expect(summary(withServerRecords(personalRecords(lift, held), server))).toEqual(summary(personalRecords(lift, whole)))
+    // Without the server's, the device would call its own best the record.
+    expect(summary(personalRecords(lift, held))[0]).toEqual(['Heaviest Weight', 110, 'new'])
+  })
+
+  it('ignores the server’s records set inside the device’s history (it computes those itself, pending writes included)', () => {
+    const stale = { records: personalRecords(lift, [...whole, entry('gone', 18, { w: 200, r: 1 })]), heldFrom: day(15) }
+    // The server's heaviest is a set the device has since deleted, inside its history: not shown.
+    expect(summary(withServerRecords(personalRecords(lift, held), stale))[0]).toEqual(['Heaviest Weight', 110, 'new'])
+  })
+
+  it('a tie goes to the earlier record; a lower-is-better record takes the lower', () => {
+    const tied = personalRecords(lift, [entry('late', 16, { w: 140, r: 3 })])
+    expect(summary(withServerRecords(tied, server))[0]).toEqual(['Heaviest Weight', 140, 'old'])
+    const run: RecordAttribute[] = [
+      { id: 'd', name: 'Distance', type: 'distance' },
+      { id: 't', name: 'Time', type: 'duration' },
+    ]
+    const fast = { records: personalRecords(run, [entry('pb', 1, { d: 5000, t: 1200 })]), heldFrom: day(15) }
+    const mine = personalRecords(run, [entry('slow', 16, { d: 5000, t: 1500 })])
+    expect(withServerRecords(mine, fast).find((r) => r.kind === 'pace')?.entryId).toBe('pb')
+  })
+
+  it('a set that beats only the device’s history is no record', () => {
+    expect(setRecords(lift, held, entry('set', 21, { w: 120, r: 3 }))).not.toEqual([])
+    expect(setRecords(lift, held, entry('set', 21, { w: 120, r: 3 }), server).map((r) => r.key)).not.toContain('most:w')
+    expect(setRecords(lift, held, entry('set', 21, { w: 150, r: 3 }), server).map((r) => r.key)).toContain('most:w')
   })
 })

@@ -140,7 +140,13 @@ export type SummarySet = RecordEntry & { activityId: string }
  * An exercise of the workout: its attributes, and its sets logged before this workout (any
  * entry qualitatively equal to it, values keyed by this activity's attribute ids).
  */
-export type SummaryExercise = { activityId: string; attributes: readonly RecordAttribute[]; history: readonly RecordEntry[] }
+export type SummaryExercise = {
+  activityId: string
+  attributes: readonly RecordAttribute[]
+  history: readonly RecordEntry[]
+  /** The server's records before the device's history begins (W7), for a windowed device. */
+  server?: ServerRecords
+}
 
 /** A record this workout set: which set, the new value, and the record it beat. */
 export type RecordHit = PersonalRecord & { activityId: string; previous: number; previousEntryId: string }
@@ -161,9 +167,39 @@ export type WorkoutSummary = {
 
 const lowerIsBetter = (kind: RecordKind) => kind === 'shortest' || kind === 'pace'
 
+/**
+ * The server's all-time records for a device whose history begins at `heldFrom` (sync/SPEC.md
+ * W7): those set before then are beyond what the device can compute itself.
+ */
+export type ServerRecords = { records: readonly PersonalRecord[]; heldFrom: Date }
+
+/**
+ * Records computed over what a device holds, with the server's where they were set before its
+ * history begins (W7): the better of the two wins, a tie going to the earlier, as above. What the
+ * device holds from `heldFrom` on it computes exactly itself, pending writes included. Order: the
+ * device's own, then any only the server has.
+ */
+export function withServerRecords(own: readonly PersonalRecord[], server?: ServerRecords): PersonalRecord[] {
+  if (!server) return [...own]
+  const before = server.records.filter((r) => r.performedAt < server.heldFrom)
+  const out = own.map((mine) => {
+    const theirs = before.find((r) => r.key === mine.key)
+    if (!theirs) return mine
+    const better = lowerIsBetter(mine.kind) ? theirs.value < mine.value : theirs.value > mine.value
+    const tie = theirs.value === mine.value && theirs.performedAt < mine.performedAt
+    return better || tie ? { ...theirs, label: mine.label } : mine
+  })
+  return [...out, ...before.filter((r) => !own.some((mine) => mine.key === r.key))]
+}
+
 /** Records of `now` that beat the same record of `before` (strictly); none when `before` holds none of its kind. */
-function broken(attributes: readonly RecordAttribute[], before: readonly RecordEntry[], now: readonly RecordEntry[]) {
-  const old = new Map(personalRecords(attributes, before).map((r) => [r.key, r]))
+function broken(
+  attributes: readonly RecordAttribute[],
+  before: readonly RecordEntry[],
+  now: readonly RecordEntry[],
+  server?: ServerRecords,
+) {
+  const old = new Map(withServerRecords(personalRecords(attributes, before), server).map((r) => [r.key, r]))
   const out: (PersonalRecord & { previous: number; previousEntryId: string })[] = []
   for (const record of personalRecords(attributes, now)) {
     const was = old.get(record.key)
@@ -184,8 +220,9 @@ export function setRecords(
   attributes: readonly RecordAttribute[],
   before: readonly RecordEntry[],
   set: RecordEntry,
+  server?: ServerRecords,
 ): (PersonalRecord & { previous: number })[] {
-  return broken(attributes, before, [set])
+  return broken(attributes, before, [set], server)
 }
 
 /**
@@ -214,7 +251,7 @@ export function workoutSummary(input: {
       volumeKg: sets.reduce((sum, s) => sum + setVolume(exercise.attributes, s), 0),
     })
     const history = exercise.history.filter((h) => !own.has(h.entryId))
-    for (const hit of broken(exercise.attributes, history, sets)) records.push({ ...hit, activityId: exercise.activityId })
+    for (const hit of broken(exercise.attributes, history, sets, exercise.server)) records.push({ ...hit, activityId: exercise.activityId })
   }
   const durationMs = input.finishedAt.getTime() - input.startedAt.getTime()
   return {

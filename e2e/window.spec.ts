@@ -56,6 +56,9 @@ test('[W1] [W3] [W5] [W6] keep 3 months on this device: older history leaves it,
   await expect(held).toContainText('Last 3 months', { timeout: 30_000 })
   await expect(held).toContainText(/Workouts from .* are kept here; older ones are on the server/, { timeout: 30_000 })
   await expect(held).toContainText(/rows of history here/)
+  // W6: the server's count of the window's rows, beside the device's own.
+  const here = (await held.textContent())!.match(/([\d,]+) rows of history here/)![1]
+  await expect(held).toContainText(`The server counts ${here} rows of history for this device.`, { timeout: 30_000 })
   await page.screenshot({ path: testInfo.outputPath('window-settings-390.png'), fullPage: true })
 
   // History keeps the window and the last push day (the bench press's last workout), not the older one.

@@ -34,10 +34,10 @@ import { PROTOCOL_VERSION, protocolContract } from './protocol'
 // such a server (426, V2) rather than have its photos refused. v1-v3 devices never ask for
 // them, and are served as before (MIN_PROTOCOL_VERSION stays 1).
 // v5: storage windows (W1-W6): pull answers and snapshot-begin carry `window` (the cut in force),
-// and `GET /api/sync/history` serves workouts outside it. The server cuts only what it sends v5
+// and `GET /api/sync/history` serves workouts outside it (and the server's count of the window's rows). The server cuts only what it sends v5
 // devices (WINDOW_PROTOCOL); older devices are sent everything, as before, and ignore the new
 // field (MIN_PROTOCOL_VERSION stays 1).
-const PINNED = { version: 5, hash: 'c7a78243284a782f' }
+const PINNED = { version: 5, hash: 'a7210ab8db9d7fd6' }
 
 const isSchema = (value: unknown): value is z.ZodType => value instanceof z.ZodType
 

@@ -260,8 +260,9 @@ const uuidList = z
  * GET {@link syncPaths.history} with these as query parameters (SPEC W5): whole workouts from the
  * server, read-only, outside what the device's window sends it. One of: `roots`, those workouts
  * (by their root entry's id); `kept`, the ids of the workouts kept for the last entry of each
- * activity older than the window; or a page of the workouts performed before `before` (and from
- * `from`, if given), newest first, `limit` at most, `cursor` the `next` of the page before.
+ * activity older than the window; `count`, how many history rows the device's window holds on
+ * the server (W6); or a page of the workouts performed before `before` (and from `from`, if
+ * given), newest first, `limit` at most, `cursor` the `next` of the page before.
  */
 export const historyRequestSchema = z
   .object({
@@ -269,6 +270,7 @@ export const historyRequestSchema = z
     deviceId: deviceIdSchema,
     roots: uuidList.optional(),
     kept: z.enum(['1']).optional(),
+    count: z.enum(['1']).optional(),
     before: instantSchema.optional(),
     from: instantSchema.optional(),
     cursor: z
@@ -278,9 +280,12 @@ export const historyRequestSchema = z
       .optional(),
     limit: z.coerce.number().pipe(z.number().int().min(1).max(MAX_HISTORY_ROOTS)).default(50),
   })
-  .refine((r) => [r.roots !== undefined, r.kept !== undefined, r.before !== undefined].filter(Boolean).length === 1, {
-    message: 'name exactly one of roots, kept or before',
-  })
+  .refine(
+    (r) => [r.roots !== undefined, r.kept !== undefined, r.count !== undefined, r.before !== undefined].filter(Boolean).length === 1,
+    {
+      message: 'name exactly one of roots, kept, count or before',
+    },
+  )
 export type HistoryRequest = z.output<typeof historyRequestSchema>
 
 /**
@@ -295,6 +300,8 @@ export const historyResponseSchema = z.object({
   roots: z.array(z.object({ id: z.guid(), performedAt: z.string() })),
   tables: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
   next: z.string().nullable(),
+  /** For `count`: the history rows (entries, values, tags, photos) the window holds on the server. */
+  rows: z.number().int().min(0).optional(),
 })
 export type HistoryResponse = z.infer<typeof historyResponseSchema>
 
@@ -304,6 +311,7 @@ export type HistoryQuery = {
   deviceId: string
   roots?: string[]
   kept?: '1'
+  count?: '1'
   before?: string
   from?: string
   cursor?: string

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import { heldRows } from '@/db/queries/window'
-import { useDeviceStatus } from './sync-provider'
+import { useDevice, useDeviceStatus } from './sync-provider'
 import { useLocalQuery } from './use-local-query'
 import { cutDate, windowLabel } from './window-text'
 
@@ -18,7 +18,10 @@ const megabytes = (bytes: number) => `${(bytes / 1_000_000).toLocaleString('en',
  */
 export function HistoryOnDevice() {
   const status = useDeviceStatus()
+  const device = useDevice()
   const held = useLocalQuery(['held-rows'], (db) => heldRows(db))
+  // The server's count of the window's rows, asked when online and again as the device's change.
+  const [server, setServer] = useState<number | null>(null)
   const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null)
   const rowsHeld = held.data?.total
   useEffect(() => {
@@ -33,6 +36,21 @@ export function HistoryOnDevice() {
       cancelled = true
     }
   }, [rowsHeld])
+  const online = status.online
+  const historyHeld = held.data?.history
+  useEffect(() => {
+    if (!device || !online) return
+    let cancelled = false
+    device.serverHistoryRows().then(
+      (rows) => {
+        if (!cancelled) setServer(rows)
+      },
+      () => undefined,
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [device, online, historyHeld])
   const { setting, from, heldFrom, filling } = status.window
   const near = estimate !== null && estimate.quota > 0 && estimate.usage / estimate.quota >= QUOTA_WARNING
   return (
@@ -55,6 +73,12 @@ export function HistoryOnDevice() {
           <p>
             {held.data.history.toLocaleString('en')} rows of history here ({held.data.total.toLocaleString('en')} rows in all)
             {estimate ? `; the app uses ${megabytes(estimate.usage)} of ${megabytes(estimate.quota)} the browser allows.` : '.'}
+          </p>
+        ) : null}
+        {server !== null ? (
+          <p className="text-zinc-600 dark:text-zinc-400">
+            The server counts {server.toLocaleString('en')} rows of history for this device
+            {held.data && held.data.history !== server ? '; the rest is on its way.' : '.'}
           </p>
         ) : null}
         {near ? (

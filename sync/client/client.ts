@@ -564,7 +564,9 @@ export class SyncClient {
         if (held.wanted.length > 0) {
           const ids = held.wanted.slice(0, MAX_HISTORY_ROOTS)
           const answer = await ask({ roots: ids })
-          await this.storeHistory(answer, (now) => ({ ...now, wanted: now.wanted.filter((id) => !ids.includes(id)) }))
+          // A cut answer (its size budget, W5) brought the first of them: the rest are asked again.
+          const done = answer.next === null ? ids : answer.roots.map((r) => r.id)
+          await this.storeHistory(answer, (now) => ({ ...now, wanted: now.wanted.filter((id) => !done.includes(id)) }))
           continue
         }
         if (held.keptStale && cut !== null) {
@@ -610,6 +612,17 @@ export class SyncClient {
         this.emit()
       }
     }
+  }
+
+  /**
+   * How many history rows the server counts in this device's window (W6), to set beside what the
+   * device holds; null when the transport cannot ask. Throws {@link TransportError} offline.
+   */
+  async serverHistoryRows(): Promise<number | null> {
+    const transport = this.transport
+    if (!transport.history) return null
+    const answer = await transport.history({ deviceId: await this.currentDeviceId(), count: '1' })
+    return answer.rows ?? null
   }
 
   /** Puts a history answer's rows in the replica and updates the held window, in one transaction. */

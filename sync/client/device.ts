@@ -413,6 +413,11 @@ export class Device {
     return this.client.mutate(name, args, options)
   }
 
+  /** The history rows the server counts in this device's window (W6), or null if it cannot say. */
+  serverHistoryRows(): Promise<number | null> {
+    return this.client.serverHistoryRows()
+  }
+
   /** Hides a rejected change from the status. */
   dismissRejection(mutationId: number): Promise<void> {
     return this.client.dismissRejection(mutationId)

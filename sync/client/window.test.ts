@@ -17,11 +17,14 @@ import { newId } from '@/domain/ids'
 import type { MutatorArgs } from '@/domain/mutators'
 import { strengthActivity } from '@/domain/testing/world'
 import { PROTOCOL_VERSION, syncPaths } from '../protocol'
+import { historyPage } from '../server/history'
 import { pull } from '../server/pull'
 import { TEST_ORIGIN, handlerFetch } from '../server/testing/fetch'
 import type { TestServer, TestUser } from '../server/testing/harness'
 import { pgliteServer } from '../server/testing/pglite'
 import { forgetBudgetCuts } from '../server/window'
+import { activityRecordsOf, summaryRecords, withSummary } from '@/db/queries/records'
+import { heldRows } from '@/db/queries/window'
 import { SyncClient, initDevice } from './client'
 import { HttpTransport, type Fetch } from './transport'
 
@@ -141,6 +144,10 @@ test('[W1][W2] a windowed snapshot holds the window and the last workout of each
   // The phone narrowed from everything by pull: it prunes to the same rows (W3).
   await phone.client.sync()
   expect(await entryIds(phone.db)).toEqual(held)
+  // W6: the server's count of the window's rows is what the device holds.
+  expect(await fresh.client.serverHistoryRows()).toBe((await heldRows(fresh.db)).history)
+  expect(await laptop.client.serverHistoryRows()).toBe((await heldRows(laptop.db)).history)
+  expect((await heldRows(laptop.db)).history).toBeGreaterThan((await heldRows(fresh.db)).history)
 })
 
 test('[W1] when the last workout of an activity is deleted, the device fetches the one before it', async () => {
@@ -352,6 +359,8 @@ test('[W5][A2] the history endpoint answers the caller’s own workouts and refu
     'before=yesterday',
     `before=${ago(0)}&cursor=nonsense`,
     `before=${ago(0)}&limit=1000`,
+    'count=2',
+    `count=1&kept=1`,
   ]) {
     const response = await get(bad)
     expect(response.status, bad).toBe(400)
@@ -362,4 +371,76 @@ test('[W5][A2] the history endpoint answers the caller’s own workouts and refu
     {},
   )
   expect(anonymous.status).toBe(401)
+})
+
+test('[W7] all-time records on a windowed device are the server’s, through deletes and new records', async () => {
+  const laptop = await device()
+  const a = await activities(laptop)
+  const heavy = newId()
+  await laptop.client.mutate('logEntry', {
+    entry: { id: heavy, activityId: a.squat.id, performedAt: ago(200), values: { [a.squat.weight]: 140, [a.squat.reps]: 3 } },
+  })
+  await laptop.client.mutate('logEntry', {
+    entry: { id: newId(), activityId: a.squat.id, performedAt: ago(150), values: { [a.squat.weight]: 120, [a.squat.reps]: 10 } },
+  })
+  await log(laptop, a.squat, 10, 8)
+  await laptop.client.sync()
+  const phone = await device()
+  await phone.client.sync()
+  await setWindow(phone, phone, { kind: 'months', months: 3 })
+  await phone.client.sync()
+  expect((await entryIds(phone.db)).has(heavy)).toBe(false)
+
+  const brief = (list: { key: string; value: number; entryId: string; performedAt: Date }[]) =>
+    list.map((r) => `${r.key}=${r.value}@${r.entryId}/${r.performedAt.toISOString()}`).sort()
+  const shown = async () => {
+    const heldFrom = phone.client.status.window.heldFrom
+    return brief(
+      withSummary(
+        await activityRecordsOf(phone.db, ann.id, a.squat.id),
+        await summaryRecords(phone.db, ann.id, a.squat.id),
+        heldFrom === null ? null : new Date(heldFrom),
+      ),
+    )
+  }
+  const truth = async () => brief(await activityRecordsOf(server.db, ann.id, a.squat.id))
+  // What the device alone would show is not the record: its history starts after it.
+  expect(brief(await activityRecordsOf(phone.db, ann.id, a.squat.id))).not.toEqual(await truth())
+  expect(await shown()).toEqual(await truth())
+  expect((await shown()).find((r) => r.startsWith(`most:${a.squat.weight}=`))).toContain(`=140@${heavy}`)
+
+  // The heaviest set is deleted elsewhere: the server recomputes, the device follows.
+  await laptop.client.mutate('deleteEntry', { entryId: heavy })
+  await laptop.client.sync()
+  await phone.client.sync()
+  expect(await shown()).toEqual(await truth())
+  expect((await shown()).find((r) => r.startsWith(`most:${a.squat.weight}=`))).toContain('=120@')
+
+  // A new record logged on the device shows at once, before it syncs, and is the server's after.
+  const best = await log(phone, a.squat, 0, 30)
+  expect((await shown()).find((r) => r.startsWith(`most:${a.squat.reps}=`))).toContain(`=30@${best}`)
+  await phone.client.sync()
+  expect(await shown()).toEqual(await truth())
+})
+
+test('[W5] a history answer is bounded in entries: a page stops early and says where to go on, named workouts come in turns', async () => {
+  const laptop = await device()
+  const a = await activities(laptop)
+  const days = [await logDay(laptop, a, 100), await logDay(laptop, a, 110), await logDay(laptop, a, 120)]
+  await laptop.client.sync()
+  const who = { userId: ann.id, deviceId: laptop.client.deviceId }
+  const base = { v: PROTOCOL_VERSION, deviceId: who.deviceId, limit: 50 }
+  // Three entries a workout, a budget of four: one workout an answer (and always at least one).
+  const first = await historyPage(server.db, who, { ...base, before: ago(0) }, { pageEntries: 4 })
+  expect(first.roots.map((r) => r.id)).toEqual([days[0]!.root])
+  expect(first.tables.entries).toHaveLength(3)
+  expect(first.next).not.toBeNull()
+  const second = await historyPage(server.db, who, { ...base, before: ago(0), cursor: first.next! }, { pageEntries: 4 })
+  expect(second.roots.map((r) => r.id)).toEqual([days[1]!.root])
+  const named = await historyPage(server.db, who, { ...base, roots: days.map((d) => d.root) }, { pageEntries: 7 })
+  expect(named.roots).toHaveLength(2)
+  expect(named.next).not.toBeNull()
+  const all = await historyPage(server.db, who, { ...base, roots: days.map((d) => d.root) })
+  expect(all.roots).toHaveLength(3)
+  expect(all.next).toBeNull()
 })

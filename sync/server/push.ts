@@ -7,6 +7,7 @@ import { asRefusal } from '@/domain/apply'
 import { runMutator } from '@/domain/mutators'
 import type { MutationErrorCode } from '@/domain/errors'
 import { mutationDigest, tooLargeMessage, type Mutation, type MutationResult, type PushRequest, type PushResponse } from '../protocol'
+import { refreshRecords } from './records'
 import { readSyncState } from './state'
 
 /** Protocol versions whose devices understand a `reregister` answer (SPEC B15). */
@@ -58,6 +59,8 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
       last = mutation.id
     }
     if (last > first) await tx.update(devices).set({ lastMutationId: last }).where(eq(devices.id, request.deviceId))
+    // W7: the records summary follows the writes, in their transaction.
+    if (results.some((r) => r.status === 'applied' && r.seq === PENDING_SEQ)) await refreshRecords(tx, userId, txid)
     return { results, expected, diverged, txid }
   })
   // Applied in this transaction: its seq exists only now that it has committed (SPEC L3).

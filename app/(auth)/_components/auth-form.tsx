@@ -1,7 +1,6 @@
 'use client'
 
 import Link from 'next/link'
-import { useRouter } from 'next/navigation'
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { authClient } from '@/components/auth-client'
 import { Button } from '@/components/ui/button'
@@ -20,7 +19,6 @@ async function invitationsWaiting(): Promise<boolean> {
 
 /** `email` fills the address in: the account whose changes wait on this device (SPEC A7). */
 export function AuthForm({ mode, email }: { mode: Mode; email?: string }) {
-  const router = useRouter()
   const [errors, setErrors] = useState<FieldErrors<SignUpInput>>({})
   const [pending, setPending] = useState(false)
   // Until React has hydrated, a click would submit the form natively, password in the URL.
@@ -49,14 +47,17 @@ export function AuthForm({ mode, email }: { mode: Mode; email?: string }) {
         mode === 'sign-up' ? await authClient.signUp.email(parsed.data as SignUpInput) : await authClient.signIn.email(parsed.data)
       if (result.error) {
         setErrors(authErrorMessage(result.error.status === 429 ? 'TOO_MANY_REQUESTS' : result.error.code, result.error.message))
+        setPending(false)
         return
       }
       // Invitations wait for the address (SPEC S4): the person sees them first, to accept or decline.
-      router.replace((await invitationsWaiting()) ? '/libraries' : '/')
-      router.refresh()
+      // A page load, not a client-side move: a device this tab had open before (a lost session,
+      // another account, SPEC A7) left its database worker leading in this page, and a device
+      // opened beside it could wait on it for ever; the load ends it, as a sign-out's does.
+      window.location.replace((await invitationsWaiting()) ? '/libraries' : '/')
+      // The form stays busy until the page goes.
     } catch {
       setErrors(authErrorMessage(undefined, undefined))
-    } finally {
       setPending(false)
     }
   }

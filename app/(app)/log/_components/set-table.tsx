@@ -5,7 +5,9 @@ import { collectValues, fieldText } from '@/components/value-text'
 import { recordHistories } from '@/db/queries/entries'
 import type { ActivityInfo, AttributeInfo } from '@/db/queries/local'
 import type { PreviousSet } from '@/db/queries/previous'
-import { formatRecord, setRecords, type RecordEntry } from '@/domain/records'
+import { formatRecord, setRecords, type RecordEntry, type ServerRecords } from '@/domain/records'
+import { summaryRecords } from '@/db/queries/records'
+import { useDeviceStatus } from '@/components/sync/sync-provider'
 import { setColumnLabels, setTypeLabels, setTypes, type SetType } from '@/domain/set-types'
 import type { DisplayUnits } from '@/domain/units'
 import { TrophyIcon } from './trophy-icon'
@@ -51,7 +53,13 @@ function asEntry(activity: ActivityInfo, set: DraftSet, units: DisplayUnits): Re
  * history and the sets of this table done before it (so two heavier sets in a row are each a
  * record, and equalling one is none). Nothing until the history is read.
  */
-function recordsBySet(activity: ActivityInfo, sets: readonly DraftSet[], history: readonly RecordEntry[] | undefined, units: DisplayUnits) {
+function recordsBySet(
+  activity: ActivityInfo,
+  sets: readonly DraftSet[],
+  history: readonly RecordEntry[] | undefined,
+  units: DisplayUnits,
+  server?: ServerRecords,
+) {
   const out = new Map<string, ReturnType<typeof setRecords>>()
   if (!history) return out
   const attributes = activity.attributes.filter((a) => !a.retired)
@@ -59,7 +67,7 @@ function recordsBySet(activity: ActivityInfo, sets: readonly DraftSet[], history
   for (const set of sets) {
     if (!set.done) continue
     const entry = asEntry(activity, set, units)
-    const hits = setRecords(attributes, before, entry)
+    const hits = setRecords(attributes, before, entry, server)
     if (hits.length > 0) out.set(set.key, hits)
     before.push(entry)
   }
@@ -102,7 +110,11 @@ export function SetTable({
     ['record-history', activity.id],
     async (db, userId) => (await recordHistories(db, userId, [activity.id])).get(activity.id) ?? [],
   )
-  const records = recordsBySet(activity, exercise.sets, history.data, units)
+  // W7: on a device that holds only recent history, the server's older records count too.
+  const heldFrom = useDeviceStatus().window.heldFrom
+  const summary = useLocalQuery(['record-summary', activity.id], (db, userId) => summaryRecords(db, userId, activity.id))
+  const server = heldFrom !== null && summary.data ? { records: summary.data, heldFrom: new Date(heldFrom) } : undefined
+  const records = recordsBySet(activity, exercise.sets, heldFrom !== null && !summary.data ? undefined : history.data, units, server)
   const labels = setColumnLabels(exercise.sets.map((s) => s.setType))
   const unitOf = (a: AttributeInfo) =>
     a.type === 'mass' ? units.massUnit : a.type === 'distance' ? units.distanceUnit : a.type === 'duration' ? 'time' : null

@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/button'
 import { Notice } from '@/components/ui/notice'
 import { equipmentOf } from '@/db/queries/equipment'
 import { recordHistories } from '@/db/queries/entries'
+import { summariesOf } from '@/db/queries/records'
 import { activityInfos, defaultLibrary, libraryActivities, templateChildren, type ActivityInfo } from '@/db/queries/local'
 import { previousForWorkout } from '@/db/queries/previous'
 import type { Db } from '@/db/types'
@@ -194,6 +195,9 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
     const history = device
       ? await device.query((db, uid) => recordHistories(db, uid, exerciseIds, { before: new Date(draft.startedAt) }))
       : new Map()
+    // W7: a device holding only recent history measures against the server's older records too.
+    const heldFrom = device?.status.window.heldFrom ?? null
+    const summaries = device && heldFrom !== null ? await device.query((db, uid) => summariesOf(db, uid, exerciseIds)) : new Map()
     const ok = await run('logEntry', { entry })
     if (!ok) return
     const summaryOf = workoutSummary({
@@ -210,6 +214,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         activityId: id,
         attributes: activities.get(id)?.attributes ?? [],
         history: history.get(id) ?? [],
+        server: heldFrom !== null ? { records: summaries.get(id) ?? [], heldFrom: new Date(heldFrom) } : undefined,
       })),
     })
     discardDraft(userId, activity.id)

@@ -1,6 +1,8 @@
 'use client'
 
 import { OlderHistory } from '@/components/sync/older-history'
+import { useDeviceStatus } from '@/components/sync/sync-provider'
+import { summaryRecords, withSummary } from '@/db/queries/records'
 import { useRouter, useSearchParams } from 'next/navigation'
 import { useState } from 'react'
 import { z } from 'zod'
@@ -38,7 +40,9 @@ async function load(db: Db, userId: string, activityId: string) {
   const found = isId(activityId) ? await activityInfo(db, activityId) : undefined
   const activity = found?.kind === 'scalar' ? found : undefined
   const entries = activity ? await progressEntries(db, userId, activity.id) : []
-  return { choices, units, activity, entries }
+  // W7: the server's all-time records, for a device whose history begins after some of them.
+  const summary = activity ? await summaryRecords(db, userId, activity.id) : []
+  return { choices, units, activity, entries, summary }
 }
 
 /** How a metric's values are plotted and written, in the user's units. */
@@ -92,6 +96,7 @@ export function ProgressView() {
   const data = useLocalQuery(['progress', activityId], (db, userId) => load(db, userId, activityId))
   const [metricId, setMetricId] = useState<string | null>(null)
   const [range, setRange] = useState<ProgressRange>('All')
+  const status = useDeviceStatus()
   if (data.error) {
     return (
       <Page id="progress" title="Progress" gap="gap-4">
@@ -100,7 +105,7 @@ export function ProgressView() {
     )
   }
   if (!data.data) return <p className="text-zinc-600 dark:text-zinc-400">Loading progress…</p>
-  const { choices, activity, units, entries } = data.data
+  const { choices, activity, units, entries, summary } = data.data
   const picker = (
     <SelectField
       label="Activity"
@@ -133,7 +138,8 @@ export function ProgressView() {
   const attributes = activity.attributes.filter((a) => numeric.has(a.type))
   const metrics = progressMetrics(attributes)
   const metric = metrics.find((m) => m.id === metricId) ?? metrics[0]
-  const records = personalRecords(attributes, entries)
+  const heldFrom = status.window.heldFrom
+  const records = withSummary(personalRecords(attributes, entries), summary, heldFrom === null ? null : new Date(heldFrom))
   const all = metric ? sessionPoints(entries, metric) : []
   const points = pointsInRange(all, range, new Date())
   const scale = metric ? scaleOf(metric, units) : null

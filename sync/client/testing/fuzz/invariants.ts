@@ -6,6 +6,7 @@ import { picture, pictureDiff } from '@/db/testing/scope-picture'
 import type { Db } from '@/db/types'
 import { PROTOCOL_VERSION } from '../../../protocol'
 import { cutOf, entriesInWindow, keptRoots, windowInForce } from '../../../server/window'
+import { activityRecordsOf, summaryRecords } from '@/db/queries/records'
 import { readState } from '../../replica'
 import { deviceIdIn, everySessionBack } from './faults'
 import { pendingUploads, photoProblems, showPhotos, uploadAll } from './photos'
@@ -192,10 +193,39 @@ export async function check(w: World) {
     if (c && times.has(c.id)) problems.push(`${d.name}: rejected #${id} ${q.name} left ${c.table} ${shortIds(c.id)} on the server`)
   }
   problems.push(...(await photoProblems(w, applied, rejected)))
+  problems.push(...(await recordProblems(w)))
   for (const d of w.devices) {
     if (d.net.surprises.length > 0) problems.push(`${d.name}: the server failed unexpectedly: ${d.net.surprises.join('; ')}`)
   }
   if (problems.length > 0) w.fail(`after syncing until quiet:\n  ${problems.join('\n  ')}`)
   w.count('applied', applied.length)
   w.count('rejected', rejected.length)
+}
+
+/**
+ * W7: each user's records summary on the server is what the progress page's code finds over
+ * their whole history now, for every activity of their libraries.
+ */
+async function recordProblems(w: World): Promise<string[]> {
+  const db = w.server.db
+  const problems: string[] = []
+  const brief = (r: { key: string; value: number; entryId: string; performedAt: Date }) =>
+    `${r.key}=${r.value}@${shortIds(r.entryId)}/${r.performedAt.toISOString()}`
+  for (const user of w.users) {
+    const ids = await rows<{ id: string }>(
+      db,
+      sql`select a.id::text as id from activities a
+           where a.library_id in (select id from libraries where owner_id = ${user.id}
+                                  union select library_id from library_members where user_id = ${user.id})`,
+    )
+    for (const { id } of ids) {
+      const truth = (await activityRecordsOf(db, user.id, id)).map(brief).sort()
+      const kept = (await summaryRecords(db, user.id, id)).map(brief).sort()
+      if (truth.length > 0) w.count('recordsChecked')
+      if (!isDeepStrictEqual(truth, kept)) {
+        problems.push(`${user.name}'s records of ${shortIds(id)}: the summary holds [${kept}], the history gives [${truth}]`)
+      }
+    }
+  }
+  return problems
 }

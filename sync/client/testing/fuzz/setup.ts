@@ -1,4 +1,4 @@
-import { applyMutation } from '@/domain/apply'
+import { applyOnServer } from '../../../server/records'
 import { handlerFetch } from '../../../server/testing/fetch'
 import { SyncClient, initDevice } from '../../client'
 import { MemoryBlobStore } from '../../media/blob-store'
@@ -152,7 +152,8 @@ export async function setup(seed: number, env: FuzzEnv): Promise<World> {
 
 /** Runs a mutation straight on the server, as another tab of `user` would (not a simulated device). */
 export async function serverMutation(w: World, user: User, m: AnyMutation, mustApply = false) {
-  const outcome = await applyMutation(w.server.db, { userId: user.id, name: m.name, args: m.args, runtime: 'server' })
+  // As a push runs it, records summary included (W7).
+  const outcome = await applyOnServer(w.server.db, user.id, m.name, m.args)
   if (mustApply && outcome.status !== 'applied') throw new Error(`setup: ${m.name} was rejected: ${outcome.message}`)
   remember(w, user, m)
   w.log(`server as ${user.name}: ${describeMutation(m)} → ${outcome.status === 'applied' ? 'applied' : `rejected ${outcome.code}`}`)

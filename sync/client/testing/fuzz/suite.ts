@@ -61,6 +61,8 @@ export const coverageKinds = [
   'lostChecked',
   // A device's storage window in force at the end of a seed (W1-W4).
   'windowedChecked',
+  // The records summary checked against the whole history (W7).
+  'recordsChecked',
   // Sessions ending and coming back (A7).
   'sessionsExpired',
   'sessionsBack',
