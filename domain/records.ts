@@ -168,10 +168,30 @@ export type WorkoutSummary = {
 const lowerIsBetter = (kind: RecordKind) => kind === 'shortest' || kind === 'pace'
 
 /**
+ * Whether record `a` takes the place of `b`, of the same kind: a better value, or the same value
+ * set earlier (a record belongs to the first to reach it).
+ */
+export function beats(a: Pick<PersonalRecord, 'kind' | 'value' | 'performedAt'>, b: Pick<PersonalRecord, 'value' | 'performedAt'>) {
+  const better = lowerIsBetter(a.kind) ? a.value < b.value : a.value > b.value
+  return better || (a.value === b.value && a.performedAt < b.performedAt)
+}
+
+/**
  * The server's all-time records for a device whose history begins at `heldFrom` (sync/SPEC.md
  * W7): those set before then are beyond what the device can compute itself.
  */
 export type ServerRecords = { records: readonly PersonalRecord[]; heldFrom: Date }
+
+/**
+ * The server's records as a device uses them (W7): for one whose history begins at `heldFrom`;
+ * none for a device that keeps everything, or while the records are still being read.
+ */
+export function serverRecordsFor(
+  records: readonly PersonalRecord[] | undefined,
+  heldFrom: string | Date | null,
+): ServerRecords | undefined {
+  return heldFrom === null || !records ? undefined : { records, heldFrom: new Date(heldFrom) }
+}
 
 /**
  * Records computed over what a device holds, with the server's where they were set before its
@@ -185,9 +205,7 @@ export function withServerRecords(own: readonly PersonalRecord[], server?: Serve
   const out = own.map((mine) => {
     const theirs = before.find((r) => r.key === mine.key)
     if (!theirs) return mine
-    const better = lowerIsBetter(mine.kind) ? theirs.value < mine.value : theirs.value > mine.value
-    const tie = theirs.value === mine.value && theirs.performedAt < mine.performedAt
-    return better || tie ? { ...theirs, label: mine.label } : mine
+    return beats(theirs, mine) ? { ...theirs, label: mine.label } : mine
   })
   return [...out, ...before.filter((r) => !own.some((mine) => mine.key === r.key))]
 }

@@ -3,12 +3,21 @@
  * set to keep the last 3 months in Settings; the older workouts leave it, except the last of each
  * exercise; history says where it stops and that the rest is on the server; offline it says what
  * is missing; online, "keep 3 more months" and "keep all history" bring older workouts back
- * without a new snapshot. Screenshots at 390 px.
+ * without a new snapshot. Screenshots at 390 px, light and dark.
  */
 import type { Page } from '@playwright/test'
 import { expect, readyOffline, test } from './fixtures'
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true })
+
+/** Full-page screenshots of what is on screen, light then dark (`<path>-light.png`, `<path>-dark.png`). */
+async function shots(page: Page, path: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.screenshot({ path: `${path}-${scheme}.png`, fullPage: true })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
 
 const DAY = 86_400_000
 /** A Strong date `days` ago, at 18:00 local to the file. */
@@ -59,7 +68,7 @@ test('[W1] [W3] [W5] [W6] keep 3 months on this device: older history leaves it,
   // W6: the server's count of the window's rows, beside the device's own.
   const here = (await held.textContent())!.match(/([\d,]+) rows of history here/)![1]
   await expect(held).toContainText(`The server counts ${here} rows of history for this device.`, { timeout: 30_000 })
-  await page.screenshot({ path: testInfo.outputPath('window-settings-390.png'), fullPage: true })
+  await shots(page, testInfo.outputPath('window-settings-390'))
 
   // History keeps the window and the last push day (the bench press's last workout), not the older one.
   await page.goto('/history')
@@ -68,7 +77,7 @@ test('[W1] [W3] [W5] [W6] keep 3 months on this device: older history leaves it,
   const older = page.getByRole('region', { name: 'Older history' })
   await expect(older).toContainText('Older history is on the server.')
   await expect(older).toContainText(/keeps workouts from .* on/)
-  await page.screenshot({ path: testInfo.outputPath('window-history-390.png'), fullPage: true })
+  await shots(page, testInfo.outputPath('window-history-390'))
 
   // Offline: what is missing, and since when.
   await page.context().setOffline(true)

@@ -2,20 +2,13 @@
  * Personal records as the progress page shows them, computed one way on both runtimes (sync/SPEC.md
  * W7): over the entries the database holds, the device's replica or the server's whole history.
  * A device with a storage window adds the server's summary (`activity_records`) for the records
- * set before its history begins (`withServerRecords`).
+ * set before its history begins (`withServerRecords`, `serverRecordsFor` in domain/records.ts).
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { activityRecords, type AttributeType } from '@/db/schema'
 import type { Queryable } from '@/db/types'
 import { rows } from '@/db/rows'
-import {
-  personalRecords,
-  withServerRecords,
-  type PersonalRecord,
-  type RecordAttribute,
-  type RecordEntry,
-  type RecordKind,
-} from '@/domain/records'
+import { personalRecords, type PersonalRecord, type RecordAttribute, type RecordEntry, type RecordKind } from '@/domain/records'
 import { readSetType } from '@/domain/set-types'
 import { activityInfo } from './local'
 
@@ -81,31 +74,29 @@ export async function activityRecordsOf(
   return personalRecords(attributes, await recordEntriesOf(db, userId, activityId, options))
 }
 
+const asRecord = (r: typeof activityRecords.$inferSelect): PersonalRecord => ({
+  kind: r.kind as RecordKind,
+  key: r.key,
+  label: r.label,
+  value: r.value,
+  type: r.type as PersonalRecord['type'],
+  entryId: r.entryId,
+  performedAt: r.performedAt,
+})
+
 /** The server's summary of an activity's records for the user, as synced (W7). */
 export async function summaryRecords(db: Queryable, userId: string, activityId: string): Promise<PersonalRecord[]> {
-  const found = await db
-    .select()
-    .from(activityRecords)
-    .where(and(eq(activityRecords.userId, userId), eq(activityRecords.activityId, activityId)))
-  return found.map((r) => ({
-    kind: r.kind as RecordKind,
-    key: r.key,
-    label: r.label,
-    value: r.value,
-    type: r.type as PersonalRecord['type'],
-    entryId: r.entryId,
-    performedAt: r.performedAt,
-  }))
-}
-
-/** {@link withServerRecords} with the device's window as its status has it (W7). */
-export function withSummary(own: readonly PersonalRecord[], summary: readonly PersonalRecord[], heldFrom: Date | null): PersonalRecord[] {
-  return withServerRecords(own, heldFrom === null ? undefined : { records: summary, heldFrom })
+  return (await summariesOf(db, userId, [activityId])).get(activityId) ?? []
 }
 
 /** The server's records of several activities for the user (W7), by activity id. */
 export async function summariesOf(db: Queryable, userId: string, activityIds: readonly string[]): Promise<Map<string, PersonalRecord[]>> {
-  const out = new Map<string, PersonalRecord[]>()
-  for (const id of new Set(activityIds)) out.set(id, await summaryRecords(db, userId, id))
+  const out = new Map<string, PersonalRecord[]>(activityIds.map((id) => [id, []]))
+  if (activityIds.length === 0) return out
+  const found = await db
+    .select()
+    .from(activityRecords)
+    .where(and(eq(activityRecords.userId, userId), inArray(activityRecords.activityId, [...out.keys()])))
+  for (const r of found) out.get(r.activityId)!.push(asRecord(r))
   return out
 }

@@ -14,6 +14,7 @@ import { rows } from '@/db/rows'
 import { testPglite } from '@/db/testing/pglite'
 import type { Db } from '@/db/types'
 import { newId } from '@/domain/ids'
+import { serverRecordsFor, withServerRecords } from '@/domain/records'
 import type { MutatorArgs } from '@/domain/mutators'
 import { strengthActivity } from '@/domain/testing/world'
 import { PROTOCOL_VERSION, syncPaths } from '../protocol'
@@ -23,7 +24,7 @@ import { TEST_ORIGIN, handlerFetch } from '../server/testing/fetch'
 import type { TestServer, TestUser } from '../server/testing/harness'
 import { pgliteServer } from '../server/testing/pglite'
 import { forgetBudgetCuts } from '../server/window'
-import { activityRecordsOf, summaryRecords, withSummary } from '@/db/queries/records'
+import { activityRecordsOf, summaryRecords } from '@/db/queries/records'
 import { heldRows } from '@/db/queries/window'
 import { SyncClient, initDevice } from './client'
 import { HttpTransport, type Fetch } from './transport'
@@ -396,10 +397,9 @@ test('[W7] all-time records on a windowed device are the server’s, through del
   const shown = async () => {
     const heldFrom = phone.client.status.window.heldFrom
     return brief(
-      withSummary(
+      withServerRecords(
         await activityRecordsOf(phone.db, ann.id, a.squat.id),
-        await summaryRecords(phone.db, ann.id, a.squat.id),
-        heldFrom === null ? null : new Date(heldFrom),
+        serverRecordsFor(await summaryRecords(phone.db, ann.id, a.squat.id), heldFrom),
       ),
     )
   }

@@ -6,6 +6,7 @@ import { activityRecordsOf } from '@/db/queries/records'
 import { rows } from '@/db/rows'
 import type { Db, Tx } from '@/db/types'
 import { asRefusal, type MutationOutcome } from '@/domain/apply'
+import { beats } from '@/domain/records'
 import { runMutator } from '@/domain/mutators'
 
 /**
@@ -72,8 +73,6 @@ export async function refreshRecords(tx: Tx, userId: string, txid: string): Prom
   return targets.length
 }
 
-const lowerIsBetter = (kind: string) => kind === 'shortest' || kind === 'pace'
-
 /**
  * One activity's records for the user, written where they differ from the stored ones: over the
  * whole history, or, with `candidates`, over those entries only, each record kept unless one of
@@ -88,9 +87,7 @@ async function recompute(tx: Tx, userId: string, activityId: string, candidates?
   const wanted = candidates
     ? found.filter((r) => {
         const was = stored.get(r.key)
-        if (!was) return true
-        const better = lowerIsBetter(r.kind) ? r.value < was.value : r.value > was.value
-        return better || (r.value === was.value && r.performedAt < was.performedAt)
+        return !was || beats(r, was)
       })
     : found
   if (!candidates) {

@@ -5,7 +5,7 @@ import { collectValues, fieldText } from '@/components/value-text'
 import { recordHistories } from '@/db/queries/entries'
 import type { ActivityInfo, AttributeInfo } from '@/db/queries/local'
 import type { PreviousSet } from '@/db/queries/previous'
-import { formatRecord, setRecords, type RecordEntry, type ServerRecords } from '@/domain/records'
+import { formatRecord, serverRecordsFor, setRecords, type RecordEntry, type ServerRecords } from '@/domain/records'
 import { summaryRecords } from '@/db/queries/records'
 import { useDeviceStatus } from '@/components/sync/sync-provider'
 import { setColumnLabels, setTypeLabels, setTypes, type SetType } from '@/domain/set-types'
@@ -113,7 +113,7 @@ export function SetTable({
   // W7: on a device that holds only recent history, the server's older records count too.
   const heldFrom = useDeviceStatus().window.heldFrom
   const summary = useLocalQuery(['record-summary', activity.id], (db, userId) => summaryRecords(db, userId, activity.id))
-  const server = heldFrom !== null && summary.data ? { records: summary.data, heldFrom: new Date(heldFrom) } : undefined
+  const server = serverRecordsFor(summary.data, heldFrom)
   const records = recordsBySet(activity, exercise.sets, heldFrom !== null && !summary.data ? undefined : history.data, units, server)
   const labels = setColumnLabels(exercise.sets.map((s) => s.setType))
   const unitOf = (a: AttributeInfo) =>

@@ -16,7 +16,7 @@ import { previousForWorkout } from '@/db/queries/previous'
 import type { Db } from '@/db/types'
 import type { EntryInput } from '@/domain/mutators/entries'
 import { smallestIncrement } from '@/domain/plates'
-import { workoutSummary, type WorkoutSummary } from '@/domain/records'
+import { serverRecordsFor, workoutSummary, type WorkoutSummary } from '@/domain/records'
 import { toCanonical, type DisplayUnits } from '@/domain/units'
 import { FinishSummary } from './finish-summary'
 import { PlateCalculator, shownWeight } from './plate-calculator'
@@ -214,7 +214,7 @@ export function Workout({ activity, units }: { activity: ActivityInfo; units: Di
         activityId: id,
         attributes: activities.get(id)?.attributes ?? [],
         history: history.get(id) ?? [],
-        server: heldFrom !== null ? { records: summaries.get(id) ?? [], heldFrom: new Date(heldFrom) } : undefined,
+        server: serverRecordsFor(summaries.get(id) ?? [], heldFrom),
       })),
     })
     discardDraft(userId, activity.id)

@@ -2,7 +2,7 @@
 
 import { OlderHistory } from '@/components/sync/older-history'
 import { useDeviceStatus } from '@/components/sync/sync-provider'
-import { summaryRecords, withSummary } from '@/db/queries/records'
+import { summaryRecords } from '@/db/queries/records'
 import { useRouter, useSearchParams } from 'next/navigation'
 import { useState } from 'react'
 import { z } from 'zod'
@@ -22,7 +22,7 @@ import {
   type ProgressMetric,
   type ProgressRange,
 } from '@/domain/progress'
-import { formatRecord, personalRecords } from '@/domain/records'
+import { formatRecord, personalRecords, serverRecordsFor, withServerRecords } from '@/domain/records'
 import { displayUnit, formatDuration, formatPace, formatValue, M_PER_MI, toDisplay, type DisplayUnits } from '@/domain/units'
 import type { AttributeType } from '@/db/schema'
 import { NoSuchActivity } from '../../_components/no-such-activity'
@@ -138,8 +138,7 @@ export function ProgressView() {
   const attributes = activity.attributes.filter((a) => numeric.has(a.type))
   const metrics = progressMetrics(attributes)
   const metric = metrics.find((m) => m.id === metricId) ?? metrics[0]
-  const heldFrom = status.window.heldFrom
-  const records = withSummary(personalRecords(attributes, entries), summary, heldFrom === null ? null : new Date(heldFrom))
+  const records = withServerRecords(personalRecords(attributes, entries), serverRecordsFor(summary, status.window.heldFrom))
   const all = metric ? sessionPoints(entries, metric) : []
   const points = pointsInRange(all, range, new Date())
   const scale = metric ? scaleOf(metric, units) : null
