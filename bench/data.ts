@@ -5,9 +5,9 @@
  * with its tree workout → exercises → sets. Scale 1: 2,000 workouts, ~10,000 exercise entries,
  * ~60,000 sets, ~160,000 values (~230,000 synced rows).
  */
-import { eq } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import type { PostgresClient } from '@/db/postgres'
-import { localSyncState } from '@/db/schema/local'
+import { localOutbox, localSyncState } from '@/db/schema/local'
 import { newId } from '@/domain/ids'
 import type { MutatorArgs } from '@/domain/mutators'
 import type { EntryInput } from '@/domain/mutators/entries'
@@ -278,6 +278,19 @@ export async function benchDevice(user: { id: string }, transport: Transport, sy
   await local.db.update(localSyncState).set({ syncedSeq }).where(eq(localSyncState.id, 1))
   const client = new SyncClient({ db: local.db, transport, deviceId, userId: user.id })
   return { ...local, client, deviceId }
+}
+
+/**
+ * Syncs a bench device until its outbox is empty (every write pushed, applied and settled);
+ * returns the sync rounds it took. Fails after `maxRounds`.
+ */
+export async function syncUntilSettled(device: Awaited<ReturnType<typeof benchDevice>>, maxRounds = 10_000): Promise<number> {
+  for (let rounds = 1; rounds <= maxRounds; rounds++) {
+    await device.client.sync()
+    const [left] = await device.db.select({ n: count() }).from(localOutbox)
+    if (left!.n === 0) return rounds
+  }
+  throw new Error('the outbox does not drain')
 }
 
 /** Rows of a stream, deduplicated to their last image, by table (what a raw load inserts). */

@@ -21,7 +21,7 @@ import { fiveYearStrongHistory } from '@/portability/import/testing/generate'
 import { HttpTransport } from '@/sync/client/transport'
 import { handlerFetch } from '@/sync/server/testing/fetch'
 import { postgresServer } from '@/sync/server/testing/postgres'
-import { benchDevice } from './data'
+import { benchDevice, syncUntilSettled } from './data'
 import { rawInsert } from './raw-insert'
 import { freshPglite, now, printTable, round } from './lib'
 
@@ -59,14 +59,7 @@ export async function importBench({ rows = 60_000 } = {}) {
     let pushes = 0
     while ((await device.client.push()) > 0) pushes += 1
     const pushMs = now() - t
-    let rounds = 0
-    for (;;) {
-      await device.client.sync()
-      rounds += 1
-      const [left] = await rowsOf<{ n: number }>(device.db, sql`select count(*)::int as n from local_outbox`)
-      if (Number(left!.n) === 0) break
-      if (rounds > 10_000) throw new Error('the outbox does not drain')
-    }
+    const rounds = await syncUntilSettled(device)
     const settleMs = now() - t
 
     // The rows the import wrote, as the floors insert them.

@@ -30,3 +30,26 @@ export async function rawInsert(pg: PGlite, rows: Map<string, Record<string, unk
     }
   })
 }
+
+/** One CSV field: NULL unquoted and empty, every other value quoted (objects as JSON). */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  const text = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)
+  return `"${text.replace(/"/g, '""')}"`
+}
+
+/**
+ * The fastest way PGlite loads rows: per table one `COPY … FROM '/dev/blob'` of the rows as CSV,
+ * all in one transaction (the floor issue 18 measures the apply path against).
+ */
+export async function rawCopy(pg: PGlite, rows: Map<string, Record<string, unknown>[]>) {
+  await pg.transaction(async (tx) => {
+    for (const [table, list] of rows) {
+      const columns = Object.keys(list[0]!)
+      const csv = list.map((row) => columns.map((c) => csvField(row[c])).join(',')).join('\n')
+      await tx.query(`copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) from '/dev/blob' with (format csv)`, [], {
+        blob: new Blob([csv]),
+      })
+    }
+  })
+}

@@ -16,9 +16,13 @@ import type { LocalTable, RegisteredTable } from './schema/registry'
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 
-/** Drops every non-internal trigger that executes one of `functions`, wherever it is. */
-function dropTriggersOf(functions: string[]): string {
+/**
+ * Drops every non-internal trigger that executes one of `functions` (or, with `prefix`, a
+ * function whose name starts with it), wherever it is.
+ */
+function dropTriggersOf(functions: string[], prefix?: string): string {
   const names = functions.map(literal).join(', ')
+  const which = prefix ? `(p.proname IN (${names}) OR starts_with(p.proname::text, ${literal(prefix)}))` : `p.proname IN (${names})`
   return `DO $$
 DECLARE
   t record;
@@ -26,7 +30,7 @@ BEGIN
   FOR t IN
     SELECT tg.tgname, tg.tgrelid::regclass AS relation
     FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
-    WHERE NOT tg.tgisinternal AND p.proname IN (${names})
+    WHERE NOT tg.tgisinternal AND ${which}
   LOOP
     EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.relation);
   END LOOP;
@@ -82,16 +86,71 @@ $$;`
   return [copy, membership]
 }
 
+/** The name of a table's capture function (SPEC L1). */
+export const captureFunction = (table: string) => `cadence_capture_${table}`
+
 /**
- * The server's statements: the capture trigger of every registered table (SPEC L1; arguments:
- * scope kind, scope column, primary key columns) and the grant copy.
+ * A table's change capture, once per statement (SPEC L1, L2): its own function, with the table's
+ * scope and key written in, appends one change_log row per row the statement wrote, read from
+ * the statement's transition tables, numbered on from the transaction's `cadence.op`. An update
+ * pairs each new image with its old one by key: a row whose scope changed leaves the old scope
+ * (a delete) and enters the new (an insert); a row whose key changed is a delete and an insert.
+ * Three triggers call it, since a trigger with transition tables has one event.
  */
-export function renderServerSyncTriggers(tables: readonly RegisteredTable[]): string[] {
+function capture(t: RegisteredTable): string[] {
+  const fn = captureFunction(t.table)
+  const key = (x: string) => `jsonb_build_object(${t.key.map((k) => `${literal(k)}, to_jsonb(${x}.${ident(k)})`).join(', ')})`
+  const scope = (x: string) => `${literal(`${t.scope}:`)} || ${x}.${ident(t.column)}::text`
+  const into = 'INSERT INTO change_log (op, scope, table_name, kind, key, row)'
+  const name = literal(t.table)
+  const body = `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  base integer := coalesce(nullif(current_setting('cadence.op', true), ''), '-1')::integer + 1;
+  n integer;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ${into}
+      SELECT base + (row_number() OVER ())::integer - 1, ${scope('x')}, ${name}, 'insert', ${key('x')}, to_jsonb(x)
+      FROM new_rows x;
+  ELSIF TG_OP = 'DELETE' THEN
+    ${into}
+      SELECT base + (row_number() OVER ())::integer - 1, ${scope('x')}, ${name}, 'delete', ${key('x')}, NULL
+      FROM old_rows x;
+  ELSE
+    ${into}
+      WITH o AS (SELECT ${key('x')} AS key, ${scope('x')} AS scope, row_number() OVER () AS ord FROM old_rows x),
+           n AS (SELECT ${key('x')} AS key, ${scope('x')} AS scope, to_jsonb(x) AS row, row_number() OVER () AS ord FROM new_rows x),
+           c AS (
+             SELECT coalesce(n.ord, o.ord) AS ord, 0 AS part, o.scope, 'delete' AS kind, o.key, NULL::jsonb AS row
+               FROM o LEFT JOIN n ON n.key = o.key WHERE n.key IS NULL OR n.scope IS DISTINCT FROM o.scope
+             UNION ALL
+             SELECT n.ord, 1, n.scope, CASE WHEN o.key IS NULL OR n.scope IS DISTINCT FROM o.scope THEN 'insert' ELSE 'update' END, n.key, n.row
+               FROM n LEFT JOIN o ON o.key = n.key
+           )
+      SELECT base + (row_number() OVER (ORDER BY c.ord, c.part))::integer - 1, c.scope, ${name}, c.kind, c.key, c.row FROM c;
+  END IF;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n > 0 THEN
+    PERFORM set_config('cadence.op', (base + n - 1)::text, true);
+  END IF;
+  RETURN NULL;
+END
+$$;`
+  const trigger = (event: string, referencing: string) =>
+    `CREATE TRIGGER ${ident(`${t.table}_capture_${event.toLowerCase()}`)} AFTER ${event} ON ${ident(t.table)}
+  REFERENCING ${referencing}
+  FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`
   return [
-    dropTriggersOf(['cadence_capture']),
-    ...tables.map((t) => rowTrigger(`${t.table}_capture`, t.table, 'cadence_capture', [t.scope, t.column, ...t.key])),
-    ...grantCopy(tables),
+    body,
+    trigger('INSERT', 'NEW TABLE AS new_rows'),
+    trigger('UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows'),
+    trigger('DELETE', 'OLD TABLE AS old_rows'),
   ]
+}
+
+/** The server's statements: the capture of every registered table (SPEC L1) and the grant copy. */
+export function renderServerSyncTriggers(tables: readonly RegisteredTable[]): string[] {
+  return [dropTriggersOf(['cadence_capture'], 'cadence_capture_'), ...tables.flatMap(capture), ...grantCopy(tables)]
 }
 
 /**

@@ -437,14 +437,23 @@ describe('compaction', () => {
 
 test('[L1] the capture triggers and syncTables agree on every synced table', async () => {
   const { syncTables } = await import('@/db/schema/registry')
-  const triggers = await rows<{ table: string; args: string }>(
+  const { captureFunction } = await import('@/db/sync-triggers')
+  // Per table: three statement-level triggers (insert, update, delete), each calling its table's own function.
+  const triggers = await rows<{ table: string; name: string; fn: string; per_row: boolean }>(
     server.db,
-    sql`select c.relname as table, encode(t.tgargs, 'escape') as args from pg_trigger t join pg_class c on c.oid = t.tgrelid where t.tgname like '%_capture'`,
+    sql`select c.relname as table, t.tgname as name, p.proname as fn, (t.tgtype & 1) = 1 as per_row
+          from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
+         where not t.tgisinternal and starts_with(p.proname::text, 'cadence_capture')`,
   )
-  const byTable = Object.fromEntries(triggers.map((t) => [t.table, t.args.split('\\000').filter(Boolean)]))
-  for (const table of syncTables) {
-    expect(byTable[table.table], table.table).toEqual([table.scope, table.column, ...table.key])
+  const byTable = new Map<string, string[]>()
+  for (const t of triggers) {
+    expect(t.fn, t.name).toBe(captureFunction(t.table))
+    expect(t.per_row, t.name).toBe(false)
+    byTable.set(t.table, [...(byTable.get(t.table) ?? []), t.name].sort())
   }
-  expect(Object.keys(byTable).sort()).toEqual(syncTables.map((t) => t.table).sort())
+  for (const table of syncTables) {
+    expect(byTable.get(table.table), table.table).toEqual(['delete', 'insert', 'update'].map((e) => `${table.table}_capture_${e}`))
+  }
+  expect([...byTable.keys()].sort()).toEqual(syncTables.map((t) => t.table).sort())
   expect(await userEmail(server.db, ann.id)).toBe(ann.email)
 })
