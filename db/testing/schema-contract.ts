@@ -3,12 +3,12 @@
  * driver. `db/schema.test.ts` runs it on PGlite and `db/schema.pg.test.ts` on PostgreSQL, so the
  * embedded default and production cannot drift apart.
  */
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { MigrationEditedError, SchemaTooNewError, migrate, type SqlRunner } from '../migrate'
 import { serverMigrations } from '../migrations.generated'
-import { rows } from '../rows'
+import { insertRows, rows } from '../rows'
 import * as s from '../schema'
 import { tablesIn } from '../schema/registry'
 import type { Db } from '../types'
@@ -225,6 +225,79 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
         [written.current, 0],
         [written.current, 1],
       ])
+    })
+
+    test('insertRows writes what insert().values() writes: defaults, times, nulls, numbers, text, JSON', async () => {
+      const ann = await user()
+      const lib = await library(ann, true)
+      const act = await activity(lib)
+      const [weight, done] = [newId(), newId()]
+      await db.insert(s.attributes).values([
+        { id: weight, activityId: act, libraryId: lib, name: 'Weight', type: 'number', ordinal: 0 },
+        { id: done, activityId: act, libraryId: lib, name: 'Done', type: 'boolean', ordinal: 1 },
+      ])
+      const at = new Date('2026-03-04T05:06:07.089Z')
+      // A root that leaves its defaults out, then a child of another shape that names its parent:
+      // two statements, in order (the child's foreign key needs the root first).
+      const tree = (root: string, child: string) => ({
+        entries: [
+          { id: root, userId: ann, activityId: act, performedAt: at },
+          {
+            id: child,
+            userId: ann,
+            activityId: act,
+            parentId: root,
+            ordinal: 3,
+            performedAt: at,
+            notes: `it's "heavy" — 雪 \\ {"a":1}`,
+            setType: null,
+            importRow: undefined,
+          },
+        ],
+        values: [
+          { entryId: child, attributeId: weight, userId: ann, num: 0.1 + 0.2 },
+          { entryId: root, attributeId: weight, userId: ann, num: -1e-300 },
+          { entryId: root, attributeId: done, userId: ann, bool: false },
+        ],
+      })
+      const [drizzleTree, jsonTree] = [tree(newId(), newId()), tree(newId(), newId())]
+      await db.transaction(async (tx) => {
+        await tx.insert(s.entries).values(drizzleTree.entries[0]!)
+        await tx.insert(s.entries).values(drizzleTree.entries[1]!)
+        await tx.insert(s.entryValues).values(drizzleTree.values)
+        await insertRows(tx, s.entries, jsonTree.entries)
+        await insertRows(tx, s.entryValues, jsonTree.values)
+      })
+      const read = async (t: ReturnType<typeof tree>) => {
+        const ids = t.entries.map((e) => e.id)
+        const es = await db.select().from(s.entries).where(inArray(s.entries.id, ids))
+        const vs = await db.select().from(s.entryValues).where(inArray(s.entryValues.entryId, ids))
+        const local = (id: string | null) => (id === null ? null : ids.indexOf(id))
+        return {
+          entries: es.map((e) => ({ ...e, id: local(e.id), parentId: local(e.parentId) })).sort((a, b) => a.id! - b.id!),
+          values: vs
+            .map((v) => ({ ...v, entryId: local(v.entryId) }))
+            .sort((a, b) => a.entryId! - b.entryId! || a.attributeId.localeCompare(b.attributeId)),
+        }
+      }
+      const [byDrizzle, byJson] = [await read(drizzleTree), await read(jsonTree)]
+      expect(byJson).toEqual(byDrizzle)
+      expect(byJson.entries[0]).toMatchObject({ ordinal: 0, notes: '', templateVersion: 1, performedAt: at, importRow: null })
+      expect(byJson.values.map((v) => v.num ?? v.bool)).toEqual(expect.arrayContaining([0.1 + 0.2, -1e-300, false]))
+
+      // A JSON column keeps the value as JSON, a string that looks like JSON included.
+      const image = { id: 'x', n: 1.5, s: '{"not":"parsed"}', nested: [null, true, { deep: 'é' }] }
+      await insertRows(db, s.changeLog, [{ op: 0, scope: 'user:x', tableName: 'entries', kind: 'insert', key: { id: 'x' }, row: image }])
+      const [logged] = await db.select().from(s.changeLog).where(eq(s.changeLog.scope, 'user:x'))
+      expect(logged).toMatchObject({ key: { id: 'x' }, row: image })
+    })
+
+    test('insertRows refuses a column the table does not have, and writes nothing for no rows', async () => {
+      await insertRows(db, s.users, [])
+      await expect(insertRows(db, s.users, [{ id: newId(), name: 'x', email: 'x@example.com', shoeSize: 9 } as never])).rejects.toThrow(
+        /users has no column shoeSize/,
+      )
+      expect(await db.select().from(s.users)).toEqual([])
     })
 
     test('deleting a user removes everything they own', async () => {

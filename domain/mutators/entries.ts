@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { activities, attributeOptions, attributes, entries, entryMedia, entryTags, entryValues, libraries, tags } from '@/db/schema'
-import { rows } from '@/db/rows'
+import { insertRows, rows } from '@/db/rows'
 import type { Tx } from '@/db/types'
 import { roleIn } from '../access'
 import { invalidArgs, MutationError, notFound } from '../errors'
@@ -216,9 +216,8 @@ export async function insertEntryTrees(
     .where(inArray(entries.id, [...ids]))
     .limit(1)
   if (existing) throw new MutationError('conflict', `An entry with id ${existing.id} exists already.`)
-  // Parameters per statement stay far below PostgreSQL's 65,535.
-  for (let i = 0; i < entryRows.length; i += 1000) await ctx.tx.insert(entries).values(entryRows.slice(i, i + 1000))
-  for (let i = 0; i < values.length; i += 1000) await ctx.tx.insert(entryValues).values(values.slice(i, i + 1000))
+  await insertRows(ctx.tx, entries, entryRows)
+  await insertRows(ctx.tx, entryValues, values)
 }
 
 /**

@@ -51,17 +51,17 @@ test('[L2] the changes of one transaction are numbered 0, 1, 2… in the order t
   const ofPush = pulled.changes.filter((c) => c.seq === seq)
   expect(ofPush.map((c) => c.op)).toEqual(ofPush.map((_, i) => i))
 
-  // Each mutation's effects, then its result, mutation after mutation.
+  // The mutations' effects in the order they ran, then the push's results, written together (P4).
   const what = (c: Change) =>
     c.table === 'mutation_results' ? `result ${String(c.row?.mutation_id)}` : c.table === 'tags' ? `${c.kind} ${String(c.key.id)}` : null
   expect(ofPush.map(what).filter((w) => w !== null)).toEqual([
     `insert ${legs}`,
-    'result 1',
     `insert ${push2}`,
-    'result 2',
     `delete ${legs}`,
-    'result 3',
     `insert ${legsAgain}`,
+    'result 1',
+    'result 2',
+    'result 3',
     'result 4',
   ])
   const names = await server.db.select({ id: tags.id, name: tags.name }).from(tags).where(eq(tags.userId, userId))

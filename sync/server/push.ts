@@ -1,7 +1,7 @@
 import 'server-only'
 import { and, eq, sql } from 'drizzle-orm'
 import { changeTransactions, devices, mutationResults } from '@/db/schema'
-import { rows } from '@/db/rows'
+import { insertRows, rows } from '@/db/rows'
 import type { Db, Queryable, Tx } from '@/db/types'
 import { asRefusal } from '@/domain/apply'
 import { runMutator } from '@/domain/mutators'
@@ -36,28 +36,36 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
       sql`select now() as now, pg_current_xact_id()::text as txid`,
     )) as [{ now: string | Date; txid: string }]
     const results: MutationResult[] = []
+    // This push's result rows, written together after the run (one statement, not one each).
+    const recorded = new Map<number, ResultRow>()
     let expected: number | undefined
     let diverged: number | undefined
     for (const [i, mutation] of request.mutations.entries()) {
       const digest = digests[i]!
       if (mutation.id <= last) {
-        const recorded = await recordedResult(tx, request.deviceId, mutation.id, digest, txid)
+        const earlier = recorded.get(mutation.id)
+        const settled = earlier
+          ? resultOf(earlier, digest, PENDING_SEQ)
+          : await recordedResult(tx, request.deviceId, mutation.id, digest, txid)
         // Another mutation under a settled id: the device's numbering went back (its storage was
         // restored). Its recorded result is not this one's; a device of v1 has no other answer.
-        if (recorded.digest === 'other' && request.protocolVersion >= REREGISTER_FROM_VERSION) {
+        if (settled.digest === 'other' && request.protocolVersion >= REREGISTER_FROM_VERSION) {
           diverged = mutation.id
           break
         }
-        results.push(recorded.result)
+        results.push(settled.result)
         continue
       }
       if (mutation.id > last + 1) {
         expected = last + 1
         break
       }
-      results.push(await apply(tx, userId, request.deviceId, mutation, digest, new Date(now)))
+      const row = await apply(tx, userId, request.deviceId, mutation, digest, new Date(now))
+      recorded.set(mutation.id, row)
+      results.push(resultOf(row, digest, PENDING_SEQ).result)
       last = mutation.id
     }
+    await insertRows(tx, mutationResults, [...recorded.values()])
     if (last > first) await tx.update(devices).set({ lastMutationId: last }).where(eq(devices.id, request.deviceId))
     // W7: the records summary follows the writes, in their transaction.
     if (results.some((r) => r.status === 'applied' && r.seq === PENDING_SEQ)) await refreshRecords(tx, userId, txid)
@@ -79,11 +87,13 @@ export async function push(db: Db, userId: string, request: PushRequest): Promis
 /** Stands for the seq of the pushing transaction until it has committed. */
 const PENDING_SEQ = -1
 
+type ResultRow = typeof mutationResults.$inferInsert
+
 /**
- * Runs one mutation under a savepoint and records its result; a refusal undoes its effects only.
- * A withheld one (too large to send, SPEC B5) is recorded rejected without running.
+ * Runs one mutation under a savepoint; a refusal undoes its effects only. A withheld one (too
+ * large to send, SPEC B5) is rejected without running. Returns the result row to record.
  */
-async function apply(tx: Tx, userId: string, deviceId: string, mutation: Mutation, digest: string, now: Date): Promise<MutationResult> {
+async function apply(tx: Tx, userId: string, deviceId: string, mutation: Mutation, digest: string, now: Date): Promise<ResultRow> {
   let refusal: { code: MutationErrorCode; message: string } | undefined
   if (mutation.withheld) {
     refusal = { code: 'invalid_args', message: `${tooLargeMessage(mutation.withheld.bytes)} It was not sent.` }
@@ -95,7 +105,7 @@ async function apply(tx: Tx, userId: string, deviceId: string, mutation: Mutatio
       if (!refusal) throw error
     }
   }
-  await tx.insert(mutationResults).values({
+  return {
     deviceId,
     mutationId: mutation.id,
     name: mutation.name,
@@ -103,8 +113,7 @@ async function apply(tx: Tx, userId: string, deviceId: string, mutation: Mutatio
     errorCode: refusal?.code ?? null,
     errorMessage: refusal?.message ?? null,
     argsDigest: digest,
-  })
-  return refusal ? { id: mutation.id, status: 'rejected', ...refusal } : { id: mutation.id, status: 'applied', seq: PENDING_SEQ }
+  }
 }
 
 async function seqOf(db: Queryable, txid: string): Promise<number> {
@@ -128,10 +137,10 @@ async function recordedResult(
   const [row] = await db
     .select({
       status: mutationResults.status,
-      code: mutationResults.errorCode,
-      message: mutationResults.errorMessage,
+      errorCode: mutationResults.errorCode,
+      errorMessage: mutationResults.errorMessage,
+      argsDigest: mutationResults.argsDigest,
       tx: mutationResults.tx,
-      digest: mutationResults.argsDigest,
     })
     .from(mutationResults)
     .where(and(eq(mutationResults.deviceId, deviceId), eq(mutationResults.mutationId, mutationId)))
@@ -139,16 +148,21 @@ async function recordedResult(
     // Settled before results were kept: it was applied or rejected; the device's stream says which.
     return { result: { id: mutationId, status: 'applied', seq: 0 }, digest: 'unknown' }
   }
-  const same = row.digest === null ? 'unknown' : row.digest === digest ? 'same' : 'other'
+  const seq = row.status === 'rejected' ? 0 : row.tx === currentTxid ? PENDING_SEQ : await seqOf(db, row.tx)
+  return resultOf({ ...row, mutationId }, digest, seq)
+}
+
+/** What a recorded result row answers a mutation whose digest is `digest`; `seq` is its commit's. */
+function resultOf(
+  row: Pick<ResultRow, 'mutationId' | 'status' | 'errorCode' | 'errorMessage' | 'argsDigest'>,
+  digest: string,
+  seq: number,
+): { result: MutationResult; digest: 'same' | 'other' | 'unknown' } {
+  const same = row.argsDigest == null ? 'unknown' : row.argsDigest === digest ? 'same' : 'other'
+  const id = row.mutationId
   if (row.status === 'rejected') {
-    const result = {
-      id: mutationId,
-      status: 'rejected',
-      code: (row.code ?? 'conflict') as MutationErrorCode,
-      message: row.message ?? '',
-    } as const
-    return { result, digest: same }
+    const code = (row.errorCode ?? 'conflict') as MutationErrorCode
+    return { result: { id, status: 'rejected', code, message: row.errorMessage ?? '' }, digest: same }
   }
-  const seq = row.tx === currentTxid ? PENDING_SEQ : await seqOf(db, row.tx)
-  return { result: { id: mutationId, status: 'applied', seq }, digest: same }
+  return { result: { id, status: 'applied', seq }, digest: same }
 }
