@@ -110,20 +110,19 @@ async function ownActivities(ctx: MutationContext, ids: string[]) {
   return new Map(found.map((f) => [f.activity.id, f.activity]))
 }
 
+/** The activities' attributes, each with its options' ids, in one read. */
 async function schemaOf(tx: Tx, activityIds: string[]) {
-  const attrs = activityIds.length ? await tx.select().from(attributes).where(inArray(attributes.activityId, activityIds)) : []
-  const opts = attrs.length
-    ? await tx
-        .select({ id: attributeOptions.id, attributeId: attributeOptions.attributeId })
-        .from(attributeOptions)
-        .where(
-          inArray(
-            attributeOptions.attributeId,
-            attrs.map((a) => a.id),
-          ),
-        )
-    : []
-  return { attrs, opts }
+  if (activityIds.length === 0) return { attrs: [], optionsOf: new Map<string, Set<string>>() }
+  const found = await tx
+    .select({
+      attr: attributes,
+      options: sql<string[]>`coalesce(json_agg(${attributeOptions.id}) filter (where ${attributeOptions.id} is not null), '[]'::json)`,
+    })
+    .from(attributes)
+    .leftJoin(attributeOptions, eq(attributeOptions.attributeId, attributes.id))
+    .where(inArray(attributes.activityId, activityIds))
+    .groupBy(attributes.id)
+  return { attrs: found.map((f) => f.attr), optionsOf: new Map(found.map((f) => [f.attr.id, new Set(f.options)])) }
 }
 
 /** Encodes an entry's values, checking each belongs to the entry's activity and fits its type. */
@@ -137,7 +136,7 @@ function valueRows(
     const attribute = schema.attrs.find((a) => a.id === attributeId && a.activityId === entry.activityId)
     if (!attribute) throw new MutationError('invalid_args', `Attribute ${attributeId} is not an attribute of "${entry.name}".`)
     if (value === null) return { attributeId, stored: null }
-    const options = new Set(schema.opts.filter((o) => o.attributeId === attributeId).map((o) => o.id))
+    const options = schema.optionsOf.get(attributeId) ?? new Set<string>()
     return { attributeId, stored: { entryId: entry.id, attributeId, userId, ...encodeValue(attribute, value, options) } }
   })
 }

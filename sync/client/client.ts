@@ -9,6 +9,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm'
 import { localOutbox, localRejections, localSyncState, localUploads, localWriteTokens } from '@/db/schema/local'
+import { rows } from '@/db/rows'
 import type { Db, Tx } from '@/db/types'
 import { MutationError } from '@/domain/errors'
 import { newId } from '@/domain/ids'
@@ -56,6 +57,7 @@ import {
   putHistory,
   storeWindow,
   storedWindow,
+  windowOf,
   touchesKept,
   widening,
   type HeldWindow,
@@ -866,28 +868,27 @@ export class SyncClient {
   private statusRead: Promise<unknown> | undefined
 
   private async readStatus() {
-    const [pending] = await this.db
-      .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${localOutbox.createdAt})::text` })
-      .from(localOutbox)
+    // The counts, the sync state and the open rejections: three reads.
+    const [counts] = await rows<{ pending: number; oldest: string | null; uploads: number; failed: number }>(
+      this.db,
+      sql`select (select count(*)::int from ${localOutbox}) as pending,
+                 (select min(${localOutbox.createdAt})::text from ${localOutbox}) as oldest,
+                 (select count(*)::int from ${localUploads}) as uploads,
+                 (select count(*)::int from ${localUploads} where ${localUploads.failedAt} is not null) as failed`,
+    )
     const rejected = await this.db
       .select()
       .from(localRejections)
       .where(isNull(localRejections.dismissedAt))
       .orderBy(asc(localRejections.mutationId))
     const state = (await this.db.select().from(localSyncState).where(eq(localSyncState.id, 1)))[0]
-    const held = await storedWindow(this.db)
-    const [uploads] = await this.db
-      .select({
-        pending: sql<number>`count(*)::int`,
-        failed: sql<number>`(count(*) filter (where ${localUploads.failedAt} is not null))::int`,
-      })
-      .from(localUploads)
+    const held = windowOf(state?.filter)
     this.statusValue = {
       ...this.statusValue,
-      pending: Number(pending?.n ?? 0),
-      oldestPendingAt: pending?.oldest ? new Date(pending.oldest) : null,
+      pending: Number(counts?.pending ?? 0),
+      oldestPendingAt: counts?.oldest ? new Date(counts.oldest) : null,
       lastSyncedAt: state?.lastSyncedAt ?? null,
-      uploads: { pending: Number(uploads?.pending ?? 0), failed: Number(uploads?.failed ?? 0) },
+      uploads: { pending: Number(counts?.uploads ?? 0), failed: Number(counts?.failed ?? 0) },
       window: { setting: held.setting, from: cutOf(held.setting), heldFrom: held.heldFrom, filling: this.statusValue.window.filling },
       rejected: rejected.map((r) => ({
         mutationId: r.mutationId,

@@ -49,7 +49,12 @@ export const widening = (held: HeldWindow) => after(held.heldFrom, cutOf(held.se
 
 export async function storedWindow(q: Queryable): Promise<HeldWindow> {
   const [state] = await q.select({ filter: localSyncState.filter }).from(localSyncState).where(eq(localSyncState.id, 1))
-  const stored = state?.filter as Partial<HeldWindow> | null | undefined
+  return windowOf(state?.filter)
+}
+
+/** The window a `local_sync_state.filter` value holds (everything for none). */
+export function windowOf(filter: unknown): HeldWindow {
+  const stored = filter as Partial<HeldWindow> | null | undefined
   return stored?.setting ? { ...everything, ...stored } : everything
 }
 
