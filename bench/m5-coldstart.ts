@@ -331,7 +331,7 @@ function report(
     },
     {
       measure: 'initial sync',
-      path: 'floor: template, snapshot, raw insert',
+      path: 'floor: template, snapshot, raw COPY',
       'median ms': ms.initialFloor,
       runs: res.initialSync.floor.runsMs.join(', '),
       phases: shown(res.initialSync.floor.phases),

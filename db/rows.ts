@@ -18,7 +18,8 @@ export async function rows<Row>(db: Queryable, query: SQL): Promise<Row[]> {
  * many rows at once: a workout of a hundred sets is one small parameter to send and parse, where
  * a multi-row `insert … values` binds (and Drizzle builds) one parameter per cell. Rows name
  * columns by their TypeScript keys, as for `insert(table).values(rows)`; a column a row leaves
- * out (or undefined) takes its default. A run of rows of one shape is one statement.
+ * out (or undefined) takes its default. A run of rows of one shape is one statement, of at most
+ * 5,000 rows.
  */
 export async function insertRows<T extends PgTable>(db: Queryable, table: T, values: T['$inferInsert'][]): Promise<void> {
   const columns = getTableColumns(table) as Record<string, PgColumn>
@@ -30,7 +31,7 @@ export async function insertRows<T extends PgTable>(db: Queryable, table: T, val
       .filter((k) => row[k] !== undefined)
       .join(',')
     const last = runs.at(-1)
-    if (last?.shape === shape) last.list.push(row)
+    if (last?.shape === shape && last.list.length < ROWS_PER_STATEMENT) last.list.push(row)
     else runs.push({ shape, list: [row] })
   }
   for (const { shape, list } of runs) {
@@ -48,6 +49,9 @@ export async function insertRows<T extends PgTable>(db: Queryable, table: T, val
     )
   }
 }
+
+/** Bounds one statement's JSON (an import batch of hundreds of workouts is tens of thousands of rows). */
+const ROWS_PER_STATEMENT = 5000
 
 /** Column names as the databases are opened with them (db/postgres.ts, db/pglite.ts). */
 const casing = new CasingCache('snake_case')

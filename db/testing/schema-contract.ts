@@ -292,6 +292,14 @@ export function schemaContract(name: string, open: () => Promise<ContractDb>) {
       expect(logged).toMatchObject({ key: { id: 'x' }, row: image })
     })
 
+    test('insertRows writes a run longer than one statement takes (5,000 rows)', async () => {
+      const ann = await user()
+      const many = Array.from({ length: 5001 }, (_, i) => ({ id: newId(), userId: ann, name: `tag ${i}` }))
+      await insertRows(db, s.tags, many)
+      const [counted] = await rows<{ n: number }>(db, sql`select count(*)::int as n from tags where user_id = ${ann}`)
+      expect(counted?.n).toBe(5001)
+    })
+
     test('insertRows refuses a column the table does not have, and writes nothing for no rows', async () => {
       await insertRows(db, s.users, [])
       await expect(insertRows(db, s.users, [{ id: newId(), name: 'x', email: 'x@example.com', shoeSize: 9 } as never])).rejects.toThrow(
